@@ -1,0 +1,37 @@
+"""Writer: plan, AI-draft, review and publish SEO content to WordPress."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from writer_app.config import load_config
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.update(load_config(app.instance_path, overrides))
+
+    from writer_app.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+    from writer_app import cli, web
+    from writer_app.views import register_blueprints
+
+    web.init_app(app)
+    register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def _migrations_dir():  # the repository's migrations/ folder, next to the package
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"

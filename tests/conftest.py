@@ -1,0 +1,141 @@
+"""Fixtures shared by the whole suite: the app on a fresh database, clients, tenants, logins.
+
+TEST_DATABASE=sqlite (default) or postgres picks the database; the schema is built by the real
+migrations, so every run also proves they apply.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from tests.support import factories
+from tests.support.services import flush_redis, missing_service, postgres_database, redis_database
+from writer_app import create_app
+from writer_app.extensions import limiter
+from writer_app.models import Account, User, db
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    kind = os.environ.get("TEST_DATABASE", "sqlite")
+    if kind == "postgres":
+        with postgres_database() as url:
+            yield url
+    else:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'writer.db'}"
+
+
+@pytest.fixture(scope="session")
+def redis_server_db() -> Iterator[str | None]:
+    with redis_database() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    from flask_migrate import upgrade
+
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": "",
+            "WTF_CSRF_ENABLED": False,
+            "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
+            "AI_PROVIDER": "offline",
+            "RATELIMIT_STORAGE_URI": "memory://",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _app_context(app: Flask) -> Iterator[None]:
+    """Each test runs in an app context and leaves an empty database behind."""
+    with app.app_context():
+        limiter.reset()
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_database()
+
+
+def _empty_database() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                conn.execute(text(f"DELETE FROM {table}"))
+
+
+@pytest.fixture
+def redis_url(app: Flask, redis_server_db: str | None) -> Iterator[str]:
+    """Point the app at our own Redis database for this test (jobs go through RQ)."""
+    if redis_server_db is None:
+        missing_service("Redis is not reachable on 127.0.0.1:6379")
+    flush_redis(redis_server_db)
+    app.config["REDIS_URL"] = redis_server_db
+    try:
+        yield redis_server_db
+    finally:
+        app.config["REDIS_URL"] = ""
+        flush_redis(redis_server_db)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def tenant() -> factories.Tenant:
+    t = factories.make_tenant("Acme Content")
+    db.session.commit()
+    return t
+
+
+@pytest.fixture
+def other_tenant() -> factories.Tenant:
+    t = factories.make_tenant("Other Co")
+    db.session.commit()
+    return t
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[..., FlaskClient]:
+    """login(user, account=None): log the test client in through the real login form."""
+
+    def _login(user: User, account: Account | None = None) -> FlaskClient:
+        response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        if account is not None:
+            with client.session_transaction() as session:
+                session["account_id"] = account.id
+        return client
+
+    return _login
+
+
+@pytest.fixture
+def csrf_enabled(app: Flask) -> Iterator[None]:
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        yield
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

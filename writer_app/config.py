@@ -1,0 +1,128 @@
+"""Settings from environment variables, with defaults that work on a fresh machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+SECRET_NAMES = ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL")
+
+# Credits charged per AI operation (account balance units).
+DEFAULT_PRICES = {"content_generation": 10, "image_prompts": 1, "image_generation": 3}
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to set."""
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _instance_secret(instance_path: Path, filename: str) -> str:
+    """A random secret generated once into the instance folder (development convenience only)."""
+    path = instance_path / filename
+    if path.exists():
+        return path.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    value = secrets.token_urlsafe(48)
+    path.write_text(value)
+    path.chmod(0o600)
+    return value
+
+
+def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Build the Flask config mapping from the environment; `overrides` win (tests use them)."""
+    overrides = overrides or {}
+    env = os.environ
+    instance = Path(instance_path)
+    environment = overrides.get("WRITER_ENV", env.get("WRITER_ENV", "development"))
+    production = environment == "production"
+
+    secret_key = overrides.get("SECRET_KEY") or env.get("SECRET_KEY")
+    if not secret_key:
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (WRITER_ENV=production) Writer needs a long random "
+                "SECRET_KEY environment variable to sign sessions; generate one with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        secret_key = _instance_secret(instance, "secret_key")
+
+    api_key = env.get("OPENAI_API_KEY", "")
+    config: dict[str, Any] = {
+        "WRITER_ENV": environment,
+        "SECRET_KEY": secret_key,
+        # Fernet key for secrets at rest (WordPress application passwords); derived from SECRET_KEY if unset.
+        "ENCRYPTION_KEY": env.get("ENCRYPTION_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'writer.db'}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "AI_PROVIDER": env.get("AI_PROVIDER") or ("openai" if api_key else "offline"),
+        "OPENAI_API_KEY": api_key,
+        "OPENAI_BASE_URL": env.get("OPENAI_BASE_URL", ""),
+        "OPENAI_MODEL": env.get("OPENAI_MODEL", "gpt-4o-mini"),
+        "OPENAI_IMAGE_MODEL": env.get("OPENAI_IMAGE_MODEL", "gpt-image-1"),
+        "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 120),
+        "AI_MAX_RETRIES": _int("AI_MAX_RETRIES", 2),
+        "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
+        "CREDIT_PRICES": dict(DEFAULT_PRICES),
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120 per minute"),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+    }
+    config.update(overrides)
+    if "DATABASE_URL" in overrides:
+        config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
+    if production and config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        config.setdefault("PRODUCTION_WARNINGS", []).append("DATABASE_URL points to SQLite; use PostgreSQL.")
+    return config
+
+
+def masked(config: dict[str, Any]) -> dict[str, Any]:
+    """The effective configuration with secrets hidden, for `flask writer check-config`."""
+    from sqlalchemy.engine import make_url
+
+    shown: dict[str, Any] = {}
+    keys = [
+        "WRITER_ENV",
+        "SECRET_KEY",
+        "ENCRYPTION_KEY",
+        "SQLALCHEMY_DATABASE_URI",
+        "REDIS_URL",
+        "AI_PROVIDER",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "OPENAI_MODEL",
+        "OPENAI_IMAGE_MODEL",
+        "AI_TIMEOUT_SECONDS",
+        "AI_MAX_RETRIES",
+        "MEDIA_ROOT",
+        "CREDIT_PRICES",
+        "API_RATE_LIMIT",
+        "LOGIN_RATE_LIMIT",
+    ]
+    for key in keys:
+        value = config.get(key)
+        if key in ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY"):
+            value = f"set ({len(value)} chars, hidden)" if value else "not set"
+        elif key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL") and value:
+            value = make_url(value).render_as_string(hide_password=True) if "://" in value else value
+        shown[key] = value
+    return shown

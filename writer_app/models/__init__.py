@@ -1,0 +1,69 @@
+"""All models, importable from one place (Alembic autogenerate needs them loaded)."""
+
+from writer_app.models.base import db
+from writer_app.models.credits import CreditTransaction
+from writer_app.models.enums import (
+    ClusterMapSource,
+    ClusterRole,
+    ContentSource,
+    ContentStatus,
+    ContentStructure,
+    ContentType,
+    ImageStatus,
+    ImageType,
+    JobStatus,
+    ReviewDecision,
+    Role,
+    SyncStatus,
+    TaskStatus,
+    TaxonomyType,
+)
+from writer_app.models.history import AuditEvent, ReviewEvent, Revision
+from writer_app.models.jobs import Job
+from writer_app.models.planner import Cluster, ContentIdea
+from writer_app.models.tenancy import Account, ApiToken, Membership, Sector, Site, User
+from writer_app.models.writer import (
+    Content,
+    ContentClusterMap,
+    ContentTaxonomy,
+    ContentTaxonomyRelation,
+    Image,
+    Task,
+)
+
+__all__ = [
+    "Account",
+    "ApiToken",
+    "AuditEvent",
+    "Cluster",
+    "ClusterMapSource",
+    "ClusterRole",
+    "Content",
+    "ContentClusterMap",
+    "ContentIdea",
+    "ContentSource",
+    "ContentStatus",
+    "ContentStructure",
+    "ContentTaxonomy",
+    "ContentTaxonomyRelation",
+    "ContentType",
+    "CreditTransaction",
+    "Image",
+    "ImageStatus",
+    "ImageType",
+    "Job",
+    "JobStatus",
+    "Membership",
+    "ReviewDecision",
+    "ReviewEvent",
+    "Revision",
+    "Role",
+    "Sector",
+    "Site",
+    "SyncStatus",
+    "Task",
+    "TaskStatus",
+    "TaxonomyType",
+    "User",
+    "db",
+]

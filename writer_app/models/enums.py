@@ -1,0 +1,122 @@
+"""Choice lists, as the seed describes them (plus the states the seed lacks)."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    VIEWER = "viewer"
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    ADMIN = "admin"
+
+    @property
+    def rank(self) -> int:
+        return list(Role).index(self)
+
+    def at_least(self, other: "Role") -> bool:
+        return self.rank >= Role(other).rank
+
+
+class ContentType(StrEnum):
+    POST = "post"
+    PAGE = "page"
+    PRODUCT = "product"
+    TAXONOMY = "taxonomy"
+
+
+class ContentStructure(StrEnum):
+    ARTICLE = "article"
+    GUIDE = "guide"
+    COMPARISON = "comparison"
+    REVIEW = "review"
+    LISTICLE = "listicle"
+    LANDING_PAGE = "landing_page"
+    BUSINESS_PAGE = "business_page"
+    SERVICE_PAGE = "service_page"
+    GENERAL = "general"
+    CLUSTER_HUB = "cluster_hub"
+    PRODUCT_PAGE = "product_page"
+    CATEGORY_ARCHIVE = "category_archive"
+    TAG_ARCHIVE = "tag_archive"
+    ATTRIBUTE_ARCHIVE = "attribute_archive"
+
+    @property
+    def cornerstone(self) -> bool:
+        return self in (ContentStructure.GUIDE, ContentStructure.LANDING_PAGE)
+
+
+class TaskStatus(StrEnum):
+    QUEUED = "queued"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
+class ContentStatus(StrEnum):
+    DRAFT = "draft"
+    REVIEW = "review"
+    PUBLISHED = "published"
+
+
+class ContentSource(StrEnum):
+    IGNY8 = "igny8"
+    WORDPRESS = "wordpress"
+
+
+class SyncStatus(StrEnum):
+    NONE = "none"
+    PENDING = "pending"
+    SYNCED = "synced"
+    FAILED = "failed"
+
+
+class TaxonomyType(StrEnum):
+    CATEGORY = "category"
+    TAG = "tag"
+
+
+class ImageType(StrEnum):
+    FEATURED = "featured"
+    DESKTOP = "desktop"
+    MOBILE = "mobile"
+    IN_ARTICLE = "in_article"
+
+
+class ImageStatus(StrEnum):
+    PENDING = "pending"
+    GENERATED = "generated"
+    FAILED = "failed"
+
+
+class ClusterRole(StrEnum):
+    HUB = "hub"
+    SUPPORTING = "supporting"
+    ATTRIBUTE = "attribute"
+
+
+class ClusterMapSource(StrEnum):
+    BLUEPRINT = "blueprint"
+    MANUAL = "manual"
+    IMPORT = "import"
+
+
+class ReviewDecision(StrEnum):
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    CHANGES_REQUESTED = "changes_requested"
+    PUBLISHED = "published"
+    UNPUBLISHED = "unpublished"
+    OVERRIDDEN = "overridden"
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    STARTED = "started"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+    @property
+    def done(self) -> bool:
+        return self in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED)

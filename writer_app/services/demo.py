@@ -1,0 +1,251 @@
+"""Demo data for `flask writer demo`: idempotent, found again by natural keys on every run."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+
+from writer_app.models import (
+    Account,
+    Cluster,
+    ClusterRole,
+    Content,
+    ContentClusterMap,
+    ContentStatus,
+    ContentStructure,
+    ContentTaxonomy,
+    ContentTaxonomyRelation,
+    ContentType,
+    Image,
+    ImageStatus,
+    ImageType,
+    Membership,
+    Role,
+    Sector,
+    Site,
+    Task,
+    TaskStatus,
+    TaxonomyType,
+    User,
+    db,
+)
+from writer_app.models.base import utcnow
+from writer_app.services import accounts
+from writer_app.services.html import word_count
+from writer_app.services.revisions import snapshot
+from writer_app.services.scope import Scope
+
+DEMO_ACCOUNT = "Demo Media"
+DEMO_EMAIL = "demo@example.com"
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - published demo credentials
+DEMO_TEAM = [
+    ("editor@example.com", "Eddie Editor", Role.EDITOR),
+    ("reviewer@example.com", "Rita Reviewer", Role.REVIEWER),
+    ("viewer@example.com", "Vic Viewer", Role.VIEWER),
+]
+
+SITES = {
+    "Green Living Blog": (
+        "greenliving.example",
+        {
+            "Home & Garden": {
+                "Composting": "composting at home, compost bin, kitchen scraps",
+                "Indoor plants": "indoor plants, low light plants, watering houseplants",
+            },
+            "Energy": {
+                "Solar power": "home solar panels, solar battery, net metering",
+                "Saving energy": "energy saving tips, insulation, heat pump",
+            },
+        },
+    ),
+    "Travel Notes": (
+        "travelnotes.example",
+        {
+            "Europe": {
+                "City breaks": "weekend city break, lisbon itinerary, prague on a budget",
+                "Rail travel": "interrail pass, night trains europe, train vs plane",
+            },
+            "Asia": {
+                "Japan": "japan rail pass, kyoto temples, tokyo food",
+            },
+        },
+    ),
+}
+
+TASK_TEMPLATES = [
+    ("The complete guide to {k}", ContentStructure.GUIDE, ContentType.POST),
+    ("{k}: 7 mistakes beginners make", ContentStructure.LISTICLE, ContentType.POST),
+    ("How to get started with {k}", ContentStructure.ARTICLE, ContentType.POST),
+    ("{k} compared: what actually works", ContentStructure.COMPARISON, ContentType.POST),
+]
+STATUS_CYCLE = [
+    TaskStatus.QUEUED,
+    TaskStatus.QUEUED,
+    TaskStatus.COMPLETED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.COMPLETED,
+    TaskStatus.FAILED,
+    TaskStatus.CANCELED,
+]
+CONTENT_CYCLE = [ContentStatus.DRAFT, ContentStatus.REVIEW, ContentStatus.PUBLISHED]
+CATEGORIES = ["Guides", "News", "How-to"]
+TAGS = ["beginner", "budget", "checklist", "sustainability"]
+
+M = TypeVar("M")
+
+
+def _get_or_create(model: type[M], lookup: dict[str, Any], **defaults: Any) -> tuple[M, bool]:
+    obj = db.session.scalars(select(model).filter_by(**lookup)).first()
+    if obj is not None:
+        return obj, False
+    obj = model(**lookup, **defaults)
+    db.session.add(obj)
+    db.session.flush()
+    return obj, True
+
+
+def _user(email: str, name: str, account: Account, role: Role) -> User:
+    user = accounts.find_user(email) or accounts.create_user(email, DEMO_PASSWORD, name)
+    _get_or_create(Membership, {"user_id": user.id, "account_id": account.id}, role=role)
+    user.current_account_id = user.current_account_id or account.id
+    return user
+
+
+def _article_html(title: str, keyword: str) -> str:
+    paragraphs = [
+        f"<p>{keyword.capitalize()} is easier than it looks. This article walks through what matters, "
+        "what to skip and how to decide with confidence.</p>",
+        f"<h2>Why {keyword} matters</h2>",
+        f"<p>Most readers come to {keyword} with one question: is it worth the effort? In short, yes — "
+        "if you start small, measure what changes and keep what works.</p>",
+        "<h2>Getting started</h2>",
+        "<ul><li>Pick one goal for the first month.</li><li>Write down what you do each week.</li>"
+        "<li>Review the results and adjust.</li></ul>",
+        f"<p>Finally, remember that {title.lower()} is a journey rather than a single decision.</p>",
+    ]
+    return "".join(paragraphs)
+
+
+def load_demo() -> str:
+    account = accounts.find_account(DEMO_ACCOUNT) or accounts.create_account(DEMO_ACCOUNT)
+    if not account.credits:
+        account.credits = 500
+    admin = _user(DEMO_EMAIL, "Demo Admin", account, Role.ADMIN)
+    team = {role: _user(email, name, account, role) for email, name, role in DEMO_TEAM}
+    scope = Scope(account.id, Role.ADMIN, admin.id)
+
+    counts = {"tasks": 0, "content": 0}
+    task_index = 0
+    for site_name, (domain, sectors) in SITES.items():
+        site, _ = _get_or_create(
+            Site, {"account_id": account.id, "name": site_name}, domain=domain, settings={}
+        )
+        terms = [
+            _get_or_create(
+                ContentTaxonomy,
+                {"site_id": site.id, "slug": accounts.slugify(name), "taxonomy_type": kind},
+                account_id=account.id,
+                sector_id=None,
+                name=name,
+            )[0]
+            for kind, names in ((TaxonomyType.CATEGORY, CATEGORIES), (TaxonomyType.TAG, TAGS))
+            for name in names
+        ]
+        for sector_name, clusters in sectors.items():
+            sector, _ = _get_or_create(
+                Sector,
+                {"site_id": site.id, "slug": accounts.slugify(sector_name)},
+                account_id=account.id,
+                name=sector_name,
+            )
+            for cluster_name, keywords in clusters.items():
+                cluster, _ = _get_or_create(
+                    Cluster,
+                    {"sector_id": sector.id, "name": cluster_name},
+                    account_id=account.id,
+                    site_id=site.id,
+                    keywords=keywords,
+                    description=f"Everything about {cluster_name.lower()}.",
+                )
+                tenancy = {"account_id": account.id, "site_id": site.id}
+                for keyword in keywords.split(", ")[:2]:
+                    for template, structure, ctype in TASK_TEMPLATES[: 2 if task_index % 2 else 1]:
+                        title = template.format(k=keyword).capitalize()
+                        status = STATUS_CYCLE[task_index % len(STATUS_CYCLE)]
+                        task, _ = _get_or_create(
+                            Task,
+                            {"sector_id": sector.id, "title": title},
+                            **tenancy,
+                            cluster_id=cluster.id,
+                            content_type=ctype,
+                            content_structure=structure,
+                            keywords=keywords,
+                            word_count=1200,
+                            status=status,
+                            error="The AI server kept answering 500 after 3 attempts."
+                            if status == TaskStatus.FAILED
+                            else "",
+                        )
+                        counts["tasks"] += 1
+                        task_index += 1
+                        if status == TaskStatus.COMPLETED:
+                            counts["content"] += _demo_content(scope, task, keyword, terms, team, task_index)
+    return f"{counts['tasks']} tasks, {counts['content']} content items in “{account.name}”"
+
+
+def _demo_content(
+    scope: Scope, task: Task, keyword: str, terms: list[ContentTaxonomy], team: dict[Role, User], index: int
+) -> int:
+    status = CONTENT_CYCLE[index % len(CONTENT_CYCLE)]
+    html = _article_html(task.title, keyword)
+    content, created = _get_or_create(
+        Content,
+        {"task_id": task.id},
+        account_id=task.account_id,
+        site_id=task.site_id,
+        sector_id=task.sector_id,
+        title=task.title,
+        html=html,
+        word_count=word_count(html),
+        meta_title=task.title[:60],
+        meta_description=(
+            f"{keyword.capitalize()} explained: a practical, honest guide with the steps, costs and pitfalls "
+            "to know before you begin."
+        )[:156],
+        primary_keyword=keyword,
+        secondary_keywords=[],
+        slug=accounts.slugify(task.title),
+        cluster_id=task.cluster_id,
+        content_type=task.content_type,
+        content_structure=task.content_structure,
+        status=status,
+        ai_model="offline",
+        last_edited_by_id=team[Role.EDITOR].id,
+        published_at=utcnow() - timedelta(days=index) if status == ContentStatus.PUBLISHED else None,
+    )
+    if not created:
+        return 1
+    snapshot(scope, content, "Demo draft")
+    _get_or_create(
+        ContentClusterMap,
+        {"content_id": content.id, "cluster_id": task.cluster_id},
+        account_id=task.account_id,
+        site_id=task.site_id,
+        sector_id=task.sector_id,
+        task_id=task.id,
+        role=ClusterRole.HUB if index % 4 == 0 else ClusterRole.SUPPORTING,
+        keywords=[keyword],
+        slug=content.slug,
+    )
+    for term in (terms[index % len(CATEGORIES)], terms[len(CATEGORIES) + index % len(TAGS)]):
+        _get_or_create(ContentTaxonomyRelation, {"content_id": content.id, "taxonomy_id": term.id})
+    _get_or_create(
+        Image,
+        {"content_id": content.id, "image_type": ImageType.FEATURED, "position": 0},
+        prompt=f"A bright, natural photo illustrating {keyword}",
+        alt_text=f"{keyword.capitalize()} illustrated",
+        status=ImageStatus.PENDING,
+    )
+    return 1

@@ -1,0 +1,62 @@
+"""Sites and their sectors (admins manage; everyone in the account reads)."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from writer_app.models import Role, Sector, Site, db
+from writer_app.services import audit
+from writer_app.services.accounts import slugify
+from writer_app.services.errors import ValidationError
+from writer_app.services.scope import Scope, get, scoped
+
+
+def list_sites(scope: Scope) -> list[Site]:
+    stmt = scoped(scope, Site).options(selectinload(Site.sectors)).order_by(Site.name)
+    return list(db.session.scalars(stmt))
+
+
+def create_site(scope: Scope, name: str, domain: str = "") -> Site:
+    scope.require(Role.ADMIN)
+    name = name.strip()
+    if not name:
+        raise ValidationError.field("name", "Name the site.")
+    if db.session.scalar(scoped(scope, Site).where(Site.name == name)) is not None:
+        raise ValidationError.field("name", "A site with this name exists already.")
+    site = Site(account_id=scope.account_id, name=name, domain=domain.strip(), settings={})
+    db.session.add(site)
+    db.session.flush()
+    audit.record(scope, "site.create", site, name=name)
+    return site
+
+
+def update_site(scope: Scope, site_id: int, name: str, domain: str) -> Site:
+    scope.require(Role.ADMIN)
+    site = get(scope, Site, site_id)
+    name = name.strip()
+    clash = db.session.scalar(scoped(scope, Site).where(Site.name == name, Site.id != site.id))
+    if not name or clash is not None:
+        raise ValidationError.field("name", "Name the site uniquely in this account.")
+    site.name, site.domain = name, domain.strip()
+    audit.record(scope, "site.update", site, name=name, domain=site.domain)
+    return site
+
+
+def create_sector(scope: Scope, site_id: int, name: str, description: str = "") -> Sector:
+    scope.require(Role.ADMIN)
+    site = get(scope, Site, site_id)
+    name = name.strip()
+    if not name:
+        raise ValidationError.field("name", "Name the sector.")
+    slug = slugify(name)
+    exists = db.session.scalar(select(Sector.id).where(Sector.site_id == site.id, Sector.slug == slug))
+    if exists is not None:
+        raise ValidationError.field("name", f"Site “{site.name}” already has a sector “{name}”.")
+    sector = Sector(
+        account_id=scope.account_id, site_id=site.id, name=name, slug=slug, description=description
+    )
+    db.session.add(sector)
+    db.session.flush()
+    audit.record(scope, "sector.create", sector, name=name, site=site.name)
+    return sector

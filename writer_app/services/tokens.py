@@ -1,0 +1,78 @@
+"""API tokens: shown once at creation, stored as SHA-256, revocable."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from writer_app.models import ApiToken, Membership, User, db
+from writer_app.models.base import utcnow
+from writer_app.services import audit
+from writer_app.services.accounts import scope_for
+from writer_app.services.errors import NotFound, ValidationError
+from writer_app.services.scope import Scope
+
+TOKEN_PREFIX = "wrt_"  # noqa: S105 - a public marker, not a secret
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def create_token(user: User, account_id: int, name: str) -> tuple[ApiToken, str]:
+    """A new token for the user's membership in the account; returns (record, raw token)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError.field("name", "Name the token (e.g. the integration that uses it).")
+    membership = db.session.scalars(
+        select(Membership).where(Membership.user_id == user.id, Membership.account_id == account_id)
+    ).first()
+    if membership is None:
+        raise NotFound("The user is not a member of that account.")
+    raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, account_id=account_id, name=name[:200], token_hash=_hash(raw), prefix=raw[:12]
+    )
+    db.session.add(token)
+    db.session.flush()
+    audit.record(scope_for(membership), "token.create", token, name=token.name)
+    return token, raw
+
+
+def authenticate(raw: str) -> tuple[ApiToken, Scope] | None:
+    """The token and its scope, or None when unknown, revoked, or its user is inactive or gone."""
+    if not raw or not raw.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == _hash(raw)).options(joinedload(ApiToken.user))
+    ).first()
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    membership = db.session.scalars(
+        select(Membership).where(
+            Membership.user_id == token.user_id, Membership.account_id == token.account_id
+        )
+    ).first()
+    if membership is None:
+        return None
+    token.last_used_at = utcnow()
+    return token, scope_for(membership)
+
+
+def list_tokens(scope: Scope) -> list[ApiToken]:
+    """The acting user's own tokens in this account."""
+    stmt = select(ApiToken).where(ApiToken.account_id == scope.account_id, ApiToken.user_id == scope.user_id)
+    return list(db.session.scalars(stmt.order_by(ApiToken.created_at.desc())))
+
+
+def revoke_token(scope: Scope, token_id: int) -> ApiToken:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.account_id != scope.account_id or token.user_id != scope.user_id:
+        raise NotFound("Token not found.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record(scope, "token.revoke", token, name=token.name)
+    return token

@@ -1,0 +1,14 @@
+"""HTML blueprints, one per area."""
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    from writer_app.views import auth, dashboard, ops, settings
+
+    for module in (auth, dashboard, ops, settings):
+        app.register_blueprint(module.bp)
+
+    from writer_app.views.context import inject_layout_context
+
+    app.context_processor(inject_layout_context)

@@ -1,0 +1,120 @@
+"""Sign-up, login/logout, password change, account switching."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from writer_app.extensions import limiter
+from writer_app.forms.auth import LoginForm, PasswordForm, SignupForm
+from writer_app.forms.settings import EmptyForm
+from writer_app.models import db
+from writer_app.services import accounts
+from writer_app.services.errors import DomainError
+from writer_app.views.common import apply_domain_error, form_errors_status, render
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths; anything else goes to the dashboard."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("dashboard.index")
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _start_session(user: Any) -> None:
+    session.clear()
+    login_user(user)
+    membership = accounts.membership_for(user, user.current_account_id)
+    session["account_id"] = membership.account_id if membership else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> Any:
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data)
+        except accounts.LoginRefused as refused:
+            form.form_errors.append(str(refused))
+        else:
+            if user is None:
+                form.form_errors.append("The email or password is not right.")
+            else:
+                _start_session(user)
+                db.session.commit()
+                return redirect(_safe_next(request.args.get("next")))
+    status = 200 if request.method == "GET" else form_errors_status()
+    return render("auth/login.html", form=form, status=status)
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup() -> Any:
+    form = SignupForm()
+    if form.validate_on_submit():
+        try:
+            user, account = accounts.sign_up(
+                form.email.data, form.password.data, form.account_name.data, form.name.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            _start_session(user)
+            flash(
+                f"Welcome to Writer. “{account.name}” is ready: add a site in Settings to start.", "success"
+            )
+            return redirect(url_for("dashboard.index"))
+    status = 200 if request.method == "GET" else form_errors_status()
+    return render("auth/signup.html", form=form, status=status)
+
+
+@bp.post("/logout")
+@login_required
+def logout() -> Any:
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("You are logged out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def password() -> Any:
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data, form.new_password.data)
+        except DomainError as error:
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Your password is changed.", "success")
+            return redirect(url_for("dashboard.index"))
+    status = 200 if request.method == "GET" else form_errors_status()
+    return render("auth/password.html", form=form, status=status)
+
+
+@bp.post("/account/switch")
+@login_required
+def switch_account() -> Any:
+    form = EmptyForm()
+    if form.validate_on_submit():
+        membership = accounts.switch_account(current_user, request.form.get("account_id", type=int) or 0)
+        session["account_id"] = membership.account_id
+        db.session.commit()
+        flash(f"Now working in “{membership.account.name}”.", "info")
+    return redirect(url_for("dashboard.index"))

@@ -1,0 +1,88 @@
+"""What every HTML view shares: the acting scope, the role guard, fragment-aware rendering."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Response, abort, g, make_response, render_template, request, session
+from flask_login import current_user, login_required
+from jinja2_fragments.flask import render_block
+
+from writer_app.models import Membership, Role
+from writer_app.services import accounts
+from writer_app.services.errors import DomainError
+from writer_app.services.scope import Scope
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_membership() -> Membership | None:
+    if not current_user.is_authenticated:
+        return None
+    if "membership" not in g:
+        g.membership = accounts.membership_for(current_user, session.get("account_id"))
+    return g.membership
+
+
+def current_scope() -> Scope:
+    """The scope of the logged-in user in their current account (403 without a membership)."""
+    membership = current_membership()
+    if membership is None:
+        abort(403)
+    return accounts.scope_for(membership)
+
+
+def role_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
+    """Every HTML route is wrapped in this: logged in, a member of the account, at least `role`."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if not current_scope().can(role):
+                abort(403, description=f"This needs the {role.value} role or higher in this account.")
+            return view(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def is_fragment_request() -> bool:
+    """htmx asked for a part of the page (not a boosted navigation, not a history restore)."""
+    headers = request.headers
+    return (
+        headers.get("HX-Request") == "true"
+        and headers.get("HX-Boosted") != "true"
+        and headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
+    """The full page, or only `block` of it when htmx asks for a fragment. Same URL, same data."""
+    if block and is_fragment_request():
+        body = render_block(template, block, **context)
+    else:
+        body = render_template(template, **context)
+    response = make_response(body, status)
+    response.vary.add("HX-Request")
+    return response
+
+
+def form_errors_status() -> int:
+    """htmx swaps only 2xx by default: answer a fragment with field errors 200, a full page 422."""
+    return 200 if is_fragment_request() else 422
+
+
+def apply_domain_error(form: Any, error: DomainError) -> None:
+    """Show a service's error on the form: on the named fields, or above the form."""
+    if not error.fields:
+        form.form_errors.append(error.message)
+    for name, messages in error.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *messages]
+        else:
+            form.form_errors.extend(messages)

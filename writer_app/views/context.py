@@ -1,0 +1,31 @@
+"""Template context every page's layout needs (account switcher, site/sector switcher)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+from flask_login import current_user
+
+from writer_app.forms.settings import EmptyForm
+from writer_app.models import Role
+from writer_app.services import accounts, sites
+from writer_app.views.common import current_membership
+
+
+def inject_layout_context() -> dict[str, Any]:
+    context: dict[str, Any] = {"Role": Role}
+    if request.blueprint in (None, "ops") or not current_user.is_authenticated:
+        return context
+    membership = current_membership()
+    if membership is None:
+        return context
+    scope = accounts.scope_for(membership)
+    context.update(
+        scope=scope,
+        membership=membership,
+        memberships=accounts.memberships(current_user),
+        layout_sites=sites.list_sites(scope),
+        layout_form=EmptyForm(),
+    )
+    return context

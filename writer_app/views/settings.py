@@ -1,0 +1,181 @@
+"""Settings: members and roles, sites and sectors, API tokens, credits."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
+
+from writer_app.forms.settings import (
+    EmptyForm,
+    GrantCreditsForm,
+    InviteMemberForm,
+    RoleForm,
+    SectorForm,
+    SiteForm,
+    TokenForm,
+)
+from writer_app.models import Role, db
+from writer_app.services import accounts, credits, sites, tokens
+from writer_app.services.errors import DomainError
+from writer_app.views.common import (
+    apply_domain_error,
+    current_scope,
+    form_errors_status,
+    render,
+    role_required,
+)
+
+bp = Blueprint("settings", __name__, url_prefix="/settings")
+
+
+def _saved_or_errors(form: Any, action: Any, message: str, template: str, /, **context: Any) -> Any:
+    """Run a service action for a valid form: commit and redirect, or re-render with the errors."""
+    if form.validate_on_submit():
+        try:
+            action()
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(message, "success")
+            return redirect(request.path)
+    return render(template, status=form_errors_status() if request.method == "POST" else 200, **context)
+
+
+@bp.get("/")
+@role_required()
+def index() -> Any:
+    return redirect(url_for(".tokens_page"))
+
+
+@bp.route("/members", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def members() -> Any:
+    scope = current_scope()
+    form = InviteMemberForm()
+    return _saved_or_errors(
+        form,
+        lambda: accounts.invite_member(
+            scope, form.email.data, Role(form.role.data), form.name.data or "", form.password.data or ""
+        ),
+        f"{form.email.data} can now work in this account.",
+        "settings/members.html",
+        form=form,
+        members=accounts.list_members(scope),
+        role_form=RoleForm(),
+        empty=EmptyForm(),
+    )
+
+
+@bp.post("/members/<int:membership_id>/role")
+@role_required(Role.ADMIN)
+def member_role(membership_id: int) -> Any:
+    form = RoleForm()
+    if form.validate_on_submit():
+        accounts.set_role(current_scope(), membership_id, Role(form.role.data))
+        db.session.commit()
+        flash("Role changed.", "success")
+    return redirect(url_for(".members"))
+
+
+@bp.post("/members/<int:membership_id>/remove")
+@role_required(Role.ADMIN)
+def member_remove(membership_id: int) -> Any:
+    if EmptyForm().validate_on_submit():
+        accounts.remove_member(current_scope(), membership_id)
+        db.session.commit()
+        flash("Member removed from the account.", "success")
+    return redirect(url_for(".members"))
+
+
+@bp.route("/sites", methods=["GET", "POST"])
+@role_required()
+def sites_page() -> Any:
+    scope = current_scope()
+    form = SiteForm()
+    if request.method == "POST":
+        scope.require(Role.ADMIN)
+    return _saved_or_errors(
+        form,
+        lambda: sites.create_site(scope, form.name.data, form.domain.data or ""),
+        "Site added.",
+        "settings/sites.html",
+        form=form,
+        sector_form=SectorForm(prefix="sector"),
+        sites=sites.list_sites(scope),
+        can_manage=scope.can(Role.ADMIN),
+    )
+
+
+@bp.post("/sites/<int:site_id>/sectors")
+@role_required(Role.ADMIN)
+def add_sector(site_id: int) -> Any:
+    scope = current_scope()
+    form = SectorForm(prefix="sector")
+    if form.validate_on_submit():
+        try:
+            sites.create_sector(scope, site_id, form.name.data, form.description.data or "")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash("Sector added.", "success")
+    else:
+        flash("Name the sector.", "error")
+    return redirect(url_for(".sites_page"))
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@role_required()
+def tokens_page() -> Any:
+    scope = current_scope()
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        try:
+            _, new_token = tokens.create_token(current_user, scope.account_id, form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            form = TokenForm(formdata=None)
+    status = form_errors_status() if request.method == "POST" and form.errors else 200
+    return render(
+        "settings/tokens.html",
+        form=form,
+        new_token=new_token,
+        tokens=tokens.list_tokens(scope),
+        empty=EmptyForm(),
+        status=status,
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@role_required()
+def revoke_token(token_id: int) -> Any:
+    if EmptyForm().validate_on_submit():
+        token = tokens.revoke_token(current_scope(), token_id)
+        db.session.commit()
+        flash(f"Token “{token.name}” revoked; it no longer works.", "success")
+    return redirect(url_for(".tokens_page"))
+
+
+@bp.route("/credits", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def credits_page() -> Any:
+    scope = current_scope()
+    form = GrantCreditsForm()
+    return _saved_or_errors(
+        form,
+        lambda: credits.grant(scope, form.amount.data, form.note.data or ""),
+        "Credits updated.",
+        "settings/credits.html",
+        form=form,
+        balance=credits.balance(scope.account_id),
+        ledger=credits.ledger(scope),
+    )

@@ -1,0 +1,193 @@
+"""Cross-cutting HTTP concerns: logging with request ids, security headers, error negotiation, login."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import humanize
+from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from writer_app.extensions import login_manager
+from writer_app.models import User, db
+from writer_app.services.errors import DomainError
+
+log = logging.getLogger("writer.request")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        # Quill positions its toolbar pickers with style attributes; no inline <script> is ever allowed.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "font-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def json_error(
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """The one JSON error shape of the API: {"error": {"code", "message", "fields"}}."""
+    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    402: "insufficient_credits",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "rate_limited",
+}
+
+
+def _error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
+    if wants_json():
+        return json_error(status, code, message, fields, headers)
+    response = Response(
+        render_template("errors/error.html", status=status, message=message),
+        status=status,
+        headers=headers or {},
+    )
+    return response
+
+
+# Navigation, declared once; an entry shows as soon as its blueprint is registered.
+NAV_ITEMS = [
+    ("Tasks", "tasks.index"),
+    ("Content", "content.index"),
+    ("Images", "images.index"),
+    ("Taxonomies", "taxonomies.index"),
+    ("Clusters", "clusters.index"),
+    ("Settings", "settings.index"),
+]
+SETTINGS_EXTRA_ITEMS = [("AI", "settings_ai.index"), ("Audit log", "audit.index")]
+SITE_EXTRA_LINKS = [("WordPress connection", "wordpress.site"), ("Checks", "validation.site_levels")]
+
+
+def _existing(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    return [(label, endpoint) for label, endpoint in items if endpoint in current_app.view_functions]
+
+
+def timeago(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
+        value = value.replace(tzinfo=UTC)
+    return humanize.naturaltime(datetime.now(UTC) - value)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(
+        nav_items=lambda: _existing(NAV_ITEMS),
+        settings_extra_items=lambda: _existing(SETTINGS_EXTRA_ITEMS),
+        site_extra_links=lambda: _existing(SITE_EXTRA_LINKS),
+        endpoint_exists=lambda endpoint: endpoint in current_app.view_functions,
+    )
+    app.jinja_env.filters["timeago"] = timeago
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to continue."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+    @app.before_request
+    def start_timer() -> None:
+        g.request_started = time.perf_counter()
+        g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+
+    @app.after_request
+    def finish(response: Response) -> Response:
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        if app.config["WRITER_ENV"] == "production":
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        request_id = g.get("request_id", "")
+        headers["X-Request-ID"] = request_id
+        started = g.get("request_started")
+        duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
+        log.info(
+            "%s %s %s %.1fms id=%s",
+            request.method,
+            request.full_path.rstrip("?"),
+            response.status_code,
+            duration_ms,
+            request_id,
+        )
+        return response
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError) -> Any:
+        db.session.rollback()
+        return _error_response(error.status, error.code, error.message, error.fields)
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError) -> Any:
+        return _error_response(
+            400, "csrf_failed", "The form expired or was not sent from Writer. Reload the page and try again."
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Any:
+        status = error.code or 500
+        headers = {}
+        if status == 429:
+            retry_after = getattr(error, "retry_after", None) or 60
+            headers["Retry-After"] = str(retry_after)
+        valid_methods = getattr(error, "valid_methods", None)
+        if status == 405 and valid_methods:
+            headers["Allow"] = ", ".join(valid_methods)
+        message = error.description or error.name
+        return _error_response(status, _HTTP_CODES.get(status, "error"), message, headers=headers)
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Any:
+        db.session.rollback()
+        app.logger.exception("Unhandled error (request id %s)", g.get("request_id"))
+        return _error_response(
+            500,
+            "server_error",
+            f"Something went wrong on our side (request id {g.get('request_id', '?')}). Nothing was saved.",
+        )
