@@ -139,3 +139,6 @@ def csrf_enabled(app: Flask) -> Iterator[None]:
         yield
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+from tests.support.browser import *  # noqa: E402, F403 - browser fixtures (live_server, page, ...)
