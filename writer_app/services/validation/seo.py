@@ -83,8 +83,8 @@ def keyphrase_density(ctx: Context) -> CheckResult:
     if not ctx.keyphrase.is_set:
         return _no_keyphrase(key)
     found = sum(ctx.keyphrase.occurrences(u) for u in ctx.all_units)
-    density = round(100 * found * len(ctx.keyphrase.words) / ctx.word_count, 2) if ctx.word_count else 0.0
-    times = f"{found} time{'s' * (found != 1)}"
+    density = 100 * found * len(ctx.keyphrase.words) / ctx.word_count if ctx.word_count else 0.0
+    times = f"{found} time{'s' * (found != 1)}"  # status uses the exact density, the message a rounded one
     if found == 0:
         status: Status = "problem"
     elif density < DENSITY_MIN:
@@ -96,8 +96,8 @@ def keyphrase_density(ctx: Context) -> CheckResult:
     return make_result(
         key,
         status,
-        f"The keyphrase was found {times}, a density of {density:g}%; aim for {target}.",
-        density,
+        f"The keyphrase was found {times}, a density of {round(density, 2):g}%; aim for {target}.",
+        round(density, 2),
         target,
         "body",
     )
