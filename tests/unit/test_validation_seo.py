@@ -16,6 +16,7 @@ from writer_app.services.validation import (
     failing_required,
     resolve_levels,
 )
+from writer_app.services.validation.keyphrase import Keyphrase
 from writer_app.services.validation.model import group_score
 
 KEYPHRASE = "coffee grinder"
@@ -223,6 +224,23 @@ def test_keyphrase_checks_without_keyphrase_are_problems_without_value() -> None
         assert result is not None
         assert (result.status, result.value) == ("problem", None)
         assert "No keyphrase" in result.message
+
+
+@pytest.mark.parametrize(
+    ("keyphrase", "text", "count"),
+    [
+        ("coffee grinder", "A grinder for coffee.", 1),  # order free
+        ("coffee grinder", "Coffee grinders' prices.", 1),  # plural and punctuation
+        ("story", "Two stories and a story.", 2),
+        ("box", "Boxes, boxes.", 2),
+        ("on-page SEO", "On page SEO matters.", 1),  # hyphen or space
+        ('"coffee grinder"', "A grinder for coffee.", 0),  # quotes ask for the exact phrase
+        ('"coffee grinder"', "A coffee grinder and coffee grinders.", 2),
+        ("business", "Busines is not business.", 1),  # no stripping of a double s
+    ],
+)
+def test_keyphrase_matching(keyphrase: str, text: str, count: int) -> None:
+    assert Keyphrase.parse(keyphrase).occurrences(text) == count
 
 
 # --- length, links, images, headings -----------------------------------------------------------

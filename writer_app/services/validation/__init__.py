@@ -1,7 +1,16 @@
 """Content analysis: SEO and readability checks with scores, and the per-site gate levels.
 
-analysis = analyze(ContentInput(html=..., keyphrase="...", meta_description="..."), levels)
-blocking = failing_required(analysis, levels)
+    levels = resolve_levels(site_overrides)            # DEFAULT_LEVELS + the site's choices
+    analysis = analyze(ContentInput(html=..., keyphrase=..., meta_description=...), levels)
+    blocking = failing_required(analysis, levels)      # publish is refused while this is not empty
+    stored = analysis.to_dict(); Analysis.from_dict(stored) == analysis
+
+Rules worth knowing:
+- A check that does not apply (no images, no H2/H3, no sentences, under 200 words for transition
+  words) is left out of the analysis: it neither lowers a score nor blocks publishing.
+- Without a keyphrase, keyphrase_length and every keyphrase check are "problem" (value None).
+- Scores per group: good = 1, improve = 0.5, problem = 0, averaged over the checks present, x 100.
+- A Required check blocks when its status is "improve" or "problem".
 """
 
 from __future__ import annotations
