@@ -412,6 +412,8 @@ def test_to_dict_round_trip_through_json() -> None:
     assert data["format"] == 1
     assert Analysis.from_dict(data) == analysis
     assert {c["key"] for c in data["checks"]} <= set(CHECKS)
+    data["checks"][0]["added_later"] = "ignored"
+    assert Analysis.from_dict(data) == analysis
 
 
 def test_registry_and_default_levels() -> None:

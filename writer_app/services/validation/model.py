@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Literal
 
 Status = Literal["good", "improve", "problem"]
@@ -82,12 +82,17 @@ class Analysis:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Analysis:
         return cls(
-            checks=[CheckResult(**c) for c in data.get("checks", [])],
+            # Keys a later format may add are ignored, so old rows and new code keep working.
+            checks=[
+                CheckResult(**{k: c[k] for k in _RESULT_FIELDS if k in c}) for c in data.get("checks", [])
+            ],
             seo_score=int(data.get("seo_score", 0)),
             readability_score=int(data.get("readability_score", 0)),
             word_count=int(data.get("word_count", 0)),
         )
 
+
+_RESULT_FIELDS = tuple(f.name for f in fields(CheckResult))
 
 _SPECS = [
     CheckSpec("keyphrase_length", "Keyphrase length", "seo"),
