@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -20,6 +21,11 @@ MIN_PASSWORD_LENGTH = 8
 def slugify(text: str, max_length: int = 200) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length] or "item"
+
+
+def _hash_password(password: str) -> str:
+    # Tests use a cheap method (PASSWORD_HASH_METHOD); production keeps werkzeug's scrypt default.
+    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
 
 def normalize_email(email: str) -> str:
@@ -40,7 +46,7 @@ def create_user(email: str, password: str, name: str = "") -> User:
     if find_user(email) is not None:
         raise ValidationError.field("email", "A user with this email already exists.")
     _check_password(password)
-    user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+    user = User(email=email, name=name.strip(), password_hash=_hash_password(password))
     db.session.add(user)
     db.session.flush()
     return user
@@ -106,12 +112,12 @@ def change_password(user: User, current: str, new: str) -> None:
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError.field("current_password", "The current password is not right.")
     _check_password(new, "new_password")
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = _hash_password(new)
 
 
 def set_password(user: User, new: str) -> None:
     _check_password(new)
-    user.password_hash = generate_password_hash(new)
+    user.password_hash = _hash_password(new)
 
 
 def memberships(user: User) -> list[Membership]:

@@ -45,6 +45,18 @@ def _saved_or_errors(form: Any, action: Any, message: str, template: str, /, **c
     return render(template, status=form_errors_status() if request.method == "POST" else 200, **context)
 
 
+def _flash_outcome(action: Any, message: str) -> None:
+    """For button POSTs that redirect back: commit and confirm, or roll back and say why not."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+
+
 @bp.get("/")
 @role_required()
 def index() -> Any:
@@ -75,9 +87,9 @@ def members() -> Any:
 def member_role(membership_id: int) -> Any:
     form = RoleForm()
     if form.validate_on_submit():
-        accounts.set_role(current_scope(), membership_id, Role(form.role.data))
-        db.session.commit()
-        flash("Role changed.", "success")
+        _flash_outcome(
+            lambda: accounts.set_role(current_scope(), membership_id, Role(form.role.data)), "Role changed."
+        )
     return redirect(url_for(".members"))
 
 
@@ -85,9 +97,7 @@ def member_role(membership_id: int) -> Any:
 @role_required(Role.ADMIN)
 def member_remove(membership_id: int) -> Any:
     if EmptyForm().validate_on_submit():
-        accounts.remove_member(current_scope(), membership_id)
-        db.session.commit()
-        flash("Member removed from the account.", "success")
+        _flash_outcome(lambda: accounts.remove_member(current_scope(), membership_id), "Member removed.")
     return redirect(url_for(".members"))
 
 
@@ -116,14 +126,10 @@ def add_sector(site_id: int) -> Any:
     scope = current_scope()
     form = SectorForm(prefix="sector")
     if form.validate_on_submit():
-        try:
-            sites.create_sector(scope, site_id, form.name.data, form.description.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash("Sector added.", "success")
+        _flash_outcome(
+            lambda: sites.create_sector(scope, site_id, form.name.data, form.description.data or ""),
+            "Sector added.",
+        )
     else:
         flash("Name the sector.", "error")
     return redirect(url_for(".sites_page"))
