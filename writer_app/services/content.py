@@ -1,0 +1,560 @@
+"""Content: list, read, create, edit (optimistic concurrency), delete, taxonomy terms, images, CSV export.
+
+The HTML views and the JSON API call these same functions. Review decisions live in services/review.py,
+revisions (list/diff/restore) in services/revisions.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from writer_app.models import (
+    Cluster,
+    Content,
+    ContentSource,
+    ContentStatus,
+    ContentStructure,
+    ContentTaxonomy,
+    ContentTaxonomyRelation,
+    ContentType,
+    Image,
+    ImageStatus,
+    ImageType,
+    Role,
+    Sector,
+    db,
+)
+from writer_app.models.base import utcnow
+from writer_app.services import audit
+from writer_app.services.accounts import slugify
+from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.html import sanitize_html, word_count
+from writer_app.services.pagination import Page, apply_ordering, paginate
+from writer_app.services.revisions import snapshot
+from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
+
+ORDERING = {
+    "title": Content.title,
+    "created_at": Content.created_at,
+    "updated_at": Content.updated_at,
+    "status": Content.status,
+}
+DEFAULT_ORDERING = "-updated_at"
+
+# Fields update_content accepts; status changes go through services/review.py only.
+EDITABLE_FIELDS = (
+    "title",
+    "html",
+    "meta_title",
+    "meta_description",
+    "primary_keyword",
+    "secondary_keywords",
+    "slug",
+    "cluster_id",
+    "content_type",
+    "content_structure",
+    "scheduled_at",
+)
+
+
+@dataclass
+class ContentFilters:
+    """List filters. With neither site_id nor sector_id, the user's working site/sector applies
+    (the whole account when they have none); `all_sites=True` lists the whole account."""
+
+    search: str = ""
+    status: str | None = None
+    cluster_id: int | None = None
+    content_type: str | None = None
+    content_structure: str | None = None
+    source: str | None = None
+    site_id: int | None = None
+    sector_id: int | None = None
+    ordering: str = DEFAULT_ORDERING
+    all_sites: bool = False
+
+
+@dataclass
+class ImageStats:
+    """Images of one content: whether a featured image exists and counts per status."""
+
+    has_featured_image: bool = False
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ImageStatus})
+
+
+@dataclass
+class ContentPage(Page[Content]):
+    """A page of content plus `image_stats[content.id]` (one grouped query for the whole page)."""
+
+    image_stats: dict[int, ImageStats] = field(default_factory=dict)
+
+    def stats(self, content_id: int) -> ImageStats:
+        return self.image_stats.get(content_id) or ImageStats()
+
+
+@dataclass
+class ContentImages:
+    """Images of one content, grouped as the gallery shows them."""
+
+    featured: Image | None
+    in_article: list[Image]  # by position
+    other: list[Image]  # desktop/mobile variants and extra featured candidates
+
+    @property
+    def all(self) -> list[Image]:
+        return ([self.featured] if self.featured else []) + self.in_article + self.other
+
+
+def _enum_value(enum_cls: Any, value: Any, name: str) -> Any:
+    if value in (None, ""):
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum_cls)
+        raise ValidationError.field(name, f"Unknown {name} “{value}”; use one of {choices}.") from None
+
+
+def _int_or_none(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError.field(name, f"{name} must be a whole number.") from None
+
+
+def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Content]]:
+    """The SELECT behind the list and the CSV export (validated filters, ordering applied)."""
+    stmt = scoped(scope, Content)
+    site_id = _int_or_none(filters.site_id, "site_id")
+    sector_id = _int_or_none(filters.sector_id, "sector_id")
+    if not filters.all_sites and site_id is None and sector_id is None:
+        site_id, sector_id = scope.site_id, scope.sector_id
+    if site_id is not None:
+        stmt = stmt.where(Content.site_id == site_id)
+    if sector_id is not None:
+        stmt = stmt.where(Content.sector_id == sector_id)
+    if filters.search.strip():
+        stmt = stmt.where(Content.title.ilike(f"%{_escape_like(filters.search.strip())}%", escape="\\"))
+    for column, enum_cls, value, name in (
+        (Content.status, ContentStatus, filters.status, "status"),
+        (Content.content_type, ContentType, filters.content_type, "content_type"),
+        (Content.content_structure, ContentStructure, filters.content_structure, "content_structure"),
+        (Content.source, ContentSource, filters.source, "source"),
+    ):
+        member = _enum_value(enum_cls, value, name)
+        if member is not None:
+            stmt = stmt.where(column == member)
+    cluster_id = _int_or_none(filters.cluster_id, "cluster_id")
+    if cluster_id is not None:
+        stmt = stmt.where(Content.cluster_id == cluster_id)
+    return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def list_content(scope: Scope, filters: ContentFilters, page: int = 1, page_size: int = 25) -> ContentPage:
+    """One page of content with cluster, site, sector, last editor and taxonomy terms loaded, and image
+    stats per row: 4 queries whatever the page holds."""
+    stmt = filtered_statement(scope, filters).options(
+        joinedload(Content.cluster),
+        joinedload(Content.site),
+        joinedload(Content.sector),
+        joinedload(Content.last_edited_by),
+        selectinload(Content.taxonomy_terms),
+    )
+    result = paginate(stmt, page, page_size)
+    return ContentPage(
+        items=result.items,
+        total=result.total,
+        page=result.page,
+        page_size=result.page_size,
+        image_stats=image_stats(scope, [c.id for c in result.items]),
+    )
+
+
+def image_stats(scope: Scope, content_ids: list[int]) -> dict[int, ImageStats]:
+    """has_featured_image and image counts per status for each content id, in ONE grouped query."""
+    stats: dict[int, ImageStats] = {cid: ImageStats() for cid in content_ids}
+    if not content_ids:
+        return stats
+    rows = db.session.execute(
+        select(Image.content_id, Image.image_type, Image.status, func.count())
+        .where(
+            Image.account_id == scope.account_id,
+            Image.content_id.in_(content_ids),
+            Image.deleted_at.is_(None),
+        )
+        .group_by(Image.content_id, Image.image_type, Image.status)
+    )
+    for content_id, image_type, status, count in rows:
+        entry = stats[content_id]
+        entry.total += count
+        entry.by_status[ImageStatus(status).value] += count
+        if ImageType(image_type) == ImageType.FEATURED:
+            entry.has_featured_image = True
+    return stats
+
+
+def get_content(scope: Scope, content_id: Any, *, include_deleted: bool = False) -> Content:
+    """One content of the account (NotFound otherwise), with cluster, site, sector and terms loaded."""
+    return get(
+        scope,
+        Content,
+        content_id,
+        include_deleted=include_deleted,
+        options=(
+            joinedload(Content.cluster),
+            joinedload(Content.site),
+            joinedload(Content.sector),
+            joinedload(Content.last_edited_by),
+            selectinload(Content.taxonomy_terms),
+        ),
+    )
+
+
+def _keywords(value: Any) -> list[str]:
+    parts = value.split(",") if isinstance(value, str) else list(value or [])
+    return list(dict.fromkeys(str(p).strip() for p in parts if str(p).strip()))
+
+
+def _clean_text(value: Any, name: str, max_length: int, *, required: bool = False) -> str:
+    text = ("" if value is None else str(value)).strip()
+    if required and not text:
+        raise ValidationError.field(name, f"{name.replace('_', ' ').capitalize()} is required.")
+    if len(text) > max_length:
+        raise ValidationError.field(name, f"Use at most {max_length} characters.")
+    return text
+
+
+def _cluster_in_sector(scope: Scope, cluster_id: Any, sector: Sector) -> Cluster:
+    try:
+        cluster = get(scope, Cluster, cluster_id)
+    except NotFound:
+        raise ValidationError.field("cluster_id", f"Cluster {cluster_id} does not exist.") from None
+    if cluster.sector_id != sector.id:
+        raise ValidationError.field(
+            "cluster_id", f"Cluster “{cluster.name}” does not belong to sector “{sector.name}”."
+        )
+    return cluster
+
+
+def _collect(checks: dict[str, Any]) -> dict[str, Any]:
+    """Run field checks, raising one ValidationError that names every failing field."""
+    values: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except ValidationError as error:
+            for key, messages in (error.fields or {name: [error.message]}).items():
+                errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError("Please correct the highlighted fields.", errors)
+    return values
+
+
+def create_content(
+    scope: Scope,
+    *,
+    title: str,
+    cluster_id: int | None,
+    content_type: str | None,
+    content_structure: str | None,
+    site_id: int | None = None,
+    sector_id: int | None = None,
+    html: str = "",
+    meta_title: str = "",
+    meta_description: str = "",
+    primary_keyword: str = "",
+    secondary_keywords: list[str] | str | None = None,
+    slug: str = "",
+    source: str = ContentSource.IGNY8,
+    status: str = ContentStatus.DRAFT,
+    task_id: int | None = None,
+    ai_model: str = "",
+    prompt_version: int | None = None,
+    scheduled_at: datetime | None = None,
+) -> Content:
+    """New content (editor+). title, cluster_id, content_type and content_structure are required;
+    site/sector are explicit (validated) or the working context; the cluster must be in that sector.
+    HTML is sanitized, word_count computed, slug derived from the title when empty; revision 1 stored.
+    Status is draft or review (published only for content imported from WordPress)."""
+    scope.require(Role.EDITOR)
+    values = _collect(
+        {
+            "title": lambda: _clean_text(title, "title", 255, required=True),
+            "content_type": lambda: _required_enum(ContentType, content_type, "content_type"),
+            "content_structure": lambda: _required_enum(
+                ContentStructure, content_structure, "content_structure"
+            ),
+            "source": lambda: _enum_value(ContentSource, source, "source") or ContentSource.IGNY8,
+            "status": lambda: _enum_value(ContentStatus, status, "status") or ContentStatus.DRAFT,
+            "site_sector": lambda: resolve_site_sector(scope, site_id, sector_id),
+            "cluster_id": lambda: (
+                _int_or_none(cluster_id, "cluster_id") or _raise_field("cluster_id", "Choose a cluster.")
+            ),
+        }
+    )
+    if values["status"] == ContentStatus.PUBLISHED and values["source"] != ContentSource.WORDPRESS:
+        raise ValidationError.field("status", "New content starts as draft or review; approve it to publish.")
+    site, sector = values["site_sector"]
+    cluster = _cluster_in_sector(scope, values["cluster_id"], sector)
+    clean_html = sanitize_html(html)
+    content = Content(
+        account_id=scope.account_id,
+        site_id=site.id,
+        sector_id=sector.id,
+        cluster_id=cluster.id,
+        title=values["title"],
+        html=clean_html,
+        word_count=word_count(clean_html),
+        meta_title=_clean_text(meta_title, "meta_title", 255),
+        meta_description=_clean_text(meta_description, "meta_description", 2000),
+        primary_keyword=_clean_text(primary_keyword, "primary_keyword", 255),
+        secondary_keywords=_keywords(secondary_keywords),
+        slug=slugify(slug, 255) if slug.strip() else slugify(values["title"], 255),
+        content_type=values["content_type"],
+        content_structure=values["content_structure"],
+        source=values["source"],
+        status=values["status"],
+        task_id=_int_or_none(task_id, "task_id"),
+        ai_model=ai_model or "",
+        prompt_version=prompt_version,
+        scheduled_at=scheduled_at,
+        last_edited_by_id=scope.user_id,
+        external_metadata={},
+    )
+    db.session.add(content)
+    db.session.flush()
+    snapshot(scope, content, "Created")
+    audit.record(scope, "content.create", content, title=content.title)
+    return content
+
+
+def _required_enum(enum_cls: Any, value: Any, name: str) -> Any:
+    return _enum_value(enum_cls, value, name) or _raise_field(name, f"Choose a {name.replace('_', ' ')}.")
+
+
+def _raise_field(name: str, message: str) -> Any:
+    raise ValidationError.field(name, message)
+
+
+def conflict_message(content: Content) -> str:
+    """What a user whose save was refused reads: who saved the newer version, and when."""
+    who = content.last_edited_by.display_name if content.last_edited_by else "Someone"
+    when = content.updated_at
+    if when is not None and when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    at = when.astimezone(UTC).strftime("%H:%M UTC") if when else "an unknown time"
+    return f"{who} saved a newer version at {at}; reload to see it — your text is kept below."
+
+
+def _normalize_change(scope: Scope, content: Content, name: str, value: Any) -> Any:
+    if name == "title":
+        return _clean_text(value, "title", 255, required=True)
+    if name == "html":
+        return sanitize_html(value)
+    if name in ("meta_title", "primary_keyword"):
+        return _clean_text(value, name, 255)
+    if name == "meta_description":
+        return _clean_text(value, name, 2000)
+    if name == "secondary_keywords":
+        return _keywords(value)
+    if name == "slug":
+        text = _clean_text(value, "slug", 255)
+        return slugify(text, 255) if text else slugify(content.title, 255)
+    if name in ("content_type", "content_structure"):
+        enum_cls = ContentType if name == "content_type" else ContentStructure
+        return _required_enum(enum_cls, value, name)
+    if name == "cluster_id":
+        sector = db.session.get(Sector, content.sector_id)
+        return _cluster_in_sector(scope, value, sector).id  # type: ignore[arg-type]
+    return value  # scheduled_at: a datetime or None
+
+
+def update_content(
+    scope: Scope,
+    content_id: Any,
+    expected_version: int | None = None,
+    *,
+    note: str = "",
+    **changes: Any,
+) -> Content:
+    """Save edits (editor+) to any of EDITABLE_FIELDS.
+
+    expected_version is the version the editor started from: when someone saved in between, the save
+    is refused with Conflict (also when the race is lost at the UPDATE itself). HTML is sanitized and
+    word_count recomputed; every save that changes something stores a revision. No changes: no-op.
+    """
+    scope.require(Role.EDITOR)
+    unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if unknown:
+        raise ValidationError(f"These fields cannot be changed here: {', '.join(unknown)}.")
+    content = get_content(scope, content_id)
+    if expected_version is not None and int(expected_version) != content.version:
+        raise Conflict(conflict_message(content))
+    values = _collect(
+        {name: _bind(_normalize_change, scope, content, name, v) for name, v in changes.items()}
+    )
+    changed = {name: v for name, v in values.items() if getattr(content, name) != v}
+    if not changed:
+        return content
+    for name, value in changed.items():
+        setattr(content, name, value)
+    if "html" in changed:
+        content.word_count = word_count(content.html)
+    content.last_edited_by_id = scope.user_id
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(conflict_message(get_content(scope, content_id))) from None
+    snapshot(scope, content, note or "Edited " + ", ".join(sorted(changed)))
+    audit.record(scope, "content.update", content, fields=sorted(changed), version=content.version)
+    return content
+
+
+def _bind(fn: Any, *args: Any) -> Any:
+    return lambda: fn(*args)
+
+
+def delete_content(scope: Scope, content_id: Any) -> Content:
+    """Soft delete (editor+): hidden from lists and lookups, restorable with restore_content."""
+    scope.require(Role.EDITOR)
+    content = get_content(scope, content_id)
+    content.deleted_at = utcnow()
+    audit.record(scope, "content.delete", content, title=content.title)
+    db.session.flush()
+    return content
+
+
+def restore_content(scope: Scope, content_id: Any) -> Content:
+    """Undo a soft delete (editor+)."""
+    scope.require(Role.EDITOR)
+    content = get_content(scope, content_id, include_deleted=True)
+    content.deleted_at = None
+    audit.record(scope, "content.restore", content, title=content.title)
+    db.session.flush()
+    return content
+
+
+def set_taxonomy_terms(
+    scope: Scope, content_id: Any, add: list[int] | None = None, remove: list[int] | None = None
+) -> list[ContentTaxonomy]:
+    """Add and remove categories/tags of one content (editor+); terms must belong to its site.
+    Returns the content's terms afterwards, ordered by name."""
+    scope.require(Role.EDITOR)
+    content = get_content(scope, content_id)
+    add_terms = _terms(scope, add or [], "add")
+    remove_ids = {t.id for t in _terms(scope, remove or [], "remove")}
+    foreign = [t.name for t in add_terms if t.site_id != content.site_id]
+    if foreign:
+        raise ValidationError.field("add", f"Not terms of this content's site: {', '.join(foreign)}.")
+    present = set(
+        db.session.scalars(
+            select(ContentTaxonomyRelation.taxonomy_id).where(
+                ContentTaxonomyRelation.content_id == content.id
+            )
+        )
+    )
+    added = [t for t in add_terms if t.id not in present and t.id not in remove_ids]
+    for term in added:
+        db.session.add(ContentTaxonomyRelation(content_id=content.id, taxonomy_id=term.id))
+    removed = remove_ids & present
+    if removed:
+        db.session.execute(
+            delete(ContentTaxonomyRelation).where(
+                ContentTaxonomyRelation.content_id == content.id,
+                ContentTaxonomyRelation.taxonomy_id.in_(removed),
+            )
+        )
+    if added or removed:
+        audit.record(scope, "content.terms", content, added=[t.id for t in added], removed=sorted(removed))
+    db.session.flush()
+    db.session.expire(content, ["taxonomy_terms"])
+    return list(content.taxonomy_terms)
+
+
+def _terms(scope: Scope, ids: list[Any], name: str) -> list[ContentTaxonomy]:
+    try:
+        return get_many(scope, ContentTaxonomy, ids)
+    except (NotFound, ValidationError) as error:
+        raise ValidationError.field(name, error.message) from None
+
+
+def content_images(scope: Scope, content_id: Any) -> ContentImages:
+    """The content's live images: the newest featured one, in-article ones by position, then the rest."""
+    content = get_content(scope, content_id)
+    images = list(
+        db.session.scalars(
+            scoped(scope, Image)
+            .where(Image.content_id == content.id)
+            .order_by(Image.position, Image.created_at.desc(), Image.id)
+        )
+    )
+    featured_all = sorted(
+        (i for i in images if i.image_type == ImageType.FEATURED), key=lambda i: i.id, reverse=True
+    )
+    featured = featured_all[0] if featured_all else None
+    in_article = [i for i in images if i.image_type == ImageType.IN_ARTICLE]
+    other = [i for i in images if i.image_type not in (ImageType.FEATURED, ImageType.IN_ARTICLE)]
+    return ContentImages(featured, in_article, featured_all[1:] + other)
+
+
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "status",
+    "site",
+    "sector",
+    "cluster",
+    "content_type",
+    "content_structure",
+    "source",
+    "word_count",
+    "primary_keyword",
+    "slug",
+    "scheduled_at",
+    "external_url",
+    "created_at",
+    "updated_at",
+)
+
+
+def _csv_cell(value: Any) -> str:
+    text = "" if value is None else (value.isoformat() if isinstance(value, datetime) else str(value))
+    # Spreadsheet apps run cells starting with these as formulas.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def export_content_csv(scope: Scope, filters: ContentFilters) -> Iterator[str]:
+    """CSV text (header first) of every content the filters match, streamed in chunks of rows."""
+    stmt = filtered_statement(scope, filters).options(
+        joinedload(Content.cluster), joinedload(Content.site), joinedload(Content.sector)
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for n, c in enumerate(db.session.scalars(stmt.execution_options(yield_per=500)), 1):
+        row = {k: getattr(c, k) for k in CSV_COLUMNS if k not in ("site", "sector", "cluster")}
+        row.update(site=c.site.name, sector=c.sector.name, cluster=c.cluster.name)
+        writer.writerow([_csv_cell(row[k]) for k in CSV_COLUMNS])
+        if n % 200 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
