@@ -14,8 +14,16 @@ def test_anonymous_users_are_sent_to_login(client):
 
 
 def test_signup_creates_an_account_with_its_admin_and_logs_in(client):
-    response = client.post("/signup", data={"name": "Ann", "email": "Ann@Example.com", "password": "long-enough-1",
-                                            "account_name": "Ann's Agency"}, follow_redirects=True)
+    response = client.post(
+        "/signup",
+        data={
+            "name": "Ann",
+            "email": "Ann@Example.com",
+            "password": "long-enough-1",
+            "account_name": "Ann's Agency",
+        },
+        follow_redirects=True,
+    )
     assert response.status_code == 200
     assert "Ann&#39;s Agency" in response.get_data(as_text=True)
     user = accounts.find_user("ann@example.com")
@@ -26,8 +34,9 @@ def test_signup_creates_an_account_with_its_admin_and_logs_in(client):
 
 
 def test_signup_with_a_taken_email_shows_the_error_on_the_field(client, tenant):
-    response = client.post("/signup", data={"email": tenant.admin.email, "password": "long-enough-1",
-                                            "account_name": "Second"})
+    response = client.post(
+        "/signup", data={"email": tenant.admin.email, "password": "long-enough-1", "account_name": "Second"}
+    )
     assert response.status_code == 422
     assert "A user with this email already exists." in response.get_data(as_text=True)
     assert accounts.find_account("Second") is None
@@ -55,8 +64,10 @@ def test_inactive_users_cannot_log_in(client, tenant):
 
 
 def test_login_is_throttled(client, tenant):
-    statuses = [client.post("/login", data={"email": tenant.editor.email, "password": "wrong-pass"}).status_code
-                for _ in range(11)]
+    statuses = [
+        client.post("/login", data={"email": tenant.editor.email, "password": "wrong-pass"}).status_code
+        for _ in range(11)
+    ]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
 
@@ -72,17 +83,23 @@ def test_forms_with_the_csrf_token_are_accepted(client, tenant, csrf_enabled):
 
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    response = client.post("/login", data={"email": tenant.editor.email, "password": PASSWORD, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": tenant.editor.email, "password": PASSWORD, "csrf_token": token}
+    )
     assert response.status_code == 302
 
 
 def test_password_change(client, tenant, login):
     login(tenant.editor)
-    wrong = client.post("/account/password", data={"current_password": "bad-password", "new_password": "new-pass-123",
-                                                   "confirm": "new-pass-123"})
+    wrong = client.post(
+        "/account/password",
+        data={"current_password": "bad-password", "new_password": "new-pass-123", "confirm": "new-pass-123"},
+    )
     assert "The current password is not right." in wrong.get_data(as_text=True)
-    ok = client.post("/account/password", data={"current_password": PASSWORD, "new_password": "new-pass-123",
-                                                "confirm": "new-pass-123"})
+    ok = client.post(
+        "/account/password",
+        data={"current_password": PASSWORD, "new_password": "new-pass-123", "confirm": "new-pass-123"},
+    )
     assert ok.status_code == 302
     assert accounts.authenticate(tenant.editor.email, "new-pass-123") is not None
 
@@ -136,8 +153,9 @@ def test_security_headers(client):
 
 
 def test_next_parameter_only_redirects_within_the_site(client, tenant):
-    response = client.post("/login?next=https://evil.example/", data={"email": tenant.editor.email,
-                                                                      "password": PASSWORD})
+    response = client.post(
+        "/login?next=https://evil.example/", data={"email": tenant.editor.email, "password": PASSWORD}
+    )
     assert response.headers["Location"] == "/"
 
 

@@ -1,0 +1,128 @@
+"""`flask writer ...` commands."""
+
+import json
+
+from sqlalchemy import func, select
+
+from writer_app.models import (
+    Account,
+    Cluster,
+    Content,
+    ContentTaxonomy,
+    CreditTransaction,
+    Image,
+    Membership,
+    Revision,
+    Role,
+    Sector,
+    Site,
+    Task,
+    User,
+    db,
+)
+from writer_app.services import accounts, tokens
+
+DEMO_MODELS = [
+    Account,
+    User,
+    Membership,
+    Site,
+    Sector,
+    Cluster,
+    Task,
+    Content,
+    ContentTaxonomy,
+    Image,
+    Revision,
+]
+
+
+def _snapshot():
+    counts = {m.__name__: db.session.scalar(select(func.count()).select_from(m)) for m in DEMO_MODELS}
+    titles = sorted(db.session.scalars(select(Task.title)))
+    return counts, titles
+
+
+def test_demo_is_idempotent(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["writer", "demo"])
+    assert first.exit_code == 0, first.output
+    assert "demo@example.com / demo-password" in first.output
+    before = _snapshot()
+    second = runner.invoke(args=["writer", "demo"])
+    assert second.exit_code == 0, second.output
+    assert _snapshot() == before
+    counts, _ = before
+    assert counts["Site"] == 2 and counts["Task"] >= 25 and counts["Content"] >= 6
+    statuses = set(db.session.scalars(select(Content.status)))
+    assert {s.value for s in statuses} == {"draft", "review", "published"}
+    assert accounts.authenticate("demo@example.com", "demo-password") is not None
+
+
+def test_create_user_creates_the_account_when_new(app):
+    result = app.test_cli_runner().invoke(
+        args=[
+            "writer",
+            "create-user",
+            "ops@example.com",
+            "--password",
+            "long-enough-1",
+            "--account",
+            "Night Desk",
+            "--role",
+            "reviewer",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    account = accounts.find_account("night-desk")
+    membership = db.session.scalars(select(Membership).where(Membership.account_id == account.id)).one()
+    assert membership.role == Role.REVIEWER
+
+
+def test_create_user_reports_a_short_password(app):
+    result = app.test_cli_runner().invoke(
+        args=["writer", "create-user", "ops@example.com", "--password", "short", "--account", "Night Desk"]
+    )
+    assert result.exit_code != 0
+    assert "at least 8 characters" in result.output
+
+
+def test_create_token_prints_a_working_token(app, tenant):
+    result = app.test_cli_runner().invoke(
+        args=["writer", "create-token", tenant.editor.email, "--account", tenant.account.name]
+    )
+    assert result.exit_code == 0, result.output
+    raw = result.output.strip()
+    _, scope = tokens.authenticate(raw)
+    assert scope.account_id == tenant.account.id and scope.role == Role.EDITOR
+
+
+def test_grant_credits_never_goes_below_zero(app, tenant):
+    runner = app.test_cli_runner()
+    assert (
+        "balance 25 credits"
+        in runner.invoke(args=["writer", "grant-credits", tenant.account.slug, "25"]).output
+    )
+    result = runner.invoke(args=["writer", "grant-credits", tenant.account.name, "--", "-100"])
+    assert result.exit_code == 0, result.output
+    assert "balance 0 credits" in result.output
+    assert db.session.scalar(select(func.count()).select_from(CreditTransaction)) == 2
+
+
+def test_unknown_account_is_a_clear_error(app):
+    result = app.test_cli_runner().invoke(args=["writer", "grant-credits", "nobody", "5"])
+    assert result.exit_code != 0 and "No account named" in result.output
+
+
+def test_deactivated_users_cannot_log_in(app, tenant):
+    result = app.test_cli_runner().invoke(args=["writer", "set-user-active", tenant.editor.email, "inactive"])
+    assert result.exit_code == 0
+    db.session.expire_all()
+    assert not tenant.editor.active
+
+
+def test_check_config_masks_secrets(app):
+    result = app.test_cli_runner().invoke(args=["writer", "check-config"])
+    shown = json.loads(result.output)
+    assert shown["SECRET_KEY"].startswith("set (") and "test-secret" not in result.output
+    assert shown["AI_PROVIDER"] == "offline"

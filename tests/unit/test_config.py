@@ -1,0 +1,42 @@
+"""Configuration from the environment."""
+
+import pytest
+
+from writer_app import create_app
+from writer_app.config import ConfigError, load_config, masked
+
+
+def test_defaults_work_on_a_fresh_machine(tmp_path, monkeypatch):
+    for name in ("DATABASE_URL", "REDIS_URL", "OPENAI_API_KEY", "SECRET_KEY", "WRITER_ENV", "AI_PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    config = load_config(str(tmp_path))
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'writer.db'}"
+    assert config["REDIS_URL"] == "" and config["AI_PROVIDER"] == "offline"
+    assert config["SECRET_KEY"] == load_config(str(tmp_path))["SECRET_KEY"]  # generated once, then reused
+
+
+def test_an_api_key_selects_the_openai_provider(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
+    monkeypatch.delenv("AI_PROVIDER", raising=False)
+    assert load_config(str(tmp_path))["AI_PROVIDER"] == "openai"
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("WRITER_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        create_app()
+
+
+def test_bad_numbers_are_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("AI_TIMEOUT_SECONDS", "soon")
+    with pytest.raises(ConfigError, match="AI_TIMEOUT_SECONDS must be a whole number"):
+        load_config(str(tmp_path))
+
+
+def test_masked_hides_passwords_in_urls(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://writer:s3cret@db/writer")
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-very-secret")
+    shown = masked(load_config(str(tmp_path)))
+    assert "s3cret" not in str(shown) and "sk-very-secret" not in str(shown)
+    assert shown["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://writer:***@db/writer"
