@@ -38,8 +38,8 @@ __all__ = [
     "Behaviour",
     "FakeOpenAIServer",
     "RecordedRequest",
-    "openai_config",
-    "openai_server",
+    "openai_config_fixture",
+    "openai_server_fixture",
 ]
 
 BEHAVIOURS = (
@@ -133,7 +133,9 @@ class FakeOpenAIServer:
         return [r.path for r in self.requests]
 
     def start(self) -> FakeOpenAIServer:
-        self._thread = threading.Thread(target=self._httpd.serve_forever, name="fake-openai", daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, args=(0.05,), name="fake-openai", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -383,15 +385,17 @@ def _png(width: int, height: int) -> bytes:
 # --- pytest fixtures ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def openai_server() -> Iterator[FakeOpenAIServer]:
+# Registered under `name=` so importing them (conftest star import, or a test module) does not
+# shadow the parameter names tests use; the fixtures are `openai_server` and `openai_config`.
+@pytest.fixture(name="openai_server")
+def openai_server_fixture() -> Iterator[FakeOpenAIServer]:
     """A fresh server per test; 5xx carry retry-after-ms=10 and 429s Retry-After 0.05 so retries are quick."""
     with FakeOpenAIServer(retry_after_ms=10, rate_limit_retry_after=0.05) as server:
         yield server
 
 
-@pytest.fixture
-def openai_config(openai_server: FakeOpenAIServer) -> dict[str, Any]:
+@pytest.fixture(name="openai_config")
+def openai_config_fixture(openai_server: FakeOpenAIServer) -> dict[str, Any]:
     """Settings that point the openai provider at `openai_server` (merge into app config as needed)."""
     return {
         "AI_PROVIDER": "openai",

@@ -88,8 +88,8 @@ PLANS: dict[str, list[Section]] = {
     ],
     "category": [
         ("", "intro", ""),
-        ("What you will find here", "basics", "ul:keywords"),
-        ("How to choose", "tips", ""),
+        ("What you will find here", "basics", "h3:keywords"),
+        ("How to choose", "tips", "ul:checklist"),
         ("Explore more", "conclusion", ""),
     ],
 }
