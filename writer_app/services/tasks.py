@@ -1,0 +1,424 @@
+"""Writing tasks: list, create, edit, soft delete/restore, bulk status changes and cancelling.
+
+Every rule about tasks lives here; the HTML views, the CSV import and the JSON API call these functions.
+Writes need the editor role, are audited and only flushed (the caller commits once).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypedDict, Unpack
+
+from sqlalchemy.orm import joinedload
+
+from writer_app.models import (
+    Cluster,
+    ContentIdea,
+    ContentStructure,
+    ContentTaxonomy,
+    ContentType,
+    Role,
+    Task,
+    TaskStatus,
+    db,
+)
+from writer_app.models.base import utcnow
+from writer_app.services import audit
+from writer_app.services.clusters import ALL, normalize_keywords, site_sector_filter
+from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
+from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
+
+MAX_BULK_IDS = 100
+MIN_WORDS, MAX_WORDS = 100, 10_000
+DEFAULT_WORD_COUNT = 1000
+CANCELLABLE = (TaskStatus.QUEUED, TaskStatus.IN_PROGRESS)
+ORDERINGS = {"title": Task.title, "created_at": Task.created_at, "status": Task.status}
+DEFAULT_ORDERING = "-created_at"
+
+
+@dataclass
+class TaskFilters:
+    """Filters of the task list; every field optional. site_id/sector_id None → the working context,
+    "all" → every site. `trash=True` lists soft-deleted tasks instead of live ones."""
+
+    search: str = ""
+    status: str | None = None
+    cluster_id: int | str | None = None
+    content_type: str | None = None
+    content_structure: str | None = None
+    site_id: int | str | None = None
+    sector_id: int | str | None = None
+    ordering: str = DEFAULT_ORDERING
+    trash: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> TaskFilters:
+        """Filters from query-string style arguments (blank values are no filter)."""
+        return cls(
+            search=(args.get("search") or "").strip(),
+            status=args.get("status") or None,
+            cluster_id=args.get("cluster_id") or None,
+            content_type=args.get("content_type") or None,
+            content_structure=args.get("content_structure") or None,
+            site_id=args.get("site_id") or None,
+            sector_id=args.get("sector_id") or None,
+            ordering=args.get("ordering") or DEFAULT_ORDERING,
+            trash=str(args.get("trash", "")).lower() in ("1", "true", "yes", "on"),
+        )
+
+
+class TaskChanges(TypedDict, total=False):
+    """Fields update_task accepts (PATCH: only the ones given change)."""
+
+    title: str
+    description: str
+    cluster_id: int | str
+    idea_id: int | str | None
+    content_type: str
+    content_structure: str
+    taxonomy_term_id: int | str | None
+    keywords: str | list[str]
+    word_count: int | str
+    site_id: int | str
+    sector_id: int | str
+    status: str
+
+
+def _choice(enum_class: type[Any], value: Any, name: str) -> Any:
+    try:
+        return enum_class(value)
+    except ValueError:
+        choices = ", ".join(m.value for m in enum_class)
+        raise ValidationError.field(name, f"Unknown {name} “{value}”; use one of {choices}.") from None
+
+
+def _int(value: Any, name: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ValidationError.field(name, f"{name} must be a whole number.") from None
+
+
+def _task_query(scope: Scope, filters: TaskFilters) -> Any:
+    stmt = scoped(scope, Task, include_deleted=filters.trash).options(
+        joinedload(Task.cluster), joinedload(Task.site), joinedload(Task.sector)
+    )
+    if filters.trash:
+        stmt = stmt.where(Task.deleted_at.is_not(None))
+    site_id, sector_id = site_sector_filter(scope, filters.site_id, filters.sector_id)
+    if site_id is not None:
+        stmt = stmt.where(Task.site_id == site_id)
+    if sector_id is not None:
+        stmt = stmt.where(Task.sector_id == sector_id)
+    term = (filters.search or "").strip()
+    if term:
+        stmt = stmt.where(
+            Task.title.icontains(term, autoescape=True) | Task.keywords.icontains(term, autoescape=True)
+        )
+    if filters.status:
+        stmt = stmt.where(Task.status == _choice(TaskStatus, filters.status, "status"))
+    if filters.cluster_id not in (None, "", ALL):
+        stmt = stmt.where(Task.cluster_id == _int(filters.cluster_id, "cluster_id"))
+    if filters.content_type:
+        stmt = stmt.where(Task.content_type == _choice(ContentType, filters.content_type, "content_type"))
+    if filters.content_structure:
+        structure = _choice(ContentStructure, filters.content_structure, "content_structure")
+        stmt = stmt.where(Task.content_structure == structure)
+    return apply_ordering(stmt, filters.ordering, ORDERINGS, DEFAULT_ORDERING, Task.id)
+
+
+def list_tasks(
+    scope: Scope, filters: TaskFilters | None = None, page: Any = 1, page_size: Any = 25
+) -> Page[Task]:
+    """One page of tasks with cluster, site and sector loaded (3 queries whatever the page size).
+
+    Unknown filter values, orderings and page sizes raise ValidationError naming the field.
+    """
+    page_number, size = page_params(page, page_size)
+    return paginate(_task_query(scope, filters or TaskFilters()), page_number, size)
+
+
+def iter_tasks(scope: Scope, filters: TaskFilters | None = None, batch: int = 500) -> Iterable[Task]:
+    """Every task matching the filters, in list order, fetched in batches (for CSV export)."""
+    stmt = _task_query(scope, filters or TaskFilters())
+    offset = 0
+    while True:
+        rows = list(db.session.scalars(stmt.limit(batch).offset(offset)).unique())
+        yield from rows
+        if len(rows) < batch:
+            return
+        offset += batch
+
+
+def get_task(scope: Scope, task_id: Any, *, include_deleted: bool = False) -> Task:
+    """One task of the account (NotFound for other accounts' ids and, unless asked, trashed tasks)."""
+    options = [joinedload(Task.cluster), joinedload(Task.site), joinedload(Task.sector)]
+    return get(scope, Task, task_id, include_deleted=include_deleted, options=options)
+
+
+def _apply(scope: Scope, task: Task, values: Mapping[str, Any]) -> dict[str, Any]:
+    """Validate `values` against `task` (new or existing) and set them; all field errors at once.
+
+    Returns the fields that changed, with their new values (for the audit trail).
+    """
+    errors: dict[str, list[str]] = {}
+    changed: dict[str, Any] = {}
+
+    def fail(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    def put(name: str, value: Any) -> None:
+        if getattr(task, name, None) != value:
+            setattr(task, name, value)
+            changed[name] = value
+
+    if "title" in values:
+        title = " ".join(str(values["title"] or "").split())
+        if not title:
+            fail("title", "Give the task a title.")
+        elif len(title) > 255:
+            fail("title", "Keep the title under 255 characters.")
+        else:
+            put("title", title)
+    if "description" in values:
+        put("description", str(values["description"] or "").strip())
+    for name, enum_class in (
+        ("content_type", ContentType),
+        ("content_structure", ContentStructure),
+        ("status", TaskStatus),
+    ):
+        if name in values:
+            if values[name] in (None, ""):
+                fail(name, f"Choose a {name.replace('_', ' ')}.")
+                continue
+            try:
+                put(name, _choice(enum_class, values[name], name))
+            except ValidationError as error:
+                fail(name, error.message)
+    if "keywords" in values:
+        put("keywords", normalize_keywords(values["keywords"]))
+    if "word_count" in values:
+        try:
+            words = int(values["word_count"])
+        except (TypeError, ValueError):
+            fail("word_count", "Word count must be a whole number.")
+        else:
+            if MIN_WORDS <= words <= MAX_WORDS:
+                put("word_count", words)
+            else:
+                fail("word_count", f"Word count must be between {MIN_WORDS} and {MAX_WORDS:,}.")
+
+    # Where the task lives: explicit site/sector (validated together), else its current or working one.
+    sector = task.sector if task.sector_id else None
+    if "site_id" in values or "sector_id" in values or task.id is None:
+        site_arg = values.get("site_id", task.site_id)
+        sector_arg = values.get("sector_id", task.sector_id)
+        try:
+            site, sector = resolve_site_sector(scope, site_arg, sector_arg)
+        except ValidationError as error:
+            for name, messages in error.fields.items():
+                errors.setdefault(name, []).extend(messages)
+            sector = None
+        else:
+            put("site_id", site.id)
+            put("sector_id", sector.id if sector else None)
+
+    cluster = task.cluster if task.cluster_id else None
+    if "cluster_id" in values:
+        cluster = None
+        if values["cluster_id"] in (None, ""):
+            fail("cluster_id", "Choose a cluster.")
+        else:
+            try:
+                cluster = get(scope, Cluster, values["cluster_id"])
+            except NotFound:
+                fail("cluster_id", f"Cluster {values['cluster_id']} does not exist in this account.")
+    if cluster is not None and sector is not None and cluster.sector_id != sector.id:
+        fail(
+            "cluster_id",
+            f"Cluster “{cluster.name}” belongs to sector “{cluster.sector.name}”, "
+            f"not to the task's sector “{sector.name}”.",
+        )
+    elif cluster is not None:
+        put("cluster_id", cluster.id)
+        task.cluster = cluster
+
+    if values.get("idea_id") not in (None, ""):
+        try:
+            idea = get(scope, ContentIdea, values["idea_id"])
+        except NotFound:
+            fail("idea_id", f"Idea {values['idea_id']} does not exist in this account.")
+        else:
+            if cluster is not None and idea.cluster_id != cluster.id:
+                fail("idea_id", f"Idea “{idea.title}” belongs to another cluster than “{cluster.name}”.")
+            else:
+                put("idea_id", idea.id)
+    elif "idea_id" in values:
+        put("idea_id", None)
+    elif task.idea_id and cluster is not None and task.idea and task.idea.cluster_id != cluster.id:
+        fail("cluster_id", "The task's idea belongs to another cluster; clear the idea or keep the cluster.")
+
+    if values.get("taxonomy_term_id") not in (None, ""):
+        try:
+            term = get(scope, ContentTaxonomy, values["taxonomy_term_id"])
+        except NotFound:
+            fail("taxonomy_term_id", f"Taxonomy term {values['taxonomy_term_id']} does not exist.")
+        else:
+            if task.site_id is not None and term.site_id != task.site_id:
+                fail("taxonomy_term_id", f"Taxonomy term “{term.name}” belongs to another site.")
+            else:
+                put("taxonomy_term_id", term.id)
+    elif "taxonomy_term_id" in values:
+        put("taxonomy_term_id", None)
+
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ValidationError(first if len(errors) == 1 else "Please fix the marked fields.", errors)
+    return changed
+
+
+def create_task(
+    scope: Scope,
+    *,
+    title: str,
+    cluster_id: int | str | None,
+    content_type: str | None,
+    content_structure: str | None,
+    keywords: str | list[str] = "",
+    word_count: int | str = DEFAULT_WORD_COUNT,
+    description: str = "",
+    idea_id: int | str | None = None,
+    taxonomy_term_id: int | str | None = None,
+    site_id: int | str | None = None,
+    sector_id: int | str | None = None,
+) -> Task:
+    """A new queued task. Cluster, content type and structure are required; the site/sector are the
+    explicit ones (validated with each other) or the working context; the cluster must belong to that
+    sector and the idea to that cluster; word_count 100..10000. Editors and up."""
+    scope.require(Role.EDITOR)
+    task = Task(account_id=scope.account_id, status=TaskStatus.QUEUED, error="")
+    values: dict[str, Any] = {
+        "title": title,
+        "cluster_id": cluster_id,
+        "content_type": content_type,
+        "content_structure": content_structure,
+        "keywords": keywords,
+        "word_count": word_count,
+        "description": description,
+        "idea_id": idea_id,
+        "taxonomy_term_id": taxonomy_term_id,
+    }
+    if site_id not in (None, "") or sector_id not in (None, ""):
+        values.update(site_id=site_id, sector_id=sector_id)
+    _apply(scope, task, values)
+    db.session.add(task)
+    db.session.flush()
+    audit.record(scope, "task.create", task, title=task.title, cluster=task.cluster.name)
+    return task
+
+
+def update_task(scope: Scope, task_id: Any, **changes: Unpack[TaskChanges]) -> Task:
+    """Change the given fields of a live task (PATCH), with create_task's rules. Editors and up."""
+    scope.require(Role.EDITOR)
+    unknown = set(changes) - set(TaskChanges.__annotations__)
+    if unknown:
+        raise ValidationError(
+            f"Unknown fields: {', '.join(sorted(unknown))}.", {k: ["Unknown field."] for k in unknown}
+        )
+    task = get_task(scope, task_id)
+    changed = _apply(scope, task, dict(changes))
+    if changed.get("status") and changed["status"] != TaskStatus.FAILED:
+        task.error = ""
+    if changed:
+        db.session.flush()
+        audit.record(scope, "task.update", task, **changed)
+    return task
+
+
+def delete_task(scope: Scope, task_id: Any) -> Task:
+    """Move a task to the trash (soft delete; restore_task undoes it). Editors and up."""
+    scope.require(Role.EDITOR)
+    task = get_task(scope, task_id)
+    task.deleted_at = utcnow()
+    audit.record(scope, "task.delete", task, title=task.title)
+    return task
+
+
+def restore_task(scope: Scope, task_id: Any) -> Task:
+    """Bring a task back from the trash (a live task is left as it is). Editors and up."""
+    scope.require(Role.EDITOR)
+    task = get_task(scope, task_id, include_deleted=True)
+    if task.deleted_at is not None:
+        task.deleted_at = None
+        audit.record(scope, "task.restore", task, title=task.title)
+    return task
+
+
+def _bulk_ids(ids: Iterable[Any]) -> list[Any]:
+    ids = list(ids or [])
+    if not ids:
+        raise ValidationError.field("ids", "Select at least one task.")
+    if len(set(map(str, ids))) > MAX_BULK_IDS:
+        raise ValidationError.field("ids", f"Select at most {MAX_BULK_IDS} tasks at a time.")
+    return ids
+
+
+def bulk_delete(scope: Scope, ids: Iterable[Any]) -> int:
+    """Trash up to 100 tasks; returns how many were moved (already trashed ones are not counted).
+    Ids of other accounts or that do not exist → NotFound naming them, nothing changes."""
+    scope.require(Role.EDITOR)
+    tasks = get_many(scope, Task, _bulk_ids(ids), include_deleted=True)
+    now = utcnow()
+    moved = [t for t in tasks if t.deleted_at is None]
+    for task in moved:
+        task.deleted_at = now
+        audit.record(scope, "task.delete", task, title=task.title, bulk=True)
+    return len(moved)
+
+
+def bulk_restore(scope: Scope, ids: Iterable[Any]) -> int:
+    """Restore up to 100 tasks from the trash; returns how many came back."""
+    scope.require(Role.EDITOR)
+    tasks = get_many(scope, Task, _bulk_ids(ids), include_deleted=True)
+    restored = [t for t in tasks if t.deleted_at is not None]
+    for task in restored:
+        task.deleted_at = None
+        audit.record(scope, "task.restore", task, title=task.title, bulk=True)
+    return len(restored)
+
+
+def bulk_update_status(scope: Scope, ids: Iterable[Any], status: str) -> int:
+    """Set the status of up to 100 live tasks; returns how many changed status.
+    An unknown status → ValidationError on `status`; unknown ids → NotFound, nothing changes."""
+    scope.require(Role.EDITOR)
+    new_status = _choice(TaskStatus, status, "status")
+    tasks = get_many(scope, Task, _bulk_ids(ids))
+    changed = 0
+    for task in tasks:
+        if task.status == new_status:
+            continue
+        audit.record(scope, "task.status", task, status=new_status, previous=task.status, bulk=True)
+        task.status = new_status
+        if new_status != TaskStatus.FAILED:
+            task.error = ""
+        changed += 1
+    return changed
+
+
+def cancel_task(scope: Scope, task_id: Any) -> Task:
+    """Cancel a queued or in-progress task; any other status → Conflict saying why. Editors and up.
+
+    A running generation job must check the task's status before it saves its result.
+    """
+    scope.require(Role.EDITOR)
+    task = get_task(scope, task_id)
+    if task.status not in CANCELLABLE:
+        raise Conflict(
+            f"Task “{task.title}” is {TaskStatus(task.status).value.replace('_', ' ')}; "
+            "only queued or in-progress tasks can be cancelled."
+        )
+    audit.record(scope, "task.cancel", task, previous=task.status)
+    task.status = TaskStatus.CANCELED
+    return task
