@@ -128,7 +128,8 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None  # deactivation ends open sessions too
 
     @app.before_request
     def start_timer() -> None:

@@ -165,3 +165,11 @@ def test_users_without_any_account_cannot_log_in(client):
     db.session.commit()
     response = client.post("/login", data={"email": "lonely@example.com", "password": PASSWORD})
     assert "not a member of any account" in response.get_data(as_text=True)
+
+
+def test_deactivating_a_user_ends_their_open_session(client, tenant, login):
+    login(tenant.editor)
+    assert client.get("/").status_code == 200
+    tenant.editor.active = False
+    db.session.commit()
+    assert client.get("/").status_code == 302
