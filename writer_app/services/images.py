@@ -7,7 +7,7 @@ Services flush, never commit: the view, API handler or job commits once.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 from writer_app.models import Content, Image, ImageStatus, ImageType, Role, Task, db
 from writer_app.models.base import utcnow
 from writer_app.services import audit, media
+from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import NotFound, ValidationError
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
@@ -34,7 +35,7 @@ class ImageFilters:
     """List filters (all optional). ids may be given as strings (query parameters); they are checked.
 
     ordering: created_at | position | id, "-" prefix for descending (default "-created_at").
-    site_id/sector_id narrow to a site or sector (views pass the working context).
+    site_id/sector_id: None → the scope's working site/sector (as the task list), "all" → every site.
     """
 
     task_id: int | str | None = None
@@ -44,6 +45,14 @@ class ImageFilters:
     ordering: str | None = None
     site_id: int | str | None = None
     sector_id: int | str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> ImageFilters:
+        """Filters from query-string style arguments (blank values are no filter)."""
+        return cls(**{name: (args.get(name) or None) for name in _FILTER_NAMES})
+
+
+_FILTER_NAMES = ("task_id", "content_id", "image_type", "status", "ordering", "site_id", "sector_id")
 
 
 @dataclass
@@ -113,15 +122,15 @@ def _position(value: Any) -> int:
 def _filtered(scope: Scope, filters: ImageFilters) -> Select[tuple[Image]]:
     stmt = scoped(scope, Image)
     conditions: list[ColumnElement[bool]] = []
-    for name, column in (
-        ("task_id", Image.task_id),
-        ("content_id", Image.content_id),
-        ("site_id", Image.site_id),
-        ("sector_id", Image.sector_id),
-    ):
+    for name, column in (("task_id", Image.task_id), ("content_id", Image.content_id)):
         value = _optional_id(getattr(filters, name), name)
         if value is not None:
             conditions.append(column == value)
+    site_id, sector_id = site_sector_filter(scope, filters.site_id, filters.sector_id)
+    if site_id is not None:
+        conditions.append(Image.site_id == site_id)
+    if sector_id is not None:
+        conditions.append(Image.sector_id == sector_id)
     if filters.image_type not in (None, ""):
         conditions.append(Image.image_type == _enum(ImageType, filters.image_type, "image_type"))
     if filters.status not in (None, ""):

@@ -7,7 +7,7 @@ the user typed (name, or slug when given), never as a database error. External s
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ from writer_app.models import (
 )
 from writer_app.services import audit
 from writer_app.services.accounts import slugify
+from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import ValidationError
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, resolve_site_sector, scoped
@@ -46,13 +47,24 @@ MAX_SLUG = 200
 
 @dataclass
 class TaxonomyFilters:
-    """taxonomy_type: category|tag; site_id narrows to one site; search matches name or slug.
-    ordering: name | slug | taxonomy_type | created_at, "-" prefix for descending (default name)."""
+    """taxonomy_type: category|tag; search matches name or slug; site_id: None → the scope's working
+    site, "all" → every site. ordering: name | slug | taxonomy_type | created_at, "-" prefix for
+    descending (default name)."""
 
     taxonomy_type: str | None = None
     site_id: int | str | None = None
     search: str = ""
     ordering: str | None = None
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> TaxonomyFilters:
+        """Filters from query-string style arguments (blank values are no filter)."""
+        return cls(
+            taxonomy_type=args.get("taxonomy_type") or None,
+            site_id=args.get("site_id") or None,
+            search=(args.get("search") or "").strip(),
+            ordering=args.get("ordering") or None,
+        )
 
 
 def _type(value: Any) -> TaxonomyType:
@@ -64,21 +76,12 @@ def _type(value: Any) -> TaxonomyType:
         ) from None
 
 
-def _site_id(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError.field("site_id", "site_id must be a whole number.") from None
-
-
 def list_taxonomies(
     scope: Scope, filters: TaxonomyFilters, page: int = 1, page_size: int = 25
 ) -> Page[ContentTaxonomy]:
     """One page of terms with their site loaded: 2 queries whatever the number of terms."""
     stmt = scoped(scope, ContentTaxonomy).options(joinedload(ContentTaxonomy.site))
-    site_id = _site_id(filters.site_id)
+    site_id, _ = site_sector_filter(scope, filters.site_id, None)
     if site_id is not None:
         stmt = stmt.where(ContentTaxonomy.site_id == site_id)
     if filters.taxonomy_type not in (None, ""):
