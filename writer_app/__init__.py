@@ -23,10 +23,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
 
     from writer_app import cli, web
+    from writer_app.api import register_api
     from writer_app.views import register_blueprints
 
     web.init_app(app)
     register_blueprints(app)
+    register_api(app)
     cli.init_app(app)
     return app
 

@@ -1,0 +1,300 @@
+"""The API's one way to declare an endpoint: `@route(...)` does auth, throttling, roles, parsing,
+serialization and the single commit, and records the operation for the OpenAPI document.
+
+A handler is `fn(scope, *, body=..., query=..., **path_ids)` and returns an `Out` model, a model object
+(serialized with `response.of`), a `Page` (for `paged=True`), or None (204).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+import limits
+import pydantic
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from writer_app.api.schemas.common import MAX_INT, In, Out, PageQuery
+from writer_app.extensions import limiter
+from writer_app.models import Role, db
+from writer_app.services import tokens
+from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.pagination import Page
+from writer_app.services.scope import Scope
+from writer_app.web import json_error
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+THROTTLE_SCOPE = "writer"
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Answers every authenticated operation may give besides its success status.
+COMMON_ERRORS = (400, 401, 403, 404, 429)
+
+
+@dataclass
+class Operation:
+    """What the OpenAPI document says about one route + method."""
+
+    method: str
+    rule: str
+    endpoint: str
+    summary: str
+    tag: str
+    role: Role | None  # None: public, no token needed
+    status: int
+    body: type[In] | None = None
+    query: type[In] | None = None
+    response: type[pydantic.BaseModel] | None = None
+    paged: bool = False
+    many: bool = False  # the response is a JSON array of `response`
+    errors: tuple[int, ...] = ()
+    description: str = ""
+    media_type: str = "application/json"  # a file endpoint says image/*
+    path_params: tuple[tuple[str, str], ...] = ()  # (name, "int" or "string")
+
+    @property
+    def error_statuses(self) -> list[int]:
+        statuses = set(self.errors)
+        if self.role is not None:
+            statuses.update(COMMON_ERRORS)
+        if self.body is not None:
+            statuses.update({400, 413, 415})
+        if self.query is not None:
+            statuses.add(400)
+        if self.path_params:
+            statuses.add(404)
+        return sorted(statuses)
+
+
+@dataclass
+class Registry:
+    operations: list[Operation] = field(default_factory=list)
+
+
+REGISTRY = Registry()
+
+
+def route(
+    rule: str,
+    method: str,
+    *,
+    summary: str,
+    tag: str,
+    role: Role | None = Role.VIEWER,
+    status: int = 200,
+    body: type[In] | None = None,
+    query: type[In] | None = None,
+    response: type[pydantic.BaseModel] | None = None,
+    paged: bool = False,
+    many: bool = False,
+    errors: tuple[int, ...] = (),
+    media_type: str = "application/json",
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register `fn` as the handler of `method rule` on the API blueprint (see the module doc)."""
+
+    def decorator(fn: Callable[..., Any]) -> Callable[..., Any]:
+        endpoint = f"{fn.__module__.rsplit('.', 1)[-1]}_{fn.__name__}"
+        path_params = tuple(_path_param(part.split(">")[0]) for part in rule.split("<")[1:])
+        op = Operation(
+            method=method,
+            rule=rule,
+            endpoint=endpoint,
+            summary=summary,
+            tag=tag,
+            role=role,
+            status=status,
+            body=body,
+            query=query,
+            response=response,
+            paged=paged,
+            many=many,
+            errors=errors,
+            description=(fn.__doc__ or "").strip(),
+            media_type=media_type,
+            path_params=path_params,
+        )
+
+        @wraps(fn)
+        def view(**path: Any) -> Any:
+            scope = _authenticate() if role is not None else None
+            if isinstance(scope, Response):
+                return scope
+            if scope is not None:
+                if (limited := _throttle()) is not None:
+                    return limited
+                scope.require(role)  # type: ignore[arg-type]
+            return _run(op, fn, scope, path)
+
+        view.api_operation = op  # type: ignore[attr-defined]
+        bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=[method])
+        REGISTRY.operations.append(op)
+        return view
+
+    return decorator
+
+
+def _path_param(spec: str) -> tuple[str, str]:
+    converter, _, name = spec.rpartition(":")
+    return name, "int" if converter == "int" else "string"
+
+
+def _run(op: Operation, fn: Callable[..., Any], scope: Scope | None, path: dict[str, Any]) -> Any:
+    for name, value in path.items():
+        if isinstance(value, int) and not 1 <= value <= MAX_INT:
+            raise NotFound(f"No object with {name} {value}.")
+    kwargs = dict(path)
+    if op.query is not None:
+        kwargs["query"] = parse_query(op.query)
+    if op.body is not None:
+        kwargs["body"] = parse_body(op.body)
+    try:
+        result = fn(scope, **kwargs)
+        response = _respond(op, result, kwargs.get("query"))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("Someone else changed this object meanwhile; reload it and try again.") from None
+    except IntegrityError:
+        db.session.rollback()
+        raise Conflict(
+            "This change conflicts with existing data (a duplicate or an object in use)."
+        ) from None
+    return response
+
+
+def _authenticate() -> Scope | Response:
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    found = tokens.authenticate(raw.strip()) if scheme.lower() == "bearer" else None
+    if found is None:
+        message = (
+            "Send a valid API token: Authorization: Bearer <token>."
+            if not header
+            else "The API token is unknown, revoked, or its user is inactive."
+        )
+        return json_error(401, "unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="writer"'})
+    token, scope = found
+    g.api_token_id = token.id
+    g.api_scope = scope
+    return scope
+
+
+def _throttle() -> Response | None:
+    """Count the request against the token's `writer` limit (Flask-Limiter storage); 429 when spent."""
+    if not limiter.enabled:
+        return None
+    item = limits.parse(current_app.config["API_RATE_LIMIT"])
+    key = hashlib.sha256(f"token:{g.api_token_id}".encode()).hexdigest()[:32]
+    strategy = limiter.limiter
+    if strategy.hit(item, key, THROTTLE_SCOPE):
+        return None
+    reset_at, _remaining = strategy.get_window_stats(item, key, THROTTLE_SCOPE)
+    retry_after = max(1, int(reset_at - time.time()) + 1)
+    return json_error(
+        429,
+        "rate_limited",
+        f"Too many requests: the limit is {item}. Retry in {retry_after} s.",
+        headers={"Retry-After": str(retry_after)},
+    )
+
+
+def _fields(error: pydantic.ValidationError, where: str) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for item in error.errors(include_url=False):
+        loc = [str(part) for part in item["loc"] if part not in ("body",)]
+        name = ".".join(loc) or where
+        fields.setdefault(name, []).append(item["msg"])
+    return fields
+
+
+def parse_query(model: type[In]) -> Any:
+    """The query string validated by `model` (the last value wins for repeated keys)."""
+    values = {key: request.args.getlist(key)[-1] for key in request.args}
+    try:
+        return model.model_validate(values)
+    except pydantic.ValidationError as error:
+        fields = _fields(error, "query")
+        raise ValidationError(_summary(fields), fields) from None
+
+
+def parse_body(model: type[In]) -> Any:
+    """The JSON body validated by `model`: 415 unless JSON, 400 when malformed or invalid."""
+    mimetype = request.mimetype or ""
+    if not (mimetype == "application/json" or mimetype.endswith("+json")):
+        from werkzeug.exceptions import UnsupportedMediaType
+
+        raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")
+    raw = request.get_data(cache=True)
+    try:
+        json.loads(raw)
+    except ValueError:
+        raise ValidationError.field("body", "The body is not valid JSON.") from None
+    try:
+        # Strict JSON validation: "5" is not a number and 1.0 is not an id.
+        return model.model_validate_json(raw, strict=True)
+    except pydantic.ValidationError as error:
+        fields = _fields(error, "body")
+        raise ValidationError(_summary(fields), fields) from None
+
+
+def _summary(fields: dict[str, list[str]]) -> str:
+    name, messages = next(iter(fields.items()))
+    more = f" (and {len(fields) - 1} more)" if len(fields) > 1 else ""
+    return f"{name}: {messages[0]}{more}"
+
+
+def _dump(model: type[pydantic.BaseModel] | None, obj: Any) -> Any:
+    if isinstance(obj, pydantic.BaseModel):
+        return obj.model_dump(mode="json")
+    if model is None or not issubclass(model, Out):
+        raise TypeError("The handler returned an object its operation cannot serialize.")
+    return model.of(obj).model_dump(mode="json")
+
+
+def _respond(op: Operation, result: Any, query: Any) -> Any:
+    if isinstance(result, Response):
+        return result
+    if result is None:
+        return Response(status=204)
+    if op.paged:
+        return jsonify(page_envelope(op, result, query))
+    if op.many:
+        payload: Any = [_dump(op.response, item) for item in result]
+    else:
+        payload = _dump(op.response, result)
+    response = jsonify(payload)
+    response.status_code = op.status
+    return response
+
+
+def page_envelope(op: Operation, page: Page[Any], query: Any) -> dict[str, Any]:
+    """{"count", "next", "previous", "results"}; a page after the last one is a 404."""
+    if page.page > 1 and page.page > page.pages:
+        raise NotFound(f"Page {page.page} does not exist; the last page is {page.pages}.")
+
+    def link(number: int) -> str:
+        args = request.args.to_dict()
+        args["page"] = str(number)
+        if isinstance(query, PageQuery):
+            args["page_size"] = str(query.page_size)
+        return request.base_url + "?" + "&".join(f"{k}={_quote(v)}" for k, v in args.items())
+
+    return {
+        "count": page.total,
+        "next": link(page.page + 1) if page.has_next else None,
+        "previous": link(page.page - 1) if page.has_previous else None,
+        "results": [_dump(op.response, item) for item in page.items],
+    }
+
+
+def _quote(value: str) -> str:
+    from urllib.parse import quote
+
+    return quote(value, safe="")

@@ -1,0 +1,1 @@
+"""Pydantic models of the API: request bodies, query strings and responses (one module per resource)."""

@@ -1,0 +1,95 @@
+"""Shared schema pieces: safe strings and ids, the error shape, the page envelope, query basics.
+
+Every request and response model of the API derives from `In`/`Out` here; the same models validate
+requests, serialize responses and produce the OpenAPI document (one source of truth).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+# PostgreSQL INTEGER is 32-bit: larger ids or counts would be a database error, not a 404/400.
+MAX_INT = 2**31 - 1
+
+
+def _storable(value: str) -> str:
+    """Reject what no database column can hold: NUL characters and lone surrogates."""
+    if "\x00" in value:
+        raise ValueError("must not contain NUL characters")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError("must be valid Unicode text") from None
+    return value
+
+
+def Text(max_length: int | None = None, *, min_length: int = 0) -> Any:
+    """A string that fits its column (`max_length` as the column's) and is storable everywhere."""
+    return Annotated[
+        str,
+        Field(min_length=min_length, max_length=max_length),
+        AfterValidator(_storable),
+    ]
+
+
+Name = Text(255, min_length=1)
+Short = Text(255)
+Long = Text(100_000)
+Html = Text(2_000_000)
+
+Id = Annotated[int, Field(ge=1, le=MAX_INT)]
+Count = Annotated[int, Field(ge=0, le=MAX_INT)]
+IdList = Annotated[list[Id], Field(min_length=1, max_length=500)]
+
+
+class In(BaseModel):
+    """Request bodies and query strings: unknown keys are ignored (read-only fields may round-trip)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+
+
+class Out(BaseModel):
+    """Response objects; `of(obj)` builds one from a model object (or a service row)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def of(cls, obj: Any) -> Self:
+        raise NotImplementedError(f"{cls.__name__}.of is not defined")
+
+
+class ErrorBody(BaseModel):
+    code: str = Field(description="Machine-readable error code, e.g. validation_error, not_found.")
+    message: str
+    fields: dict[str, list[str]] = Field(
+        default_factory=dict, description="Messages per request field (body, query or path)."
+    )
+
+
+class Error(BaseModel):
+    """The one error shape of the API."""
+
+    error: ErrorBody
+
+
+class PageQuery(In):
+    """Paging of every list: `page` from 1, `page_size` 1-100 (default 25)."""
+
+    page: Annotated[int, Field(ge=1, le=MAX_INT)] = 1
+    page_size: Annotated[int, Field(ge=1, le=100)] = 25
+
+    # Filters the list ignores when building next/previous links (none by default).
+    link_exclude: ClassVar[tuple[str, ...]] = ()
+
+
+class Ids(In):
+    ids: IdList
+
+
+class JobAccepted(Out):
+    """An action queued as a background job; poll `status_url`."""
+
+    task_id: str = Field(description="The job id.")
+    status_url: str
