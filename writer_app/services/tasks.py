@@ -279,6 +279,43 @@ def _apply(scope: Scope, task: Task, values: Mapping[str, Any]) -> dict[str, Any
     return changed
 
 
+def check_task(
+    scope: Scope,
+    *,
+    title: str,
+    cluster_id: int | str | None,
+    content_type: str | None,
+    content_structure: str | None,
+    keywords: str | list[str] = "",
+    word_count: int | str = DEFAULT_WORD_COUNT,
+    description: str = "",
+    idea_id: int | str | None = None,
+    taxonomy_term_id: int | str | None = None,
+    site_id: int | str | None = None,
+    sector_id: int | str | None = None,
+) -> Task:
+    """Validate create_task's fields without saving anything; returns the unsaved task.
+
+    Raises ValidationError with every field error at once (used by create_task and the CSV preview).
+    """
+    task = Task(account_id=scope.account_id, status=TaskStatus.QUEUED, error="")
+    values: dict[str, Any] = {
+        "title": title,
+        "cluster_id": cluster_id,
+        "content_type": content_type,
+        "content_structure": content_structure,
+        "keywords": keywords,
+        "word_count": word_count,
+        "description": description,
+        "idea_id": idea_id,
+        "taxonomy_term_id": taxonomy_term_id,
+    }
+    if site_id not in (None, "") or sector_id not in (None, ""):
+        values.update(site_id=site_id, sector_id=sector_id)
+    _apply(scope, task, values)
+    return task
+
+
 def create_task(
     scope: Scope,
     *,
@@ -296,23 +333,23 @@ def create_task(
 ) -> Task:
     """A new queued task. Cluster, content type and structure are required; the site/sector are the
     explicit ones (validated with each other) or the working context; the cluster must belong to that
-    sector and the idea to that cluster; word_count 100..10000. Editors and up."""
+    sector and the idea to that cluster; keywords become a clean comma list; word_count 100..10000.
+    Editors and up. ValidationError carries every field error at once."""
     scope.require(Role.EDITOR)
-    task = Task(account_id=scope.account_id, status=TaskStatus.QUEUED, error="")
-    values: dict[str, Any] = {
-        "title": title,
-        "cluster_id": cluster_id,
-        "content_type": content_type,
-        "content_structure": content_structure,
-        "keywords": keywords,
-        "word_count": word_count,
-        "description": description,
-        "idea_id": idea_id,
-        "taxonomy_term_id": taxonomy_term_id,
-    }
-    if site_id not in (None, "") or sector_id not in (None, ""):
-        values.update(site_id=site_id, sector_id=sector_id)
-    _apply(scope, task, values)
+    task = check_task(
+        scope,
+        title=title,
+        cluster_id=cluster_id,
+        content_type=content_type,
+        content_structure=content_structure,
+        keywords=keywords,
+        word_count=word_count,
+        description=description,
+        idea_id=idea_id,
+        taxonomy_term_id=taxonomy_term_id,
+        site_id=site_id,
+        sector_id=sector_id,
+    )
     db.session.add(task)
     db.session.flush()
     audit.record(scope, "task.create", task, title=task.title, cluster=task.cluster.name)
