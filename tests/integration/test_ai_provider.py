@@ -29,6 +29,8 @@ from writer_app.integrations.ai import (
     get_provider,
     render_article_prompt,
 )
+from writer_app.integrations.ai_offline import OfflineProvider
+from writer_app.integrations.ai_openai import OpenAIProvider
 from writer_app.services.html import html_to_text
 
 BRIEF = ArticleBrief(
@@ -261,12 +263,15 @@ def test_concurrent_calls_overlap(openai_config: dict[str, Any], openai_server: 
 
 
 def test_provider_selection() -> None:
-    assert get_provider({}).name == "offline"
-    assert get_provider({"OPENAI_API_KEY": "sk-x"}).name == "openai"
-    assert get_provider({"OPENAI_API_KEY": "sk-x", "AI_PROVIDER": "offline"}).name == "offline"
-    assert (
-        get_provider({"AI_PROVIDER": "openai", "OPENAI_BASE_URL": "http://127.0.0.1:1/v1"}).name == "openai"
+    assert isinstance(get_provider({}), OfflineProvider)
+    assert isinstance(get_provider({"OPENAI_API_KEY": "sk-x"}), OpenAIProvider)
+    assert isinstance(get_provider({"OPENAI_API_KEY": "sk-x", "AI_PROVIDER": "offline"}), OfflineProvider)
+    local = get_provider(
+        {"AI_PROVIDER": "openai", "OPENAI_BASE_URL": "http://127.0.0.1:1/v1", "AI_MAX_RETRIES": "0"}
     )
+    assert isinstance(local, OpenAIProvider) and local.max_retries == 0 and local.timeout == 120
+    with pytest.raises(AIConfigError, match="AI_TIMEOUT_SECONDS must be a number"):
+        get_provider({"OPENAI_API_KEY": "sk-x", "AI_TIMEOUT_SECONDS": "soon"})
     with pytest.raises(AIConfigError, match="OPENAI_API_KEY is not set"):
         get_provider({"AI_PROVIDER": "openai"})
     with pytest.raises(AIConfigError, match="Unknown AI provider"):

@@ -139,13 +139,13 @@ class AIConfigError(AIError):
 
 @runtime_checkable
 class AIProvider(Protocol):
-    name: str
-
     def generate_article(self, brief: ArticleBrief, prompt: str) -> ArticleDraft: ...
 
     def generate_image_prompts(self, brief: ImagePromptBrief) -> list[ImagePrompt]: ...
 
     def generate_image(self, prompt: str, width: int, height: int) -> GeneratedImage: ...
+
+    def close(self) -> None: ...
 
 
 def get_provider(config: Mapping[str, Any]) -> AIProvider:
@@ -159,13 +159,17 @@ def get_provider(config: Mapping[str, Any]) -> AIProvider:
     if name == "openai":
         from writer_app.integrations.ai_openai import OpenAIProvider
 
+        timeout = _setting(config, "AI_TIMEOUT_SECONDS", 120)
+        retries = int(_setting(config, "AI_MAX_RETRIES", 2))
+        if timeout <= 0 or retries < 0:
+            raise AIConfigError("AI_TIMEOUT_SECONDS must be above 0 and AI_MAX_RETRIES 0 or more.")
         return OpenAIProvider(
             api_key=api_key,
             base_url=str(config.get("OPENAI_BASE_URL") or "") or None,
             model=str(config.get("OPENAI_MODEL") or "gpt-4o-mini"),
             image_model=str(config.get("OPENAI_IMAGE_MODEL") or "gpt-image-1"),
-            timeout=float(_setting(config, "AI_TIMEOUT_SECONDS", 120)),
-            max_retries=int(_setting(config, "AI_MAX_RETRIES", 2)),
+            timeout=timeout,
+            max_retries=retries,
         )
     raise AIConfigError(f"Unknown AI provider “{name}”: use “openai” or “offline”.")
 

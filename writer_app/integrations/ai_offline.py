@@ -94,6 +94,9 @@ class OfflineProvider:
     def generate_image(self, prompt: str, width: int, height: int) -> GeneratedImage:
         return GeneratedImage(data=draw_placeholder(prompt, width, height), model=MODEL, offline=True)
 
+    def close(self) -> None:
+        """Nothing to release; present so callers can treat every provider alike."""
+
 
 @dataclass
 class _Slot:

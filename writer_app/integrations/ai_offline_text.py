@@ -198,6 +198,16 @@ SENTENCES: dict[str, list[str]] = {
         "Simple solutions are easier to maintain, and maintenance is where most of the cost hides.",
         "Be realistic about the time involved and protect it from less important work.",
         "When results are slow to appear, check the basics before adding anything new.",
+        "Most setbacks come from unclear ownership, so make sure every step has a name next to it.",
+        "A shared template saves more time than any clever shortcut.",
+        "It pays to keep a short log of what changed and when, so later reviews are based on facts.",
+        "Resist the urge to add process for its own sake; every step should earn its place.",
+        "The first version will not be perfect, and it does not need to be.",
+        "Asking one more question at the start often saves a week of rework at the end.",
+        "Clear naming and tidy files make it easier for anyone to pick up the work.",
+        "Celebrate the small wins, because they keep the routine going when things get busy.",
+        "If two approaches look equally good, pick the one your team already understands.",
+        "A quick weekly check-in keeps everyone aligned without turning into another long meeting.",
     ],
 }
 
