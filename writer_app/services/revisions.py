@@ -1,11 +1,17 @@
-"""Revisions: a snapshot of content's editable fields on every save."""
+"""Revisions: a snapshot of content's editable fields on every save; list, readable diff, restore."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from dataclasses import dataclass
+from typing import Any
 
-from writer_app.models import Content, Revision, db
-from writer_app.services.scope import Scope
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from writer_app.models import Content, Revision, Role, db
+from writer_app.services.diffing import DiffLine, html_diff, word_diff
+from writer_app.services.errors import Conflict, NotFound
+from writer_app.services.scope import Scope, get
 
 SNAPSHOT_FIELDS = (
     "title",
@@ -31,3 +37,105 @@ def snapshot(scope: Scope, content: Content, note: str = "") -> Revision:
     )
     db.session.add(revision)
     return revision
+
+
+FIELD_LABELS = {
+    "title": "Title",
+    "meta_title": "Meta title",
+    "meta_description": "Meta description",
+    "primary_keyword": "Primary keyword",
+    "secondary_keywords": "Secondary keywords",
+    "slug": "Slug",
+    "html": "Body",
+}
+
+
+@dataclass
+class FieldDiff:
+    """One field compared between two revisions; `lines` is the readable diff (empty when unchanged)."""
+
+    name: str
+    label: str
+    changed: bool
+    lines: list[DiffLine]
+
+
+@dataclass
+class RevisionDiff:
+    old: Revision
+    new: Revision
+    fields: list[FieldDiff]
+
+    @property
+    def changed(self) -> list[FieldDiff]:
+        return [f for f in self.fields if f.changed]
+
+
+def list_revisions(scope: Scope, content_id: Any) -> list[Revision]:
+    """The content's revisions, newest first, with their authors loaded."""
+    content = get(scope, Content, content_id)
+    return list(
+        db.session.scalars(
+            select(Revision)
+            .options(joinedload(Revision.user))
+            .where(Revision.account_id == scope.account_id, Revision.content_id == content.id)
+            .order_by(Revision.number.desc())
+        )
+    )
+
+
+def get_revision(scope: Scope, content_id: Any, number: Any) -> Revision:
+    content = get(scope, Content, content_id)
+    try:
+        key = int(number)
+    except (TypeError, ValueError):
+        raise NotFound("Revision not found.") from None
+    revision = db.session.scalars(
+        select(Revision).where(
+            Revision.account_id == scope.account_id,
+            Revision.content_id == content.id,
+            Revision.number == key,
+        )
+    ).first()
+    if revision is None:
+        raise NotFound(f"Revision {key} of this content not found.")
+    return revision
+
+
+def _text(revision: Revision, name: str) -> str:
+    value = getattr(revision, name)
+    return ", ".join(value or []) if name == "secondary_keywords" else str(value or "")
+
+
+def diff(scope: Scope, content_id: Any, a: Any, b: Any) -> RevisionDiff:
+    """Readable differences from revision `a` to revision `b`, field by field (body as block lines
+    with word changes marked). Any two revisions can be compared, in either order."""
+    old, new = get_revision(scope, content_id, a), get_revision(scope, content_id, b)
+    fields = []
+    for name, label in FIELD_LABELS.items():
+        before, after = _text(old, name), _text(new, name)
+        changed = before != after
+        if not changed:
+            lines: list[DiffLine] = []
+        elif name == "html":
+            lines = html_diff(before, after)
+        else:
+            lines = [DiffLine("replace", word_diff(before, after))]
+        fields.append(FieldDiff(name, label, changed, lines))
+    return RevisionDiff(old, new, fields)
+
+
+def restore(scope: Scope, content_id: Any, number: Any, expected_version: int | None = None) -> Content:
+    """Make revision `number`'s fields current again (editor+); stored as a new revision
+    "Restored revision N" so nothing is lost and the restore itself can be undone."""
+    from writer_app.services import content as content_service  # content imports snapshot from here
+
+    scope.require(Role.EDITOR)
+    revision = get_revision(scope, content_id, number)
+    fields = {name: getattr(revision, name) for name in SNAPSHOT_FIELDS}
+    content = content_service.get_content(scope, content_id)
+    if all(getattr(content, name) == value for name, value in fields.items()):
+        raise Conflict(f"The content already matches revision {revision.number}.")
+    return content_service.update_content(
+        scope, content_id, expected_version, note=f"Restored revision {revision.number}", **fields
+    )
