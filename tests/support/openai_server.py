@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import base64
 import contextlib
-import io
 import json
 import re
 import threading
@@ -26,12 +25,12 @@ import time
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
-from PIL import Image, ImageDraw
+
+from tests.support.openai_payloads import article_payload, image_prompts_payload, png_bytes
 
 __all__ = [
     "BEHAVIOURS",
@@ -55,13 +54,6 @@ BEHAVIOURS = (
     "bad_request",  # HTTP 400, not retryable
     "slow",  # a valid answer after `delay` extra seconds (for client timeouts)
     "bad_image",  # images: b64 data that is not an image
-)
-
-HOSTILE_HTML = (
-    "<h2>Safe heading</h2><p>Visible text stays.</p><script>alert('xss')</script>"
-    '<img src="x" onerror="alert(1)" alt="pic"><a href="javascript:alert(2)">click me</a>'
-    '<iframe src="https://evil.invalid/"></iframe><style>body{display:none}</style>'
-    '<p onclick="steal()">More <strong>text</strong>.</p>'
 )
 
 
@@ -254,7 +246,11 @@ def _chat(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, An
     messages = body.get("messages") or []
     prompt = "\n".join(str(m.get("content") or "") for m in messages if m.get("role") == "user")
     schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
-    payload = _image_prompts(prompt) if schema == "image_prompts" else _article(prompt, behaviour.kind)
+    payload = (
+        image_prompts_payload(prompt)
+        if schema == "image_prompts"
+        else article_payload(prompt, behaviour.kind)
+    )
     payload.update(behaviour.fields)
     text = json.dumps(payload, indent=1)
     finish = "stop"
@@ -291,63 +287,6 @@ def _chat(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, An
     }
 
 
-def _line(prompt: str, label: str) -> str:
-    match = re.search(rf"^{label}:\s*(.+)$", prompt, re.MULTILINE | re.IGNORECASE)
-    return match.group(1).strip() if match else ""
-
-
-def _article(prompt: str, kind: str) -> dict[str, Any]:
-    """An article that follows the brief found in the prompt (Title:, Primary keyword:, ...)."""
-    title = _line(prompt, "Title") or (prompt.strip().splitlines() or ["Untitled article"])[0][:70]
-    keyword = _line(prompt, "Primary keyword") or title.lower()
-    secondary = [k.strip() for k in _line(prompt, "Secondary keywords").split(",") if k.strip() != "(none)"]
-    target = int((re.findall(r"\d+", _line(prompt, "Target length")) or ["600"])[0])
-    sections = []
-    words = 0
-    n = 0
-    while words < min(target, 3000) or n < 2:
-        n += 1
-        paragraph = (
-            f"Section {n} explains how {keyword} works in practice, with concrete examples, the trade-offs "
-            f"to weigh and the checks that tell you whether it is working for your team."
-        )
-        sections.append(f"<h2>Part {n}: {keyword}</h2><p>{paragraph}</p><p>{paragraph}</p>")
-        words += 4 + 2 * len(paragraph.split())
-    html = "".join(sections) + "<ul><li>Plan</li><li>Write</li><li>Review</li></ul>"
-    payload: dict[str, Any] = {
-        "title": title,
-        "meta_title": title[:60],
-        "meta_description": f"Learn {keyword}: a practical article with steps, examples and mistakes to avoid, "
-        f"written for teams that want results."[:156],
-        "primary_keyword": keyword,
-        "secondary_keywords": secondary,
-        "slug": re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-"),
-        "html": HOSTILE_HTML + html if kind == "hostile" else html,
-    }
-    if kind == "missing_fields":
-        del payload["html"]
-    return payload
-
-
-def _image_prompts(prompt: str) -> dict[str, Any]:
-    keyword = _line(prompt, "Primary keyword") or "the topic"
-    count_match = re.search(r"exactly (\d+) in-article", prompt)
-    count = int(count_match.group(1)) if count_match else 2
-    return {
-        "featured": {
-            "prompt": f"A bright editorial photo about {keyword}",
-            "alt_text": f"Team working on {keyword}",
-        },
-        "in_article": [
-            {
-                "prompt": f"Scene {i} showing {keyword} in use",
-                "alt_text": f"Example {i} of {keyword} in practice",
-            }
-            for i in range(1, count + 1)
-        ],
-    }
-
-
 # --- images ---------------------------------------------------------------------------------------
 
 
@@ -363,23 +302,12 @@ def _images(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, 
     if behaviour.kind == "bad_image":
         data = base64.b64encode(b"this is not an image").decode()
     else:
-        data = base64.b64encode(_png(width, height)).decode()
+        data = base64.b64encode(png_bytes(width, height)).decode()
     if not model.startswith("gpt-image") and body.get("response_format", "url") == "url":
         item = {"url": f"http://127.0.0.1/fake/{width}x{height}.png"}  # what DALL·E does without b64_json
     else:
         item = {"b64_json": data}
     return 200, {"created": int(time.time()), "data": [item]}
-
-
-@lru_cache(maxsize=8)
-def _png(width: int, height: int) -> bytes:
-    image = Image.new("RGB", (width, height), (40, 90, 160))
-    ImageDraw.Draw(image).rectangle(
-        [width // 4, height // 4, width * 3 // 4, height * 3 // 4], fill=(240, 180, 60)
-    )
-    out = io.BytesIO()
-    image.save(out, format="PNG")
-    return out.getvalue()
 
 
 # --- pytest fixtures ------------------------------------------------------------------------------
