@@ -10,7 +10,7 @@ from importlib import import_module
 
 from flask import Flask
 
-RESOURCES = ("jobs", "openapi")
+RESOURCES = ("tasks", "jobs", "openapi")
 
 
 def register_api(app: Flask) -> None:

@@ -6,9 +6,11 @@ requests, serialize responses and produce the OpenAPI document (one source of tr
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Self
+import copy
+from datetime import UTC, datetime
+from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 # PostgreSQL INTEGER is 32-bit: larger ids or counts would be a database error, not a 404/400.
 MAX_INT = 2**31 - 1
@@ -60,6 +62,23 @@ class Out(BaseModel):
         raise NotImplementedError(f"{cls.__name__}.of is not defined")
 
 
+def _no_default(schema: dict[str, Any]) -> None:
+    schema.pop("default", None)
+
+
+def partial(model: type[In], name: str, doc: str) -> type[In]:
+    """The PATCH twin of a full-update model: every field optional, same types and limits
+    (a field left out is unchanged; null is only accepted where the full model accepts it)."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        optional = copy.copy(info)
+        optional.default = None
+        optional.default_factory = None
+        optional.json_schema_extra = _no_default
+        fields[field_name] = (info.annotation, optional)
+    return create_model(name, __base__=In, __doc__=doc, **fields)
+
+
 class ErrorBody(BaseModel):
     code: str = Field(description="Machine-readable error code, e.g. validation_error, not_found.")
     message: str
@@ -93,3 +112,21 @@ class JobAccepted(Out):
 
     task_id: str = Field(description="The job id.")
     status_url: str
+
+
+def aware(value: datetime | None) -> datetime | None:
+    """Timestamps as UTC with an offset (SQLite hands back naive datetimes; we store UTC)."""
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value
+
+
+def orderings(*names: str) -> Any:
+    """The `ordering` query values: each name ascending or with `-` descending."""
+    return Literal[tuple(f"{prefix}{name}" for name in names for prefix in ("", "-"))]  # type: ignore[valid-type]
+
+
+class Changed(Out):
+    """How many objects an action changed."""
+
+    count: Count = Field(description="How many objects the action changed.")
