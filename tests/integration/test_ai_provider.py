@@ -276,3 +276,28 @@ def test_provider_selection() -> None:
         get_provider({"AI_PROVIDER": "openai"})
     with pytest.raises(AIConfigError, match="Unknown AI provider"):
         get_provider({"AI_PROVIDER": "claude"})
+
+
+def test_image_prompts_are_capped_and_renumbered(
+    provider: AIProvider, openai_server: FakeOpenAIServer
+) -> None:
+    items = [{"prompt": "", "alt_text": "empty"}] + [
+        {"prompt": f"Scene {n}", "alt_text": f"Content calendar scene {n}"} for n in range(1, 5)
+    ]
+    openai_server.push(Behaviour(fields={"in_article": items}))
+    brief = ImagePromptBrief(
+        title="T", primary_keyword="content calendar", excerpt="Text.", in_article_count=2
+    )
+    prompts = provider.generate_image_prompts(brief)
+    assert [(p.position, p.prompt) for p in prompts[1:]] == [(1, "Scene 1"), (2, "Scene 2")]
+
+
+def test_image_prompts_without_a_featured_prompt_are_invalid(
+    provider: AIProvider, openai_server: FakeOpenAIServer
+) -> None:
+    openai_server.push(Behaviour(fields={"featured": {"prompt": "", "alt_text": ""}}))
+    brief = ImagePromptBrief(
+        title="T", primary_keyword="content calendar", excerpt="Text.", in_article_count=1
+    )
+    with pytest.raises(AIInvalidOutputError, match="featured image prompt"):
+        provider.generate_image_prompts(brief)

@@ -181,12 +181,11 @@ class OpenAIProvider:
         items = data.get("in_article") or []
         if not isinstance(featured, dict) or not _text(featured.get("prompt")) or not isinstance(items, list):
             raise AIInvalidOutputError("The AI answer had no usable featured image prompt.")
+        usable = [i for i in items if isinstance(i, dict) and _text(i.get("prompt"))][:count]
         prompts = [self._image_prompt("featured", featured, 0, brief)]
-        for position, item in enumerate((i for i in items if isinstance(i, dict)), start=1):
-            if position > count:
-                break
-            if _text(item.get("prompt")):
-                prompts.append(self._image_prompt("in_article", item, position, brief))
+        prompts += [
+            self._image_prompt("in_article", item, n, brief) for n, item in enumerate(usable, start=1)
+        ]
         return prompts
 
     @staticmethod
