@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +36,7 @@ from writer_app.models import (
 from writer_app.models.base import utcnow
 from writer_app.services import audit
 from writer_app.services.accounts import slugify
+from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.html import sanitize_html, word_count
 from writer_app.services.pagination import Page, apply_ordering, paginate
@@ -68,19 +69,35 @@ EDITABLE_FIELDS = (
 
 @dataclass
 class ContentFilters:
-    """List filters. With neither site_id nor sector_id, the user's working site/sector applies
-    (the whole account when they have none); `all_sites=True` lists the whole account."""
+    """List filters. site_id/sector_id None → the user's working site/sector (the whole account when
+    they have none); "all" → no limit (as clusters.site_sector_filter). `all_sites=True` is the same as
+    site_id="all". ordering: title | created_at | updated_at | status, "-" prefix for descending."""
 
     search: str = ""
     status: str | None = None
-    cluster_id: int | None = None
+    cluster_id: int | str | None = None
     content_type: str | None = None
     content_structure: str | None = None
     source: str | None = None
-    site_id: int | None = None
-    sector_id: int | None = None
+    site_id: int | str | None = None
+    sector_id: int | str | None = None
     ordering: str = DEFAULT_ORDERING
     all_sites: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> ContentFilters:
+        """Filters from query-string style arguments (blank values are no filter)."""
+        return cls(
+            search=(args.get("search") or "").strip(),
+            status=args.get("status") or None,
+            cluster_id=args.get("cluster_id") or None,
+            content_type=args.get("content_type") or None,
+            content_structure=args.get("content_structure") or None,
+            source=args.get("source") or None,
+            site_id=args.get("site_id") or None,
+            sector_id=args.get("sector_id") or None,
+            ordering=args.get("ordering") or DEFAULT_ORDERING,
+        )
 
 
 @dataclass
@@ -137,16 +154,16 @@ def _int_or_none(value: Any, name: str) -> int | None:
 def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Content]]:
     """The SELECT behind the list and the CSV export (validated filters, ordering applied)."""
     stmt = scoped(scope, Content)
-    site_id = _int_or_none(filters.site_id, "site_id")
-    sector_id = _int_or_none(filters.sector_id, "sector_id")
-    if not filters.all_sites and site_id is None and sector_id is None:
-        site_id, sector_id = scope.site_id, scope.sector_id
+    if filters.all_sites:
+        site_id, sector_id = None, None
+    else:
+        site_id, sector_id = site_sector_filter(scope, filters.site_id, filters.sector_id)
     if site_id is not None:
         stmt = stmt.where(Content.site_id == site_id)
     if sector_id is not None:
         stmt = stmt.where(Content.sector_id == sector_id)
     if filters.search.strip():
-        stmt = stmt.where(Content.title.ilike(f"%{_escape_like(filters.search.strip())}%", escape="\\"))
+        stmt = stmt.where(Content.title.icontains(filters.search.strip(), autoescape=True))
     for column, enum_cls, value, name in (
         (Content.status, ContentStatus, filters.status, "status"),
         (Content.content_type, ContentType, filters.content_type, "content_type"),
@@ -156,14 +173,10 @@ def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Co
         member = _enum_value(enum_cls, value, name)
         if member is not None:
             stmt = stmt.where(column == member)
-    cluster_id = _int_or_none(filters.cluster_id, "cluster_id")
+    cluster_id = None if filters.cluster_id == "all" else _int_or_none(filters.cluster_id, "cluster_id")
     if cluster_id is not None:
         stmt = stmt.where(Content.cluster_id == cluster_id)
     return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def list_content(scope: Scope, filters: ContentFilters, page: int = 1, page_size: int = 25) -> ContentPage:
@@ -487,6 +500,17 @@ def set_taxonomy_terms(
     db.session.flush()
     db.session.expire(content, ["taxonomy_terms"])
     return list(content.taxonomy_terms)
+
+
+def site_terms(scope: Scope, site_id: int) -> list[ContentTaxonomy]:
+    """Every category and tag of one site, categories first, by name (for the term picker)."""
+    return list(
+        db.session.scalars(
+            scoped(scope, ContentTaxonomy)
+            .where(ContentTaxonomy.site_id == site_id)
+            .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
+        )
+    )
 
 
 def _terms(scope: Scope, ids: list[Any], name: str) -> list[ContentTaxonomy]:
