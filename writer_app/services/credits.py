@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from flask import current_app
 from sqlalchemy import select, update
 
 from writer_app.models import Account, CreditTransaction, Role, db
 from writer_app.services import audit
+from writer_app.services.errors import InsufficientCredits
 from writer_app.services.scope import Scope
 
 
@@ -54,3 +59,185 @@ def ledger(scope: Scope, limit: int = 100) -> list[CreditTransaction]:
         .limit(limit)
     )
     return list(db.session.scalars(stmt))
+
+
+# --- AI spending: reserve before a job, settle (or refund) after it ----------------------------------
+
+
+def price_of(operation: str, prices: Mapping[str, int] | None = None) -> int:
+    """Credits per unit of `operation` (config CREDIT_PRICES); unknown operations cost nothing."""
+    table = prices if prices is not None else current_app.config.get("CREDIT_PRICES", {})
+    return max(0, int(table.get(operation, 0)))
+
+
+def _entry(
+    account_id: int,
+    user_id: int | None,
+    amount: int,
+    balance_after: int,
+    operation: str,
+    *,
+    object_type: str = "",
+    object_ids: Sequence[Any] = (),
+    tokens_used: int = 0,
+    job_id: str | None = None,
+    note: str = "",
+) -> CreditTransaction:
+    entry = CreditTransaction(
+        account_id=account_id,
+        user_id=user_id,
+        amount=amount,
+        balance_after=balance_after,
+        operation=operation[:50],
+        object_type=object_type,
+        object_ids=list(object_ids),
+        tokens_used=tokens_used,
+        job_id=job_id,
+        note=note[:255],
+    )
+    db.session.add(entry)
+    return entry
+
+
+def reserve(
+    scope: Scope,
+    amount: int,
+    operation: str,
+    *,
+    object_type: str = "",
+    object_ids: Sequence[Any] = (),
+    job_id: str | None = None,
+) -> CreditTransaction:
+    """Take `amount` credits off the balance for work about to start, or raise InsufficientCredits.
+
+    One conditional UPDATE (`credits = credits - n WHERE credits >= n`): two requests racing for the
+    last credits cannot both pass, on PostgreSQL (the row lock) as on SQLite (one writer at a time).
+    """
+    if amount < 0:
+        raise ValueError("A reservation cannot be negative.")
+    result = db.session.execute(
+        update(Account)
+        .where(Account.id == scope.account_id, Account.credits >= amount)
+        .values(credits=Account.credits - amount)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        have = balance(scope.account_id)
+        raise InsufficientCredits(
+            f"Not enough AI credits: this needs {amount} and the account has {have}. "
+            "Ask an admin to add credits."
+        )
+    after = balance(scope.account_id)  # our own UPDATE holds the row; this reads our result
+    entry = _entry(
+        scope.account_id,
+        scope.user_id,
+        -amount,
+        after,
+        "reserve",
+        object_type=object_type,
+        object_ids=object_ids,
+        job_id=job_id,
+        note=f"reserved for {operation.replace('_', ' ')}",
+    )
+    audit.record(
+        scope,
+        "credits.reserve",
+        object_type="job" if job_id else "account",
+        object_id=None,
+        job_id=job_id,
+        amount=amount,
+        operation=operation,
+        balance_after=after,
+    )
+    return entry
+
+
+def _give_back(account_id: int, amount: int) -> int:
+    db.session.execute(
+        update(Account)
+        .where(Account.id == account_id)
+        .values(credits=Account.credits + amount)
+        .execution_options(synchronize_session=False)
+    )
+    return balance(account_id)
+
+
+def settle(
+    scope: Scope,
+    *,
+    reserved: int,
+    charged: int,
+    operation: str,
+    job_id: str | None,
+    object_type: str = "",
+    object_ids: Sequence[Any] = (),
+    tokens_used: int = 0,
+) -> CreditTransaction:
+    """Close a reservation: keep `charged`, return the rest (`reserved - charged`) to the balance.
+
+    The settle row's amount is what came back (0 when everything was charged); it also records the
+    tokens used and the objects that were paid for, so the ledger still sums to the balance.
+    """
+    charged = max(0, min(charged, reserved))
+    returned = reserved - charged
+    after = _give_back(scope.account_id, returned) if returned else balance(scope.account_id)
+    entry = _entry(
+        scope.account_id,
+        scope.user_id,
+        returned,
+        after,
+        "settle",
+        object_type=object_type,
+        object_ids=object_ids,
+        tokens_used=tokens_used,
+        job_id=job_id,
+        note=f"{operation.replace('_', ' ')}: charged {charged} of {reserved} reserved",
+    )
+    audit.record(
+        scope,
+        "credits.settle",
+        object_type="job",
+        job_id=job_id,
+        charged=charged,
+        refunded=returned,
+        tokens_used=tokens_used,
+        balance_after=after,
+    )
+    return entry
+
+
+def refund(
+    scope: Scope,
+    amount: int,
+    *,
+    operation: str,
+    job_id: str | None,
+    reason: str,
+    object_type: str = "",
+    object_ids: Sequence[Any] = (),
+) -> CreditTransaction | None:
+    """Return a whole reservation (job lost, canceled or failed before any work); None for 0."""
+    if amount <= 0:
+        return None
+    after = _give_back(scope.account_id, amount)
+    entry = _entry(
+        scope.account_id,
+        scope.user_id,
+        amount,
+        after,
+        "refund",
+        object_type=object_type,
+        object_ids=object_ids,
+        job_id=job_id,
+        note=f"{operation.replace('_', ' ')}: {reason}",
+    )
+    audit.record(
+        scope,
+        "credits.refund",
+        object_type="job",
+        job_id=job_id,
+        amount=amount,
+        reason=reason,
+        balance_after=after,
+    )
+    return entry

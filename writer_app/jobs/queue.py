@@ -1,0 +1,141 @@
+"""Enqueue background work: RQ when Redis is there, the same entry point run inline when it is not.
+
+Rules every caller follows (see STYLE.md, "Jobs"):
+- create the Job row in the request, **commit**, then call `enqueue` (a worker must find the row);
+- pass ids only (the job id; the entry point loads everything else);
+- the RQ job id is the Job row's id, enqueued with unique=True, so the same work is never queued twice;
+- explicit timeouts (LLM calls outlast RQ's 180 s default) and `Retry` with intervals for attempts
+  that failed on transient provider errors; a failure callback records every failure in the Job row.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app
+from redis.exceptions import RedisError
+from rq import Callback, Queue, Retry
+from rq.exceptions import DuplicateJobError
+
+from writer_app.jobs.connection import redis_connection
+from writer_app.models import Job, JobStatus, db
+
+log = logging.getLogger("writer.jobs")
+
+QUEUES = ("ai", "publish")
+# Seconds between the attempts RQ makes after a transient failure (429, 5xx, timeouts).
+RETRY_INTERVALS = [30, 120]
+DEFAULT_TIMEOUT = 30 * 60
+FAILURE_CALLBACK = "writer_app.jobs.ai.on_failure"
+
+
+@dataclass(frozen=True)
+class Dispatch:
+    """How a job was started: queued for a worker, or already run inline (then `status` is final)."""
+
+    job_id: str
+    inline: bool
+    status: str
+    reason: str = ""  # why it ran inline ("REDIS_URL is not set", "Redis is unreachable: ...")
+
+    @property
+    def message(self) -> str:
+        if not self.inline:
+            return "Queued: a worker will pick it up; this page updates itself."
+        return f"Ran right away in the web process ({self.reason}) and {self.status}."
+
+
+def _entry_point(func: Callable[..., Any] | str) -> str:
+    return func if isinstance(func, str) else f"{func.__module__}.{func.__qualname__}"
+
+
+def job_timeout(units: int, *, per_unit: int | None = None) -> int:
+    """A timeout that fits `units` AI calls run a few at a time, each allowed its own retries."""
+    config = current_app.config
+    ai_timeout = int(config.get("AI_TIMEOUT_SECONDS", 120))
+    attempts = int(config.get("AI_MAX_RETRIES", 2)) + 1
+    concurrency = max(1, int(config.get("AI_CONCURRENCY", 5)))
+    batches = -(-max(units, 1) // concurrency)
+    seconds = 60 + batches * (per_unit or ai_timeout * attempts)
+    return int(config.get("JOB_TIMEOUT_SECONDS") or min(max(seconds, 300), 4 * 3600))
+
+
+def enqueue(
+    job: Job,
+    func: Callable[[str], Any] | str,
+    *,
+    timeout: int | None = None,
+    retry_intervals: list[int] | None = None,
+) -> Dispatch:
+    """Send `func(job.id)` to RQ queue `job.queue`, or run it now when Redis is missing.
+
+    The job row must already be committed. Inline runs call the very same entry point and leave
+    `job.ran_inline` set, so pages and API answers can say so.
+    """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        raise RuntimeError("Commit the job (and the work it refers to) before enqueueing it.")
+    entry = _entry_point(func)
+    reason = _unavailable_reason()
+    if reason is None:
+        try:
+            _send(job, entry, timeout or job_timeout(len(job.object_ids or [])), retry_intervals)
+        except DuplicateJobError:
+            log.info("job %s is already queued; not queueing it twice", job.id)
+            return Dispatch(job.id, inline=False, status=JobStatus.QUEUED.value)
+        except RedisError as exc:  # went away between the ping and the enqueue
+            reason = f"Redis is unreachable: {exc}"
+        else:
+            log.info("queued job %s (%s) on %s", job.id, job.kind, job.queue)
+            return Dispatch(job.id, inline=False, status=JobStatus.QUEUED.value)
+    return _run_inline(job, entry, reason)
+
+
+def _unavailable_reason() -> str | None:
+    connection = redis_connection()
+    if connection is None:
+        return "REDIS_URL is not set"
+    try:
+        connection.ping()
+    except RedisError as exc:
+        return f"Redis is unreachable: {exc}"
+    return None
+
+
+def _send(job: Job, entry: str, timeout: int, retry_intervals: list[int] | None) -> None:
+    intervals = (
+        retry_intervals
+        if retry_intervals is not None
+        else current_app.config.get("JOB_RETRY_INTERVALS", RETRY_INTERVALS)
+    )
+    queue = Queue(job.queue, connection=redis_connection())
+    queue.enqueue_call(
+        entry,
+        args=(job.id,),
+        job_id=job.id,
+        unique=True,
+        timeout=timeout,
+        result_ttl=24 * 3600,
+        failure_ttl=7 * 24 * 3600,
+        retry=Retry(max=len(intervals), interval=list(intervals)) if intervals else None,
+        on_failure=Callback(FAILURE_CALLBACK, timeout=60),
+        meta={"kind": job.kind, "account_id": job.account_id, "progress": 0},
+        description=f"{job.kind} for account {job.account_id}",
+    )
+
+
+def _run_inline(job: Job, entry: str, reason: str) -> Dispatch:
+    from rq.utils import import_attribute
+
+    log.warning("running job %s (%s) inline: %s", job.id, job.kind, reason)
+    job_id = job.id
+    db.session.execute(db.update(Job).where(Job.id == job_id).values(ran_inline=True))
+    db.session.commit()
+    function = import_attribute(entry)
+    function(job_id)  # the entry point records failures in the job row itself
+    db.session.expire_all()
+    fresh = db.session.get(Job, job_id)
+    status = JobStatus(fresh.status).value if fresh is not None else "unknown"
+    return Dispatch(job_id, inline=True, status=status, reason=reason)

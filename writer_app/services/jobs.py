@@ -1,0 +1,266 @@
+"""Durable job records: the database row, not Redis, is the source of truth for background work.
+
+A job is created (queued) in the request that asks for the work, together with its credit
+reservation; the worker marks it started, beats a heartbeat while it runs, records progress and
+finishes or fails it. A started job whose heartbeat stopped (the worker was killed) is found by
+`detect_stale` and failed as "worker lost": its objects are failed and its credits returned.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from writer_app.models import Job, JobStatus, Membership, Role, db
+from writer_app.models.base import utcnow
+from writer_app.services import audit, credits
+from writer_app.services.errors import Conflict, NotFound
+from writer_app.services.scope import Scope
+
+DEFAULT_STALE_AFTER = timedelta(minutes=5)
+
+
+class RetryLater(Exception):
+    """This attempt ended on transient provider errors; what succeeded is saved, run the rest again."""
+
+
+WORKER_LOST = "Worker lost: the job stopped reporting progress (the worker was stopped or crashed)."
+
+
+def create_job(
+    scope: Scope,
+    kind: str,
+    *,
+    object_type: str,
+    object_ids: Sequence[Any],
+    total: int,
+    queue: str = "ai",
+) -> Job:
+    """A queued job record for `kind` (flushed, so its id can go on ledger rows and into RQ)."""
+    job = Job(
+        id=str(uuid.uuid4()),
+        account_id=scope.account_id,
+        user_id=scope.user_id,
+        kind=kind,
+        queue=queue,
+        status=JobStatus.QUEUED,
+        object_type=object_type,
+        object_ids=list(object_ids),
+        progress_done=0,
+        progress_total=total,
+        result={},
+        error="",
+        ran_inline=False,
+        created_at=utcnow(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    audit.record(scope, f"job.{kind}", object_type="job", job_id=job.id, objects=list(object_ids))
+    return job
+
+
+def get_job(scope: Scope, job_id: Any) -> Job:
+    """One job of the scope's account; NotFound for unknown ids and other accounts' jobs alike."""
+    job = db.session.scalars(
+        select(Job).where(Job.id == str(job_id)[:36], Job.account_id == scope.account_id)
+    ).first()
+    if job is None:
+        raise NotFound(f"Job {job_id} not found.")
+    return job
+
+
+def load(job_id: str) -> Job | None:
+    """The job by id, for the worker (which acts for the job's own account)."""
+    return db.session.get(Job, job_id, populate_existing=True)
+
+
+def actor_scope(job: Job) -> Scope:
+    """The scope the job acts in: its account, and the user who asked with their current role.
+
+    The request that created the job checked the role; a member removed since then still had the
+    right when asking, so the job runs as an editor for them (and as the system without a user).
+    """
+    role = Role.EDITOR
+    if job.user_id is not None:
+        found = db.session.scalar(
+            select(Membership.role).where(
+                Membership.user_id == job.user_id, Membership.account_id == job.account_id
+            )
+        )
+        if found is not None and Role(found).at_least(Role.EDITOR):
+            role = Role(found)
+    return Scope(job.account_id, role, job.user_id)
+
+
+def update_result(job: Job, **changes: Any) -> None:
+    """Merge keys into job.result (a new dict, so the JSON column notices the change)."""
+    job.result = {**(job.result or {}), **changes}
+
+
+def mark_started(job: Job) -> bool:
+    """Queued (or retried) → started; False when the job already ended (then do nothing)."""
+    if JobStatus(job.status).done:
+        return False
+    now = utcnow()
+    job.status = JobStatus.STARTED
+    job.started_at = job.started_at or now
+    job.heartbeat_at = now
+    return True
+
+
+def touch(job_id: str) -> None:
+    """Heartbeat: the worker still runs this job (a cheap UPDATE, safe from any thread)."""
+    db.session.execute(
+        update(Job)
+        .where(Job.id == job_id, Job.status == JobStatus.STARTED)
+        .values(heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def advance(job: Job, done: int) -> None:
+    job.progress_done = min(done, job.progress_total) if job.progress_total else done
+    job.heartbeat_at = utcnow()
+
+
+def finish(job: Job, *, error: str = "") -> None:
+    """The job ran to its end; it failed as a whole when nothing at all succeeded (`error` set)."""
+    job.status = JobStatus.FAILED if error else JobStatus.FINISHED
+    job.error = error
+    job.ended_at = utcnow()
+    job.progress_done = job.progress_total
+
+
+def will_retry(job: Job, message: str) -> None:
+    """An attempt failed on a transient error and RQ will run the job again."""
+    job.status = JobStatus.QUEUED
+    job.error = message
+    job.heartbeat_at = utcnow()
+
+
+# --- credits held by a job ------------------------------------------------------------------------
+
+
+def hold_credits(scope: Scope, job: Job, units: dict[str, int]) -> int:
+    """Reserve the price of `units` ({operation: count}) for the job, or raise InsufficientCredits (402).
+
+    The prices are kept with the job, so settling charges what was quoted when the work was asked for.
+    """
+    prices = {operation: credits.price_of(operation) for operation in units}
+    amount = sum(prices[operation] * count for operation, count in units.items())
+    operation = next(iter(units))
+    credits.reserve(
+        scope, amount, operation, object_type=job.object_type, object_ids=job.object_ids, job_id=job.id
+    )
+    update_result(
+        job, credits={"operation": operation, "prices": prices, "reserved": amount, "settled": False}
+    )
+    return amount
+
+
+def settle_credits(job: Job, *, used: dict[str, int], tokens_used: int, paid_ids: Sequence[Any]) -> None:
+    """Charge for what succeeded (`used`: {operation: count}) and return the rest; once per job."""
+    held = dict((job.result or {}).get("credits") or {})
+    if not held or held.get("settled"):
+        return
+    prices = held.get("prices") or {}
+    charged = sum(int(prices.get(operation, 0)) * count for operation, count in used.items())
+    credits.settle(
+        actor_scope(job),
+        reserved=int(held["reserved"]),
+        charged=charged,
+        operation=held["operation"],
+        job_id=job.id,
+        object_type=job.object_type,
+        object_ids=paid_ids,
+        tokens_used=tokens_used,
+    )
+    update_result(job, credits={**held, "settled": True, "charged": min(charged, int(held["reserved"]))})
+
+
+def release_credits(job: Job, reason: str) -> None:
+    """Return the whole reservation of a job that produced nothing (lost, canceled, failed)."""
+    held = dict((job.result or {}).get("credits") or {})
+    if not held or held.get("settled"):
+        return
+    credits.refund(
+        actor_scope(job),
+        int(held["reserved"]),
+        operation=held["operation"],
+        job_id=job.id,
+        reason=reason,
+        object_type=job.object_type,
+        object_ids=job.object_ids,
+    )
+    update_result(job, credits={**held, "settled": True, "charged": 0})
+
+
+# --- ending a job from outside: failure callback, cancel, stale detection ----------------------------
+
+
+def _abandon(job: Job, reason: str) -> None:
+    """Fail what the job had not finished, per kind, and settle its credits for what it did finish."""
+    from writer_app.services import generation, image_generation
+
+    handlers = {
+        generation.KIND: generation.abandon,
+        image_generation.KIND_PROMPTS: image_generation.abandon,
+        image_generation.KIND_IMAGES: image_generation.abandon,
+    }
+    handler = handlers.get(job.kind)
+    if handler is not None:
+        handler(job, reason)
+    else:
+        release_credits(job, reason)
+
+
+def fail_job(job: Job, error: str) -> None:
+    """The job cannot go on (crash, timeout, worker lost): record why and clean up after it."""
+    if JobStatus(job.status).done:
+        return
+    _abandon(job, error)
+    job.status = JobStatus.FAILED
+    job.error = error[:2000]
+    job.ended_at = utcnow()
+    audit.record(actor_scope(job), "job.failed", object_type="job", job_id=job.id, error=error[:500])
+
+
+def cancel_job(scope: Scope, job_id: Any) -> Job:
+    """Stop a queued or running job: unfinished objects are canceled and their credits returned."""
+    scope.require(Role.EDITOR)
+    get_job(scope, job_id)  # 404 for other accounts' jobs
+    job = db.session.get(Job, str(job_id), populate_existing=True, with_for_update=True)
+    assert job is not None
+    if JobStatus(job.status).done:
+        raise Conflict(f"The job already {JobStatus(job.status).value}; there is nothing to cancel.")
+    _abandon(job, "canceled")
+    job.status = JobStatus.CANCELED
+    job.error = "Canceled."
+    job.ended_at = utcnow()
+    audit.record(scope, "job.cancel", object_type="job", job_id=job.id)
+    return job
+
+
+def detect_stale(stale_after: timedelta | None = None, now: datetime | None = None) -> list[Job]:
+    """Fail every started job whose heartbeat is older than `stale_after` ("worker lost").
+
+    Run when a worker starts and by `flask writer jobs check-stale` (cron). The caller commits.
+    """
+    cutoff = (now or utcnow()) - (stale_after if stale_after is not None else DEFAULT_STALE_AFTER)
+    last_sign = func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at)
+    stale = list(db.session.scalars(select(Job).where(Job.status == JobStatus.STARTED, last_sign < cutoff)))
+    for job in stale:
+        fail_job(job, WORKER_LOST)
+    return stale
+
+
+def recent_jobs(scope: Scope, limit: int = 20) -> list[Job]:
+    return list(
+        db.session.scalars(
+            select(Job).where(Job.account_id == scope.account_id).order_by(Job.created_at.desc()).limit(limit)
+        )
+    )
