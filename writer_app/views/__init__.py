@@ -9,6 +9,11 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, dashboard, ops, settings):
         app.register_blueprint(module.bp)
 
+    from writer_app.views import audit, images, taxonomies
+
+    for module in (images, taxonomies, audit):
+        app.register_blueprint(module.bp)
+
     from writer_app.views.context import inject_layout_context
 
     app.context_processor(inject_layout_context)
