@@ -10,7 +10,7 @@ from importlib import import_module
 
 from flask import Flask
 
-RESOURCES = ("tasks", "jobs", "openapi")
+RESOURCES = ("tasks", "content", "images", "taxonomies", "clusters", "jobs", "openapi")
 
 
 def register_api(app: Flask) -> None:

@@ -1,0 +1,189 @@
+"""Content: the article itself (`html`), its SEO fields, publishing fields (read-only) and image stats."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Self
+
+from pydantic import Field
+
+from writer_app.api.schemas.common import (
+    Html,
+    Id,
+    In,
+    Name,
+    Out,
+    PageQuery,
+    Short,
+    Text,
+    aware,
+    orderings,
+    partial,
+)
+from writer_app.api.schemas.images import ImageOut
+from writer_app.api.schemas.taxonomies import TermRef
+from writer_app.models import (
+    Content,
+    ContentSource,
+    ContentStatus,
+    ContentStructure,
+    ContentType,
+    ImageStatus,
+    SyncStatus,
+    TaxonomyType,
+)
+
+ContentOrdering = orderings("title", "created_at", "updated_at", "status")
+Keywords = Text(10_000) | Annotated[list[Short], Field(max_length=100)]
+
+
+class ContentQuery(PageQuery):
+    search: Short = Field("", description="Matches the title.")
+    status: ContentStatus | None = None
+    cluster_id: Id | None = None
+    content_type: ContentType | None = None
+    content_structure: ContentStructure | None = None
+    source: ContentSource | None = None
+    site_id: Id | None = None
+    sector_id: Id | None = None
+    ordering: ContentOrdering = "-updated_at"  # type: ignore[valid-type]
+
+
+class _Editable(In):
+    title: Name
+    cluster_id: Id = Field(description="A cluster of the content's sector.")
+    content_type: ContentType
+    content_structure: ContentStructure
+    html: Html = Field("", description="Sanitized on save; word_count is computed from it.")
+    meta_title: Short = ""
+    meta_description: Text(2000) = ""  # type: ignore[valid-type]
+    primary_keyword: Short = ""
+    secondary_keywords: Keywords = Field(
+        default_factory=list, description="A list, or a comma-separated string."
+    )
+    slug: Short = Field("", description="Derived from the title when empty.")
+
+
+class ContentCreate(_Editable):
+    """New content: title, cluster, type and structure are required, and an explicit site and sector."""
+
+    site_id: Id
+    sector_id: Id
+    source: ContentSource = ContentSource.IGNY8
+    status: ContentStatus = Field(ContentStatus.DRAFT, description="draft or review.")
+    task_id: Id | None = None
+
+
+class ContentUpdate(_Editable):
+    """Full update (PUT): the required fields must be sent; optional ones left out stay as they are.
+    Send `version` (from your last read) to refuse the save when someone changed it meanwhile (409)."""
+
+    version: Id | None = Field(None, json_schema_extra=lambda s: s.pop("default", None))
+
+
+ContentPatch = partial(ContentUpdate, "ContentPatch", "Partial update (PATCH): only the fields sent change.")
+
+
+class TermChanges(In):
+    """Terms (ids of this site's categories/tags) to add to and remove from the content."""
+
+    add: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
+    remove: Annotated[list[Id], Field(max_length=100)] = Field(default_factory=list)
+
+
+class ImageCounts(Out):
+    pending: int
+    generated: int
+    failed: int
+
+
+class ContentOut(Out):
+    id: int
+    title: str
+    html: str
+    word_count: int
+    meta_title: str
+    meta_description: str
+    primary_keyword: str
+    secondary_keywords: list[str]
+    slug: str
+    cluster_id: int
+    cluster_name: str
+    task_id: int | None
+    content_type: ContentType
+    content_structure: ContentStructure
+    source: ContentSource
+    status: ContentStatus
+    external_id: str | None
+    external_url: str
+    external_type: str
+    external_metadata: dict[str, Any]
+    sync_status: SyncStatus
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    site_id: int
+    sector_id: int
+    sector_name: str
+    taxonomy_terms: list[TermRef]
+    categories: list[str] = Field(description="Names of the category terms.")
+    tags: list[str] = Field(description="Names of the tag terms.")
+    has_featured_image: bool
+    image_count: int
+    image_status_counts: ImageCounts
+    version: int = Field(description="Send it back on PUT/PATCH to detect concurrent edits.")
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, pair: Any) -> Self:
+        content, stats = pair  # (Content, services.content.ImageStats)
+        content: Content
+        terms = list(content.taxonomy_terms)
+        by_status = {s.value: stats.by_status.get(s.value, 0) for s in ImageStatus}
+        return cls(
+            id=content.id,
+            title=content.title,
+            html=content.html or "",
+            word_count=content.word_count,
+            meta_title=content.meta_title or "",
+            meta_description=content.meta_description or "",
+            primary_keyword=content.primary_keyword or "",
+            secondary_keywords=[str(k) for k in content.secondary_keywords or []],
+            slug=content.slug or "",
+            cluster_id=content.cluster_id,
+            cluster_name=content.cluster.name,
+            task_id=content.task_id,
+            content_type=ContentType(content.content_type),
+            content_structure=ContentStructure(content.content_structure),
+            source=ContentSource(content.source),
+            status=ContentStatus(content.status),
+            external_id=content.external_id,
+            external_url=content.external_url or "",
+            external_type=content.external_type or "",
+            external_metadata=content.external_metadata or {},
+            sync_status=SyncStatus(content.sync_status),
+            scheduled_at=aware(content.scheduled_at),
+            published_at=aware(content.published_at),
+            site_id=content.site_id,
+            sector_id=content.sector_id,
+            sector_name=content.sector.name,
+            taxonomy_terms=[TermRef.of(t) for t in terms],
+            categories=[t.name for t in terms if t.taxonomy_type == TaxonomyType.CATEGORY],
+            tags=[t.name for t in terms if t.taxonomy_type == TaxonomyType.TAG],
+            has_featured_image=stats.has_featured_image,
+            image_count=stats.total,
+            image_status_counts=ImageCounts(**by_status),
+            version=content.version,
+            created_at=aware(content.created_at),
+            updated_at=aware(content.updated_at),
+        )
+
+
+class ContentImagesOut(Out):
+    """One content's images: the newest featured image, in-article images by position, the rest."""
+
+    content_id: int
+    content_title: str
+    featured_image: ImageOut | None
+    in_article_images: list[ImageOut]
+    other_images: list[ImageOut]
