@@ -110,4 +110,5 @@ def check_config_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    import writer_app.cli_jobs  # noqa: F401 - adds the worker commands to writer_cli
     app.cli.add_command(writer_cli)

@@ -29,6 +29,7 @@ log = logging.getLogger("writer.jobs")
 Runner = Callable[..., dict[str, Any]]
 _app: Flask | None = None
 _app_pid: int | None = None
+_engine_pid: int | None = None
 
 
 def _the_app() -> Flask:
@@ -46,8 +47,13 @@ def _the_app() -> Flask:
 
 @contextmanager
 def job_context() -> Iterator[Flask]:
+    global _engine_pid
     app = _the_app()
     with app.app_context():
+        if get_current_job() is not None and _engine_pid != os.getpid():
+            # A forked work horse must not use connections inherited from the worker process.
+            db.engine.dispose(close=False)
+            _engine_pid = os.getpid()
         try:
             yield app
         finally:

@@ -1,0 +1,61 @@
+"""The RQ worker for Writer's queues: stale-job check at start, then RQ's forking worker with the
+scheduler (which re-enqueues jobs whose `Retry` interval has passed)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Sequence
+from datetime import timedelta
+
+from flask import Flask
+from rq import Queue, Worker
+
+from writer_app.jobs.connection import redis_connection
+from writer_app.jobs.queue import QUEUES
+from writer_app.models import db
+from writer_app.services import jobs
+
+log = logging.getLogger("writer.worker")
+
+
+class WorkerConfigError(RuntimeError):
+    """The worker cannot start; the message says what to set."""
+
+
+def check_stale(app: Flask, stale_after: timedelta | None = None) -> list[str]:
+    """Fail jobs whose worker was lost (no heartbeat for `stale_after`); returns their ids."""
+    with app.app_context():
+        stale = jobs.detect_stale(stale_after)
+        ids = [job.id for job in stale]
+        db.session.commit()
+        # Work horses are forked from this process: they must not inherit open database connections.
+        db.engine.dispose()
+    for job_id in ids:
+        log.warning("job %s: %s", job_id, jobs.WORKER_LOST)
+    return ids
+
+
+def run_worker(
+    app: Flask,
+    *,
+    burst: bool = False,
+    queues: Sequence[str] = QUEUES,
+    stale_after: timedelta | None = None,
+) -> bool:
+    """Work on `queues` until stopped (or, with burst, until they are empty). True if any job ran."""
+    url = app.config.get("REDIS_URL")
+    if not url:
+        raise WorkerConfigError(
+            "REDIS_URL is not set: without Redis, jobs run inline and no worker is needed."
+        )
+    connection = redis_connection(url)
+    connection.ping()  # fail fast with a clear error when Redis is down
+    check_stale(app, stale_after)
+    worker = Worker(
+        [Queue(name, connection=connection) for name in queues],
+        connection=connection,
+        name=f"writer-{socket.gethostname()}-{os.getpid()}",
+    )
+    return worker.work(burst=burst, with_scheduler=True, logging_level=app.config.get("LOG_LEVEL", "INFO"))
