@@ -1,0 +1,421 @@
+"""Content analysis applied to stored content: per-site levels, per-revision storage, the publish gate
+and duplicate keyphrase warnings.
+
+    check_content(scope, content_id) -> Analysis                   the saved content, the site's levels
+    content_report(scope, content_id, fields=None) -> ContentReport   for the side panel (live when fields)
+    after_content_saved(scope, content, revision) -> Analysis      call after every save (stores it)
+    publish_gate(scope, content, override_comment) -> GateResult   call on EVERY publish path
+    duplicate_keyphrase_warnings(scope, site_id, keyphrase, ...)   sentences, empty when none
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+
+from writer_app.models import (
+    AuditEvent,
+    Content,
+    ContentStructure,
+    ContentType,
+    ReviewDecision,
+    ReviewEvent,
+    Revision,
+    Role,
+    Site,
+    Task,
+    TaskStatus,
+    db,
+)
+from writer_app.models.base import utcnow
+from writer_app.services import audit
+from writer_app.services.accounts import slugify
+from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
+from writer_app.services.scope import Scope, get, scoped
+from writer_app.services.site_checks import site_levels
+from writer_app.services.validation import Analysis, CheckResult, ContentInput, Level, analyze
+from writer_app.services.validation import failing_required as _failing_required
+from writer_app.services.validation.keyphrase import Keyphrase, same_word
+
+# The fields the review page's edit form sends for a live check (nothing is saved).
+LIVE_FIELDS = ("title", "html", "meta_title", "meta_description", "primary_keyword", "slug")
+OVERRIDE_ACTION = "content.overridden"
+MAX_COMMENT = 5000
+MAX_DUPLICATES = 5
+
+
+class PublishBlocked(Conflict):
+    """409: Required checks fail. `failing` lists them; a reviewer may override with a comment."""
+
+    code = "publish_blocked"
+
+    def __init__(self, content: Content, failing: list[CheckResult]) -> None:
+        names = ", ".join(c.label for c in failing)
+        super().__init__(
+            f"“{content.title}” cannot be published: {len(failing)} required check"
+            f"{'s' * (len(failing) != 1)} fail ({names}). Fix them, or a reviewer may override "
+            "with a comment.",
+            {"checks": [f"{c.label}: {c.message}" for c in failing]},
+        )
+        self.failing = failing
+
+
+@dataclass(frozen=True)
+class ContentReport:
+    """What the side panel shows: the analysis under the site's levels, the gate and duplicate warnings."""
+
+    content: Content
+    analysis: Analysis
+    levels: dict[str, Level]
+    duplicates: list[str] = field(default_factory=list)
+    history: list[RevisionScore] = field(default_factory=list)
+    live: bool = False  # computed from unsaved form fields
+
+    @property
+    def failing(self) -> list[CheckResult]:
+        return _failing_required(self.analysis, self.levels)
+
+    def level(self, key: str) -> Level:
+        return self.levels.get(key, "recommended")
+
+
+@dataclass(frozen=True)
+class RevisionScore:
+    number: int
+    created_at: datetime
+    author: str
+    note: str
+    seo_score: int
+    readability_score: int
+    word_count: int
+    problems: int  # checks that are not good
+
+
+@dataclass(frozen=True)
+class CheckChange:
+    """One check compared between two analyses (None: absent, i.e. off or not applicable)."""
+
+    key: str
+    label: str
+    before: str | None
+    after: str | None
+    before_value: Any
+    after_value: Any
+
+
+@dataclass(frozen=True)
+class GateResult:
+    """Publishing may go ahead (`allowed`), and why: nothing required fails, or an override."""
+
+    allowed: bool
+    failing: list[CheckResult]
+    analysis: Analysis
+    overridden: bool = False  # allowed although Required checks fail
+    override_event: ReviewEvent | None = None  # the override recorded by this call, if any
+
+
+def _site_domain(site: Site) -> str:
+    return site.domain or site.wp_url or ""
+
+
+def content_input(content: Content, site: Site, fields: Mapping[str, Any] | None = None) -> ContentInput:
+    """The analysis input for `content`; `fields` (unsaved form values) replace the stored ones."""
+    values = {name: getattr(content, name) or "" for name in LIVE_FIELDS}
+    for name, value in (fields or {}).items():
+        if name in LIVE_FIELDS and value is not None:
+            values[name] = str(value)
+    slug = values["slug"].strip()
+    # The same normalization update_content applies, so the live check matches what a save stores.
+    values["slug"] = slugify(slug, 255) if slug else slugify(values["title"], 255)
+    structure = ContentStructure(content.content_structure)
+    return ContentInput(
+        html=values["html"],
+        title=values["title"].strip(),
+        seo_title=values["meta_title"].strip(),
+        meta_description=values["meta_description"].strip(),
+        slug=values["slug"],
+        keyphrase=values["primary_keyword"].strip(),
+        content_type=ContentType(content.content_type).value,  # type: ignore[arg-type]
+        cornerstone=structure.cornerstone,
+        site_domain=_site_domain(site),
+    )
+
+
+def _load(scope: Scope, content_id: Any) -> Content:
+    return get(scope, Content, content_id, options=(joinedload(Content.site),))
+
+
+def _analyze(content: Content, fields: Mapping[str, Any] | None = None) -> tuple[Analysis, dict[str, Level]]:
+    levels = site_levels(content.site)
+    return analyze(content_input(content, content.site, fields), levels), levels
+
+
+def check_content(scope: Scope, content_id: Any) -> Analysis:
+    """The saved content's analysis under its site's levels (Off checks left out)."""
+    return _analyze(_load(scope, content_id))[0]
+
+
+def content_report(scope: Scope, content_id: Any, fields: Mapping[str, Any] | None = None) -> ContentReport:
+    """Side-panel data. With `fields` (editor+), the unsaved form values are analysed and nothing is
+    written; without, the saved content is."""
+    if fields is not None:
+        scope.require(Role.EDITOR)
+    content = _load(scope, content_id)
+    analysis, levels = _analyze(content, fields)
+    keyphrase = (fields or {}).get("primary_keyword", content.primary_keyword) or ""
+    duplicates = duplicate_keyphrase_warnings(
+        scope, content.site_id, str(keyphrase), exclude_content_id=content.id
+    )
+    return ContentReport(
+        content, analysis, levels, duplicates, analysis_history(scope, content.id), fields is not None
+    )
+
+
+# --- storage per revision -------------------------------------------------------------------------
+
+
+def store_analysis(revision: Revision, analysis: Analysis) -> None:
+    """Keep the analysis with the revision it belongs to (Revision.analysis, JSON)."""
+    revision.analysis = {**analysis.to_dict(), "checked_at": utcnow().isoformat()}
+
+
+def after_content_saved(scope: Scope, content: Content, revision: Revision) -> Analysis:
+    """Analyse the content as just saved and store the result on its new revision.
+
+    Call after every save that stores a revision (create, update, restore); flushing stays the
+    caller's business."""
+    site = content.site if content.site is not None else db.session.get(Site, content.site_id)
+    assert site is not None
+    analysis = analyze(content_input(content, site), site_levels(site))
+    store_analysis(revision, analysis)
+    return analysis
+
+
+def analysis_history(scope: Scope, content_id: int, limit: int = 10) -> list[RevisionScore]:
+    """Scores of the content's latest analysed revisions, newest first (one query)."""
+    rows = db.session.scalars(
+        select(Revision)
+        .options(joinedload(Revision.user))
+        .where(
+            Revision.account_id == scope.account_id,
+            Revision.content_id == content_id,
+            Revision.analysis.is_not(None),
+        )
+        .order_by(Revision.number.desc())
+        .limit(limit)
+    )
+    history = []
+    for revision in rows:
+        stored = revision.analysis or {}
+        if not stored.get("checks") and "seo_score" not in stored:
+            continue  # a JSON null stored as a value
+        analysis = Analysis.from_dict(stored)
+        history.append(
+            RevisionScore(
+                number=revision.number,
+                created_at=revision.created_at,
+                author=revision.user.display_name if revision.user else "",
+                note=revision.note,
+                seo_score=analysis.seo_score,
+                readability_score=analysis.readability_score,
+                word_count=analysis.word_count,
+                problems=sum(c.status != "good" for c in analysis.checks),
+            )
+        )
+    return history
+
+
+def stored_analysis(scope: Scope, content_id: Any, number: Any) -> Analysis | None:
+    """The analysis stored with revision `number` of the content (None when it has none)."""
+    content = get(scope, Content, content_id)
+    revision = db.session.scalar(
+        select(Revision).where(
+            Revision.account_id == scope.account_id,
+            Revision.content_id == content.id,
+            Revision.number == int(number),
+        )
+    )
+    if revision is None or not revision.analysis:
+        return None
+    return Analysis.from_dict(revision.analysis)
+
+
+def compare_analyses(before: Analysis, after: Analysis) -> list[CheckChange]:
+    """Checks whose status or measured value differ between two analyses, in check order."""
+    keys = [c.key for c in after.checks] + [c.key for c in before.checks if not after.check(c.key)]
+    changes = []
+    for key in keys:
+        old, new = before.check(key), after.check(key)
+        old_state = (old.status, old.value) if old else (None, None)
+        new_state = (new.status, new.value) if new else (None, None)
+        if old_state != new_state:
+            label = (new or old).label  # type: ignore[union-attr]
+            changes.append(CheckChange(key, label, old_state[0], new_state[0], old_state[1], new_state[1]))
+    return changes
+
+
+# --- the publish gate -----------------------------------------------------------------------------
+
+
+def _fingerprint(content_input_: ContentInput) -> str:
+    """Identifies the exact text an override was given for; any edit makes a new decision necessary."""
+    data = json.dumps(content_input_.__dict__, sort_keys=True, default=str)
+    return hashlib.sha256(data.encode()).hexdigest()
+
+
+def _standing_override(scope: Scope, content: Content, fingerprint: str, failing: list[CheckResult]) -> bool:
+    """An earlier override covers this exact text and (at least) these failing checks."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(
+            AuditEvent.account_id == scope.account_id,
+            AuditEvent.action == OVERRIDE_ACTION,
+            AuditEvent.object_type == "content",
+            AuditEvent.object_id == content.id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(20)
+    )
+    keys = {c.key for c in failing}
+    return any(
+        (e.details or {}).get("fingerprint") == fingerprint
+        and keys <= set((e.details or {}).get("checks", []))
+        for e in events
+    )
+
+
+def gate_status(scope: Scope, content: Content) -> GateResult:
+    """Whether `content` may be published now, without recording anything (for rendering buttons)."""
+    site = content.site if content.site is not None else db.session.get(Site, content.site_id)
+    assert site is not None
+    levels = site_levels(site)
+    source = content_input(content, site)
+    analysis = analyze(source, levels)
+    failing = _failing_required(analysis, levels)
+    if not failing:
+        return GateResult(True, [], analysis)
+    standing = _standing_override(scope, content, _fingerprint(source), failing)
+    return GateResult(standing, failing, analysis, overridden=standing)
+
+
+def publish_gate(scope: Scope, content: Content, override_comment: str | None = None) -> GateResult:
+    """Refuse publishing while a Required check fails (PublishBlocked, a 409 Conflict listing them).
+
+    A reviewer or admin may publish anyway by giving `override_comment`: recorded as a ReviewEvent
+    "overridden" plus an audit event. An override holds for that exact text, so a retried or scheduled
+    publish of unchanged content passes without a new comment. Editors cannot override
+    (PermissionDenied). The caller commits."""
+    result = gate_status(scope, content)
+    if not result.failing:
+        return result
+    comment = (override_comment or "").strip()
+    if not comment:
+        if result.allowed:
+            return result  # an earlier override of this very text
+        raise PublishBlocked(content, result.failing)
+    if not scope.can(Role.REVIEWER):
+        raise PermissionDenied("Only a reviewer or admin can publish content whose required checks fail.")
+    if len(comment) > MAX_COMMENT:
+        raise ValidationError.field("override_comment", f"Use at most {MAX_COMMENT} characters.")
+    event = ReviewEvent(
+        account_id=scope.account_id,
+        content_id=content.id,
+        user_id=scope.user_id,
+        decision=ReviewDecision.OVERRIDDEN,
+        comment=comment,
+    )
+    db.session.add(event)
+    source = content_input(content, content.site or db.session.get(Site, content.site_id))  # type: ignore[arg-type]
+    audit.record(
+        scope,
+        OVERRIDE_ACTION,
+        content,
+        title=content.title,
+        comment=comment[:500],
+        checks=[c.key for c in result.failing],
+        fingerprint=_fingerprint(source),
+    )
+    db.session.flush()
+    return GateResult(True, result.failing, result.analysis, overridden=True, override_event=event)
+
+
+# --- duplicate keyphrases -------------------------------------------------------------------------
+
+
+def _same_keyphrase(a: Keyphrase, b: Keyphrase) -> bool:
+    x, y = a.content_words, b.content_words
+    return len(x) == len(y) and all(same_word(p, q) for p, q in zip(x, y, strict=True))
+
+
+def _like_term(keyphrase: Keyphrase) -> str:
+    """A LIKE pattern every plural/singular spelling of the longest word contains (prefilter only)."""
+    longest = max(keyphrase.content_words, key=len)
+    stem = longest[: max(3, len(longest) - 3)]
+    return "%" + stem.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def duplicate_keyphrase_warnings(
+    scope: Scope,
+    site_id: int,
+    keyphrase: str,
+    exclude_task_id: int | None = None,
+    exclude_content_id: int | None = None,
+) -> list[str]:
+    """Sentences naming other tasks/content of the same site that already target `keyphrase`.
+
+    A task targets its first keyword; content its primary keyword. Matching ignores case, punctuation
+    and plurals. Content and the task it was written from count once; the object being created or
+    edited (and its own task/content) is excluded. Canceled tasks and deleted objects do not count."""
+    wanted = Keyphrase.parse(keyphrase)
+    if not wanted.is_set:
+        return []
+    pattern = _like_term(wanted)
+    excluded_tasks = {exclude_task_id} if exclude_task_id else set()
+    if exclude_content_id:
+        own_task = db.session.scalar(
+            scoped(scope, Content, include_deleted=True)
+            .with_only_columns(Content.task_id)
+            .where(Content.id == exclude_content_id)
+        )
+        if own_task:
+            excluded_tasks.add(own_task)
+    content_rows = db.session.execute(
+        scoped(scope, Content)
+        .with_only_columns(Content.id, Content.title, Content.primary_keyword, Content.task_id)
+        .where(
+            Content.site_id == site_id,
+            func.lower(Content.primary_keyword).like(pattern, escape="\\"),
+            Content.id != (exclude_content_id or 0),
+            or_(Content.task_id.is_(None), Content.task_id.not_in(excluded_tasks or {0})),
+        )
+        .order_by(Content.id)
+    ).all()
+    matches = [r for r in content_rows if _same_keyphrase(wanted, Keyphrase.parse(r.primary_keyword))]
+    messages = [f"Content “{r.title}” (#{r.id}) already targets “{r.primary_keyword}”." for r in matches]
+    covered_tasks = {r.task_id for r in matches if r.task_id}
+    task_rows = db.session.execute(
+        scoped(scope, Task)
+        .with_only_columns(Task.id, Task.title, Task.keywords)
+        .where(
+            Task.site_id == site_id,
+            Task.status != TaskStatus.CANCELED,
+            func.lower(Task.keywords).like(pattern, escape="\\"),
+            Task.id.not_in(excluded_tasks | covered_tasks or {0}),
+        )
+        .order_by(Task.id)
+    ).all()
+    for row in task_rows:
+        first = next((k.strip() for k in (row.keywords or "").split(",") if k.strip()), "")
+        if first and _same_keyphrase(wanted, Keyphrase.parse(first)):
+            messages.append(f"Task “{row.title}” (#{row.id}) already targets “{first}”.")
+    if len(messages) > MAX_DUPLICATES:
+        extra = len(messages) - MAX_DUPLICATES
+        messages = [*messages[:MAX_DUPLICATES], f"… and {extra} more with the same keyphrase."]
+    return messages
