@@ -1,0 +1,43 @@
+"""search through trigram indexes on PostgreSQL
+
+The task and content lists filter with ILIKE '%term%' (tasks: title or keywords; content: title).
+A B-tree cannot serve a leading wildcard, so on PostgreSQL these GIN pg_trgm indexes do; SQLite keeps
+its plain scan (nothing changes there). The index expressions are the columns cast to text, exactly
+what the ILIKE compares, so the planner matches them; being expressions, Alembic's autogenerate
+leaves them alone (the models do not declare them).
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-24 01:05:00
+
+"""
+
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+# (index name, table, column)
+INDEXES = (
+    ("ix_writer_tasks_title_trgm", "writer_tasks", "title"),
+    ("ix_writer_tasks_keywords_trgm", "writer_tasks", "keywords"),
+    ("ix_writer_content_title_trgm", "writer_content", "title"),
+)
+
+
+def upgrade():
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
+    op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, table, column in INDEXES:
+        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (({column}::text) gin_trgm_ops)")
+
+
+def downgrade():
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    for name, _table, _column in INDEXES:
+        op.execute(f"DROP INDEX IF EXISTS {name}")
