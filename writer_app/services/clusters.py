@@ -19,6 +19,7 @@ from writer_app.models import (
     ContentClusterMap,
     Role,
     Sector,
+    Site,
     Task,
     db,
 )
@@ -142,7 +143,7 @@ def _with_counts(stmt_filter: Any) -> Any:
     stmt = select(Cluster, *columns).join(Sector, Sector.id == Cluster.sector_id).where(*stmt_filter)
     for subquery, cid in joins:
         stmt = stmt.outerjoin(subquery, cid == Cluster.id)
-    return stmt.options(joinedload(Cluster.site), contains_eager(Cluster.sector))
+    return stmt.options(contains_eager(Cluster.sector), joinedload(Cluster.site))
 
 
 def list_clusters(
@@ -163,14 +164,18 @@ def list_clusters(
             Cluster.name.icontains(term, autoescape=True) | Cluster.keywords.icontains(term, autoescape=True)
         )
     total = db.session.scalar(select(func.count(Cluster.id)).where(*conditions)) or 0
-    # Sector names repeat across sites, so the sector id and the cluster name break ties.
-    stmt = apply_ordering(
-        _with_counts(conditions),
-        filters.ordering,
-        {"name": Cluster.name, "created_at": Cluster.created_at, "sector": Sector.name},
-        "sector",
-        Cluster.sector_id,
-    ).order_by(Cluster.name, Cluster.id)
+    ordering = filters.ordering or "sector"
+    stmt = _with_counts(conditions)
+    if ordering.removeprefix("-") == "sector":
+        # Grouped for the per-sector page: site, then sector, then cluster name.
+        desc = ordering.startswith("-")
+        keys = [Site.name, Sector.name, Sector.id]
+        stmt = stmt.join(Site, Site.id == Cluster.site_id).order_by(
+            *[k.desc() if desc else k.asc() for k in keys], Cluster.name, Cluster.id
+        )
+    else:
+        allowed = {"name": Cluster.name, "created_at": Cluster.created_at, "sector": Sector.name}
+        stmt = apply_ordering(stmt, ordering, allowed, "sector", Cluster.id)
     rows = db.session.execute(stmt.limit(size).offset((page_number - 1) * size)).unique().all()
     return Page(items=[_row(r) for r in rows], total=total, page=page_number, page_size=size)
 

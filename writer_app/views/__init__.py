@@ -14,6 +14,15 @@ def register_blueprints(app: Flask) -> None:
     for module in (images, taxonomies, audit):
         app.register_blueprint(module.bp)
 
+    from writer_app.views import clusters, tasks
+
+    for module in (tasks, clusters):
+        app.register_blueprint(module.bp)
+
+    from writer_app.views import content
+
+    app.register_blueprint(content.bp)
+
     from writer_app.views.context import inject_layout_context
 
     app.context_processor(inject_layout_context)

@@ -1,0 +1,151 @@
+"""Clusters page: clusters per sector with keywords and counts; editors create, edit and delete."""
+
+from __future__ import annotations
+
+from itertools import groupby
+from typing import Any
+
+from flask import Blueprint, flash, redirect, request, url_for
+
+from writer_app.forms.settings import EmptyForm
+from writer_app.forms.tasks import ClusterForm, sector_groups, site_choices
+from writer_app.models import Cluster, Role, db
+from writer_app.services import clusters as cluster_service
+from writer_app.services import sites as site_service
+from writer_app.services.errors import DomainError, NotFound, ValidationError
+from writer_app.views.common import (
+    apply_domain_error,
+    current_scope,
+    form_errors_status,
+    is_fragment_request,
+    render,
+    role_required,
+)
+
+bp = Blueprint("clusters", __name__, url_prefix="/clusters")
+
+
+@bp.get("/")
+@role_required()
+def index() -> Any:
+    scope = current_scope()
+    args = request.args
+    state = {k: args[k] for k in ("search", "site_id", "sector_id", "ordering") if args.get(k)}
+    filters = cluster_service.ClusterFilters(
+        search=args.get("search", ""),
+        site_id=args.get("site_id") or None,
+        sector_id=args.get("sector_id") or None,
+        ordering=args.get("ordering") or "sector",
+    )
+    status, error, page = 200, None, None
+    try:
+        page = cluster_service.list_clusters(scope, filters, args.get("page"), args.get("page_size"))
+    except ValidationError as exc:
+        error, status = exc, (200 if is_fragment_request() else 400)
+    sections: list[tuple[Any, list[Any]]] = []
+    if page is not None:
+        sections = [
+            (sector, list(rows)) for sector, rows in groupby(page.items, key=lambda row: row.cluster.sector)
+        ]
+    sites = site_service.list_sites(scope)
+    return render(
+        "clusters/index.html",
+        block="results",
+        status=status,
+        page=page,
+        sections=sections,
+        filters=filters,
+        filter_error=error,
+        state=state,
+        sites=sites,
+        sector_groups=sector_groups(sites),
+        can_edit=scope.can(Role.EDITOR),
+        empty_form=EmptyForm(),
+    )
+
+
+def _cluster_form(form: ClusterForm) -> ClusterForm:
+    sites = site_service.list_sites(current_scope())
+    form.site_id.choices = site_choices(sites)
+    form.sector_groups = sector_groups(sites)
+    return form
+
+
+def _save(form: ClusterForm, save: Any, cluster: Cluster | None) -> Any:
+    if form.validate_on_submit():
+        try:
+            saved = save()
+        except NotFound:
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(f"Saved cluster “{saved.name}”.", "success")
+            return redirect(url_for(".index"))
+    status = form_errors_status() if request.method == "POST" else 200
+    return render("clusters/form.html", block="form", status=status, form=form, cluster=cluster)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def new() -> Any:
+    scope = current_scope()
+    form = _cluster_form(ClusterForm())
+    if request.method == "GET":
+        form.site_id.data = str(scope.site_id or "")
+        form.sector_id.data = str(scope.sector_id or "")
+    return _save(
+        form,
+        lambda: cluster_service.create_cluster(
+            scope,
+            name=form.name.data,
+            keywords=form.keywords.data or "",
+            description=form.description.data or "",
+            site_id=form.site_id.data,
+            sector_id=form.sector_id.data,
+        ),
+        None,
+    )
+
+
+@bp.route("/<int:cluster_id>/edit", methods=["GET", "POST"])
+@role_required(Role.EDITOR)
+def edit(cluster_id: int) -> Any:
+    scope = current_scope()
+    cluster = cluster_service.get_cluster(scope, cluster_id)
+    form = _cluster_form(ClusterForm(obj=cluster if request.method == "GET" else None))
+    # The sector of a cluster is fixed; the form shows it but never sends it back.
+    form.site_id.data, form.sector_id.data = str(cluster.site_id), str(cluster.sector_id)
+    return _save(
+        form,
+        lambda: cluster_service.update_cluster(
+            scope,
+            cluster.id,
+            name=form.name.data,
+            keywords=form.keywords.data or "",
+            description=form.description.data or "",
+        ),
+        cluster,
+    )
+
+
+@bp.post("/<int:cluster_id>/delete")
+@role_required(Role.EDITOR)
+def delete(cluster_id: int) -> Any:
+    if EmptyForm().validate_on_submit():
+        scope = current_scope()
+        cluster = cluster_service.get_cluster(scope, cluster_id)
+        name = cluster.name
+        try:
+            cluster_service.delete_cluster(scope, cluster.id)
+        except NotFound:
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Deleted cluster “{name}”.", "success")
+    return redirect(url_for(".index"))
