@@ -33,7 +33,7 @@ from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, resolve_site_sector, scoped
 
 ORDERINGS = {
-    "name": ContentTaxonomy.name,
+    "name": func.lower(ContentTaxonomy.name),  # "apple" sorts before "Banana"
     "slug": ContentTaxonomy.slug,
     "taxonomy_type": ContentTaxonomy.taxonomy_type,
     "created_at": ContentTaxonomy.created_at,
@@ -160,12 +160,16 @@ def _duplicate(site: Site, slug: str, taxonomy_type: TaxonomyType, blame: str) -
 
 
 def _flush_unique(site: Site, slug: str, taxonomy_type: TaxonomyType, blame: str) -> None:
-    """Flush in a savepoint: a concurrent insert of the same slug becomes the same field error."""
+    """Flush in a savepoint: a concurrent insert of the same slug becomes the same field error.
+
+    The error is built before flushing: after a failed flush the session must not be touched
+    (callers roll back on any DomainError anyway)."""
+    duplicate = _duplicate(site, slug, taxonomy_type, blame)
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise _duplicate(site, slug, taxonomy_type, blame) from None
+        raise duplicate from None
 
 
 def create_taxonomy(
