@@ -23,6 +23,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(content.bp)
 
+    from writer_app.views.bench import register_if_enabled
+
+    register_if_enabled(app)  # the benchmark's constant endpoint, only with WRITER_BENCH=1
+
     from writer_app.views.context import inject_layout_context
 
     app.context_processor(inject_layout_context)
