@@ -2,9 +2,8 @@
 
 The task and content lists filter with ILIKE '%term%' (tasks: title or keywords; content: title).
 A B-tree cannot serve a leading wildcard, so on PostgreSQL these GIN pg_trgm indexes do; SQLite keeps
-its plain scan (nothing changes there). The index expressions are the columns cast to text, exactly
-what the ILIKE compares, so the planner matches them; being expressions, Alembic's autogenerate
-leaves them alone (the models do not declare them).
+its plain scan (nothing changes there). The models declare the same expression indexes (Alembic
+compares them on PostgreSQL and skips them on SQLite).
 
 Revision ID: 0002
 Revises: 0001
@@ -19,11 +18,13 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-# (index name, table, column)
+# (index name, table, indexed expression). The casts make every index an expression index, which the
+# planner still matches to `column ILIKE ...` (it looks through binary-compatible casts) and which
+# Alembic's SQLite comparison skips, so SQLite stays as it was.
 INDEXES = (
-    ("ix_writer_tasks_title_trgm", "writer_tasks", "title"),
-    ("ix_writer_tasks_keywords_trgm", "writer_tasks", "keywords"),
-    ("ix_writer_content_title_trgm", "writer_content", "title"),
+    ("ix_writer_tasks_title_trgm", "writer_tasks", "(title::text)"),
+    ("ix_writer_tasks_keywords_trgm", "writer_tasks", "(keywords::varchar)"),
+    ("ix_writer_content_title_trgm", "writer_content", "(title::text)"),
 )
 
 
@@ -32,8 +33,8 @@ def upgrade():
         return
     # pg_trgm is a trusted extension (PostgreSQL 13+): the database owner may create it.
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    for name, table, column in INDEXES:
-        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin (({column}::text) gin_trgm_ops)")
+    for name, table, expression in INDEXES:
+        op.execute(f"CREATE INDEX IF NOT EXISTS {name} ON {table} USING gin ({expression} gin_trgm_ops)")
 
 
 def downgrade():
