@@ -184,7 +184,11 @@ def wordpress_payload(scope: Any, content_id: Any) -> PublishPreview:
     seo_title = (content.meta_title or "").strip() or title
     meta_description = _plain(content.meta_description or "")
     keywords = [content.primary_keyword.strip(), *(k.strip() for k in content.secondary_keywords or [])]
-    keywords = [k for k in dict.fromkeys(keywords) if k]
+    seen: dict[str, str] = {}
+    for keyword in keywords:
+        if keyword:
+            seen.setdefault(keyword.lower(), keyword)  # the first spelling wins
+    keywords = list(seen.values())
     focus = keywords[0] if keywords else ""
     values = {
         "seo_title": seo_title,
