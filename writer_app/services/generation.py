@@ -80,6 +80,20 @@ def save_prompt_template(scope: Scope, template: str) -> int:
     return version
 
 
+def save_ai_settings(scope: Scope, template: str, in_article_images: int | None) -> int:
+    """The settings page: prompt template (versioned) and in-article images per article (None = by
+    length). Returns the template version now in use."""
+    scope.require(Role.ADMIN)
+    if in_article_images is not None and not 0 <= in_article_images <= 6:
+        raise ValidationError.field("in_article_images", "Choose 0 to 6 images, or leave it blank.")
+    version = save_prompt_template(scope, template)
+    account = get_account(scope)
+    if account.setting("in_article_images") != in_article_images:
+        account.settings = {**(account.settings or {}), "in_article_images": in_article_images}
+        audit.record(scope, "settings.in_article_images", account, value=in_article_images)
+    return version
+
+
 def get_account(scope: Scope) -> Account:
     account = db.session.get(Account, scope.account_id)
     if account is None:  # a scope always names an existing account

@@ -264,3 +264,61 @@ def recent_jobs(scope: Scope, limit: int = 20) -> list[Job]:
             select(Job).where(Job.account_id == scope.account_id).order_by(Job.created_at.desc()).limit(limit)
         )
     )
+
+
+# --- what a job did, for its progress component -----------------------------------------------------
+
+KIND_LABELS = {
+    "generate_content": "Generate content",
+    "generate_image_prompts": "Write image prompts",
+    "generate_images": "Generate images",
+}
+
+
+def describe(scope: Scope, job: Job) -> list[dict[str, Any]]:
+    """One row per object of the job: title, outcome and error, and the content to open (if any)."""
+    from writer_app.models import Content, Image, ImageStatus, Task
+
+    items = (job.result or {}).get("items") or {}
+    if job.object_type == "task":
+        tasks = db.session.scalars(
+            select(Task).where(Task.id.in_(job.object_ids), Task.account_id == scope.account_id)
+        )
+        titles = {t.id: (t.title, t.status, t.error) for t in tasks}
+        rows = []
+        for task_id in job.object_ids:
+            title, status, error = titles.get(task_id, (f"Task {task_id}", None, ""))
+            item = items.get(str(task_id), {})
+            rows.append(
+                {
+                    "id": task_id,
+                    "title": title,
+                    "status": item.get("status") or (str(status) if status else "queued"),
+                    "error": item.get("error") or (error if str(status) == "failed" else ""),
+                    "content_id": item.get("content_id"),
+                }
+            )
+        return rows
+    contents = db.session.scalars(
+        select(Content).where(Content.id.in_(job.object_ids), Content.account_id == scope.account_id)
+    )
+    titles = {c.id: c.title for c in contents}
+    counts: dict[int, dict[str, int]] = {cid: {} for cid in job.object_ids}
+    stmt = (
+        select(Image.content_id, Image.status, func.count())
+        .where(Image.content_id.in_(job.object_ids), Image.deleted_at.is_(None))
+        .group_by(Image.content_id, Image.status)
+    )
+    for content_id, status, n in db.session.execute(stmt):
+        counts.setdefault(content_id, {})[ImageStatus(status).value] = n
+    errors = (job.result or {}).get("errors") or {}
+    return [
+        {
+            "id": cid,
+            "title": titles.get(cid, f"Content {cid}"),
+            "status": ", ".join(f"{n} {s}" for s, n in sorted(counts.get(cid, {}).items())) or "no images",
+            "error": errors.get(str(cid), ""),
+            "content_id": cid,
+        }
+        for cid in job.object_ids
+    ]

@@ -23,6 +23,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(content.bp)
 
+    from writer_app.views import generation, jobs, settings_ai
+
+    for module in (generation, jobs, settings_ai):
+        app.register_blueprint(module.bp)
+
     from writer_app.views.bench import register_if_enabled
 
     register_if_enabled(app)  # the benchmark's constant endpoint, only with WRITER_BENCH=1
