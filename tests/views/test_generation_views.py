@@ -152,7 +152,9 @@ def test_cancel_a_queued_job_from_its_page(tenant: Tenant, login) -> None:
 
 def test_generate_images_for_content_stores_files_and_variants(app: Flask, tenant: Tenant, login) -> None:
     fund(tenant, 100)
-    content = make_content(tenant.cluster, "Images please", html="<p>" + "Solar words here now. " * 300 + "</p>")
+    content = make_content(
+        tenant.cluster, "Images please", html="<p>" + "Solar words here now. " * 300 + "</p>"
+    )
     db.session.commit()
     client = login(tenant.editor)
 
