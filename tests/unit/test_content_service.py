@@ -156,7 +156,7 @@ def test_update_bumps_version_stores_revision_and_recomputes_words(tenant: facto
         select(Revision).where(Revision.content_id == content.id).order_by(Revision.number)
     ).all()
     assert [r.number for r in revisions] == [1, 2]
-    assert revisions[1].note == "Edited html, meta_title, slug"
+    assert revisions[1].note == "Edited body, meta title, slug"
     assert revisions[1].user_id == tenant.reviewer.id
 
 

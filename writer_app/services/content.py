@@ -436,9 +436,13 @@ def update_content(
     except StaleDataError:
         db.session.rollback()
         raise Conflict(conflict_message(get_content(scope, content_id))) from None
-    snapshot(scope, content, note or "Edited " + ", ".join(sorted(changed)))
+    snapshot(scope, content, note or "Edited " + ", ".join(_label(n) for n in sorted(changed)))
     audit.record(scope, "content.update", content, fields=sorted(changed), version=content.version)
     return content
+
+
+def _label(name: str) -> str:
+    return "body" if name == "html" else name.removesuffix("_id").replace("_", " ")
 
 
 def _bind(fn: Any, *args: Any) -> Any:

@@ -1,0 +1,78 @@
+"""Forms of the content area: the edit form, review decisions, taxonomy terms, review settings."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from writer_app.models import Content
+
+
+class ContentForm(FlaskForm):
+    """The editor's fields. `html` is a plain textarea; editor.js mounts Quill over it when JS runs."""
+
+    title = StringField("Title", validators=[DataRequired(), Length(max=255)])
+    html = TextAreaField("Body", validators=[Optional()])
+    meta_title = StringField("Meta title", validators=[Optional(), Length(max=255)])
+    meta_description = TextAreaField("Meta description", validators=[Optional(), Length(max=2000)])
+    primary_keyword = StringField("Primary keyword", validators=[Optional(), Length(max=255)])
+    secondary_keywords = StringField("Secondary keywords", validators=[Optional(), Length(max=2000)])
+    slug = StringField("Slug", validators=[Optional(), Length(max=255)])
+    # The version the editor started from (optimistic concurrency).
+    version = HiddenField()
+
+    @classmethod
+    def for_content(cls, content: Content) -> ContentForm:
+        return cls(
+            formdata=None,
+            data={
+                "title": content.title,
+                "html": content.html,
+                "meta_title": content.meta_title,
+                "meta_description": content.meta_description,
+                "primary_keyword": content.primary_keyword,
+                "secondary_keywords": ", ".join(content.secondary_keywords or []),
+                "slug": content.slug,
+                "version": str(content.version),
+            },
+        )
+
+    def changes(self) -> dict[str, str]:
+        return {
+            name: getattr(self, name).data or ""
+            for name in (
+                "title",
+                "html",
+                "meta_title",
+                "meta_description",
+                "primary_keyword",
+                "secondary_keywords",
+                "slug",
+            )
+        }
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class DecisionForm(FlaskForm):
+    """Submit / approve / request changes; the comment is required for requesting changes (service rule)."""
+
+    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
+
+
+class TermsForm(FlaskForm):
+    add = IntegerField("Add a category or tag", validators=[Optional()])
+    remove = IntegerField("Remove", validators=[Optional()])
+
+
+class RestoreForm(FlaskForm):
+    version = HiddenField()
+
+
+class ReviewSettingsForm(FlaskForm):
+    allow_self_approval = BooleanField("Reviewers may approve content they edited last themselves")

@@ -1,0 +1,301 @@
+"""Content pages: the filtered list (htmx, state in the URL), the review page (preview, rich-text edit
+form with optimistic concurrency, terms, images, review decisions, timeline, revisions and diffs),
+and the admin's review settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
+
+from writer_app.forms.content import ContentForm, DecisionForm, RestoreForm, ReviewSettingsForm, TermsForm
+from writer_app.models import ContentSource, ContentStatus, ContentStructure, ContentType, Role, db
+from writer_app.services import clusters as cluster_service
+from writer_app.services import content as content_service
+from writer_app.services import review, revisions
+from writer_app.services import sites as site_service
+from writer_app.services.errors import Conflict, DomainError, NotFound, ValidationError
+from writer_app.services.html import sanitize_html
+from writer_app.services.pagination import PAGE_SIZES, page_params
+from writer_app.views.common import (
+    apply_domain_error,
+    current_scope,
+    form_errors_status,
+    is_fragment_request,
+    render,
+    role_required,
+)
+
+bp = Blueprint("content", __name__, url_prefix="/content")
+
+LIST_ARGS = (
+    "search",
+    "status",
+    "cluster_id",
+    "content_type",
+    "content_structure",
+    "source",
+    "site_id",
+    "sector_id",
+    "ordering",
+    "page_size",
+)
+ORDERINGS = [
+    ("-updated_at", "Recently updated"),
+    ("updated_at", "Least recently updated"),
+    ("-created_at", "Newest"),
+    ("created_at", "Oldest"),
+    ("title", "Title A–Z"),
+    ("-title", "Title Z–A"),
+    ("status", "Status"),
+    ("-status", "Status (reverse)"),
+]
+
+
+@bp.get("/")
+@role_required()
+def index() -> Any:
+    scope = current_scope()
+    args = request.args
+    filters = content_service.ContentFilters.from_args(args)
+    page, error, status = None, None, 200
+    try:
+        number, size = page_params(args.get("page"), args.get("page_size"))
+        page = content_service.list_content(scope, filters, number, size)
+    except ValidationError as exc:
+        error, status = exc, (200 if is_fragment_request() else 400)
+    state = {k: args[k] for k in LIST_ARGS if args.get(k)}
+    return render(
+        "content/index.html",
+        block="results",
+        status=status,
+        page=page,
+        filters=filters,
+        filter_error=error,
+        state=state,
+        sites=site_service.list_sites(scope),
+        clusters=cluster_service.clusters_for_choices(scope),
+        statuses=list(ContentStatus),
+        types=list(ContentType),
+        structures=list(ContentStructure),
+        sources=list(ContentSource),
+        orderings=ORDERINGS,
+        page_sizes=PAGE_SIZES,
+    )
+
+
+@bp.get("/export.csv")
+@role_required()
+def export() -> Any:
+    """The list's filters, every matching row (no paging) as CSV."""
+    scope = current_scope()
+    filters = content_service.ContentFilters.from_args(request.args)
+    chunks = content_service.export_content_csv(scope, filters)
+    first = next(chunks)  # validates the filters before the response starts
+    body = stream_with_context(_chain(first, chunks))
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=content.csv"},
+    )
+
+
+def _chain(first: str, rest: Any) -> Any:
+    yield first
+    yield from rest
+
+
+def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
+    """Everything the review page shows; forms given in `overrides` keep what the user typed."""
+    scope = current_scope()
+    content = content_service.get_content(scope, content_id)
+    attached = {t.id for t in content.taxonomy_terms}
+    context: dict[str, Any] = {
+        "content": content,
+        "preview_html": sanitize_html(content.html),
+        "images": content_service.content_images(scope, content.id),
+        "events": review.timeline(scope, content.id),
+        "revisions": revisions.list_revisions(scope, content.id),
+        "actions": review.available_actions(scope, content),
+        "can_edit": scope.can(Role.EDITOR),
+        "term_choices": [
+            t for t in content_service.site_terms(scope, content.site_id) if t.id not in attached
+        ]
+        if scope.can(Role.EDITOR)
+        else [],
+        "form": ContentForm.for_content(content),
+        "decision_form": DecisionForm(formdata=None),
+        "terms_form": TermsForm(formdata=None),
+        "restore_form": RestoreForm(formdata=None),
+        "conflict": None,
+        "editing": False,
+        "terms_error": None,
+    }
+    context.update(overrides)
+    return context
+
+
+@bp.get("/<int:content_id>")
+@role_required()
+def review_page(content_id: int) -> Any:
+    return render("content/review.html", block="review", **_review_context(content_id))
+
+
+@bp.post("/<int:content_id>")
+@role_required(Role.EDITOR)
+def save(content_id: int) -> Any:
+    """Save the edit form. A newer save by someone else is refused; the user's text stays in the form."""
+    scope = current_scope()
+    form = ContentForm()
+    conflict = None
+    if form.validate_on_submit():
+        # "Save mine over theirs" names the version the user has now seen in the conflict message.
+        expected = request.form.get("take_over", type=int) or form.expected_version()
+        try:
+            content_service.update_content(scope, content_id, expected, **form.changes())
+        except Conflict as error:
+            db.session.rollback()
+            conflict = error.message
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash("Saved. A new revision was stored.", "success")
+            return redirect(url_for(".review_page", content_id=content_id))
+    status = 409 if conflict else form_errors_status()
+    context = _review_context(content_id, form=form, conflict=conflict, editing=True)
+    return render("content/review.html", status=status, **context)
+
+
+@bp.post("/<int:content_id>/terms")
+@role_required(Role.EDITOR)
+def terms(content_id: int) -> Any:
+    """Add or remove one term in place (htmx swaps the terms block; without JS: back to the page)."""
+    form = TermsForm()
+    error = None
+    if not form.validate_on_submit():
+        error = "Choose a category or tag."
+    else:
+        try:
+            content_service.set_taxonomy_terms(
+                current_scope(),
+                content_id,
+                add=[form.add.data] if form.add.data else [],
+                remove=[form.remove.data] if form.remove.data else [],
+            )
+        except ValidationError as exc:
+            db.session.rollback()
+            error = " ".join(m for ms in exc.fields.values() for m in ms) or exc.message
+        else:
+            db.session.commit()
+    if is_fragment_request():
+        return render("content/review.html", block="terms", **_review_context(content_id, terms_error=error))
+    flash(error or "Terms updated.", "error" if error else "success")
+    return redirect(url_for(".review_page", content_id=content_id) + "#terms")
+
+
+def _decide(content_id: int, action: Any, done: str) -> Any:
+    """Run a review decision: redirect to the page with a message, or show the comment error."""
+    form = DecisionForm()
+    if form.validate_on_submit():  # invalid: the comment is too long; its error shows on the page
+        try:
+            action(current_scope(), content_id, form.comment.data or "")
+        except ValidationError as error:
+            db.session.rollback()
+            apply_domain_error(form, error)
+        except DomainError as error:
+            db.session.rollback()
+            if isinstance(error, NotFound):
+                raise
+            flash(error.message, "error")  # invalid transition, or approving one's own edit
+            return redirect(url_for(".review_page", content_id=content_id))
+        else:
+            db.session.commit()
+            flash(done, "success")
+            return redirect(url_for(".review_page", content_id=content_id))
+    context = _review_context(content_id, decision_form=form)
+    return render("content/review.html", status=form_errors_status(), **context)
+
+
+@bp.post("/<int:content_id>/submit")
+@role_required(Role.EDITOR)
+def submit(content_id: int) -> Any:
+    return _decide(content_id, review.submit_for_review, "Submitted for review.")
+
+
+@bp.post("/<int:content_id>/approve")
+@role_required(Role.REVIEWER)
+def approve(content_id: int) -> Any:
+    return _decide(content_id, review.approve, "Approved and published.")
+
+
+@bp.post("/<int:content_id>/request-changes")
+@role_required(Role.REVIEWER)
+def request_changes(content_id: int) -> Any:
+    return _decide(content_id, review.request_changes, "Changes requested; the content is a draft again.")
+
+
+@bp.get("/<int:content_id>/diff")
+@role_required()
+def diff(content_id: int) -> Any:
+    """Readable differences between revisions a and b (defaults: the previous and the latest)."""
+    scope = current_scope()
+    listed = revisions.list_revisions(scope, content_id)
+    if not listed:
+        abort(404)
+    b = request.args.get("b") or listed[0].number
+    a = request.args.get("a") or (listed[1].number if len(listed) > 1 else listed[0].number)
+    result = revisions.diff(scope, content_id, a, b)
+    return render(
+        "content/diff.html",
+        block="diff",
+        content=content_service.get_content(scope, content_id),
+        result=result,
+        revisions=listed,
+        restore_form=RestoreForm(formdata=None),
+        can_edit=scope.can(Role.EDITOR),
+    )
+
+
+@bp.post("/<int:content_id>/revisions/<int:number>/restore")
+@role_required(Role.EDITOR)
+def restore(content_id: int, number: int) -> Any:
+    form = RestoreForm()
+    if form.validate_on_submit():
+        version = int(form.version.data) if (form.version.data or "").isdigit() else None
+        try:
+            revisions.restore(current_scope(), content_id, number, version)
+        except (Conflict, ValidationError) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"Restored revision {number} (stored as a new revision).", "success")
+    return redirect(url_for(".review_page", content_id=content_id))
+
+
+@bp.post("/<int:content_id>/delete")
+@role_required(Role.EDITOR)
+def delete(content_id: int) -> Any:
+    if not DecisionForm().validate_on_submit():
+        abort(400, description="The form expired; reload the page and try again.")
+    content = content_service.delete_content(current_scope(), content_id)
+    db.session.commit()
+    flash(f"“{content.title}” was deleted.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def settings() -> Any:
+    scope = current_scope()
+    form = ReviewSettingsForm()
+    if form.validate_on_submit():
+        review.set_self_approval(scope, form.allow_self_approval.data)
+        db.session.commit()
+        flash("Review settings saved.", "success")
+        return redirect(url_for(".settings"))
+    if request.method == "GET":
+        form.allow_self_approval.data = review.self_approval_allowed(scope)
+    return render("content/settings.html", form=form)
