@@ -14,9 +14,23 @@ def register_blueprints(app: Flask) -> None:
     for module in (images, taxonomies, audit):
         app.register_blueprint(module.bp)
 
+    from writer_app.views import clusters, tasks
+
+    for module in (tasks, clusters):
+        app.register_blueprint(module.bp)
+
     from writer_app.views import content
 
     app.register_blueprint(content.bp)
+
+    from writer_app.views import generation, jobs, settings_ai
+
+    for module in (generation, jobs, settings_ai):
+        app.register_blueprint(module.bp)
+
+    from writer_app.views.bench import register_if_enabled
+
+    register_if_enabled(app)  # the benchmark's constant endpoint, only with WRITER_BENCH=1
 
     from writer_app.views.context import inject_layout_context
 
