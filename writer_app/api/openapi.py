@@ -86,7 +86,10 @@ def build(app: Flask) -> dict[str, Any]:
 
     paths: dict[str, dict[str, Any]] = {}
     for op in ops:
-        paths.setdefault(openapi_path(op.rule), {})[op.method.lower()] = _operation(op, ref, schemas)
+        doc = _operation(op, ref, schemas)
+        if links := _links(op, ops):
+            doc["responses"][str(op.status)]["links"] = links
+        paths.setdefault(openapi_path(op.rule), {})[op.method.lower()] = doc
     return {
         "openapi": "3.1.0",
         "info": {"title": "Writer API", "version": "1.0.0", "description": DESCRIPTION},
@@ -99,6 +102,19 @@ def build(app: Flask) -> dict[str, Any]:
         "security": [{"bearerAuth": []}],
         "tags": [{"name": tag} for tag in dict.fromkeys(op.tag for op in ops)],
     }
+
+
+def _links(created: Operation, ops: list[Operation]) -> dict[str, Any]:
+    """A create (201) links to the operations on the new object's URL (stateful clients follow them)."""
+    if created.status != 201:
+        return {}
+    links = {}
+    for op in ops:
+        rest = op.rule.removeprefix(created.rule)
+        if rest != op.rule and len(op.path_params) == 1 and rest.startswith("<"):
+            name = op.path_params[0][0]
+            links[op.endpoint] = {"operationId": op.endpoint, "parameters": {name: "$response.body#/id"}}
+    return links
 
 
 def _operation(op: Operation, ref: Any, schemas: dict[str, Any]) -> dict[str, Any]:
