@@ -98,7 +98,9 @@ class WordPressClient:
         *,
         retries: int = 2,
         backoff: float = 0.3,
+        rest_route: bool | None = None,
     ) -> None:
+        """`rest_route`: None detects the URL form on first use; True/False forces one."""
         self.credentials = credentials
         self.base_url = _site_root(credentials.url)
         self.timeout = timeout
@@ -119,7 +121,7 @@ class WordPressClient:
         adapter = HTTPAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
-        self._rest_route: bool | None = None
+        self._rest_route: bool | None = rest_route
         self._index: dict[str, Any] | None = None
 
     def close(self) -> None:
@@ -147,13 +149,17 @@ class WordPressClient:
         """
         if self._index is not None:
             return self._index
-        for rest_route in (False, True):
+        forms = (False, True) if self._rest_route is None else (self._rest_route,)
+        for rest_route in forms:
             url, params = self._url("/", {"_fields": INDEX_FIELDS}, rest_route=rest_route)
             response = self._http("GET", url, params=params, auth=_NoAuth())
             body = _json_or_none(response)
             if isinstance(body, dict) and "namespaces" in body:
                 self._rest_route, self._index = rest_route, body
                 return body
+            if isinstance(body, dict) and "code" in body:  # the REST API answers here, with an error
+                self._rest_route = rest_route
+                raise _error_from(response)
             if response.status_code >= 500:
                 raise _error_from(response)
         raise WordPressNotFound(

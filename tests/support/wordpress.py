@@ -1,0 +1,211 @@
+"""Fixtures for tests against the real local WordPress that scripts/wordpress-dev.sh installs.
+
+- `wordpress_server`: the script's PHP server (`url`, `running()`, `stop()`, `start()`) for fault
+  tests; started by the session when installed but not running, and stopped again at the end then.
+- `wordpress_credentials`: `WordPressCredentials` from `.wordpress/env`. Not installed → skip with the
+  reason locally, fail under CI=true.
+- `wp_created`: records every post, media item and term that ANY `WordPressClient` creates during
+  the test (a 201 answer to a POST), whoever made the client (the test or the service under test),
+  and force-deletes them afterwards. Tests never touch WordPress data they did not create.
+- `wp_client`: a `WordPressClient` for the test, with `wp_created` active.
+- `wp_prefix` (per run) and `wp_unique("post") -> "wt0142a1b2-post-1"`: names and slugs of our own.
+"""
+
+from __future__ import annotations
+
+import itertools
+import secrets
+import shlex
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from tests.support.services import missing_service
+from writer_app.integrations.wordpress import (
+    WordPressClient,
+    WordPressCredentials,
+    WordPressNotFound,
+)
+
+__all__ = [
+    "CreatedObjects",
+    "WordPressServer",
+    "read_wordpress_env",
+    "wordpress_credentials",
+    "wordpress_server",
+    "wp_client",
+    "wp_created",
+    "wp_prefix",
+    "wp_unique",
+]
+
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "wordpress-dev.sh"
+ENV_FILE = REPO / ".wordpress" / "env"
+INSTALL_HINT = "run `sudo scripts/wordpress-dev.sh` to install and start it"
+
+
+def read_wordpress_env(path: Path = ENV_FILE) -> dict[str, str]:
+    """The KEY='value' lines the script writes."""
+    values: dict[str, str] = {}
+    for line in path.read_text().splitlines():
+        if "=" in line and not line.lstrip().startswith("#"):
+            key, _, raw = line.partition("=")
+            values[key.strip()] = " ".join(shlex.split(raw))
+    return values
+
+
+@dataclass
+class WordPressServer:
+    """The PHP built-in server that scripts/wordpress-dev.sh runs."""
+
+    url: str
+
+    def running(self) -> bool:
+        try:
+            response = requests.get(f"{self.url}/?rest_route=/", timeout=3)
+        except requests.RequestException:
+            return False
+        return response.ok and "namespaces" in response.text
+
+    def start(self) -> None:
+        result = subprocess.run(
+            [str(SCRIPT), "start"], capture_output=True, text=True, timeout=120, check=False
+        )
+        if result.returncode != 0 or not self.running():
+            raise RuntimeError(f"scripts/wordpress-dev.sh start failed:\n{result.stderr}")
+
+    def stop(self) -> None:
+        subprocess.run([str(SCRIPT), "stop"], capture_output=True, text=True, timeout=60, check=True)
+        deadline = time.monotonic() + 10
+        while self.running():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"WordPress still answers at {self.url} (not started by the script?)")
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="session")
+def wordpress_server() -> Iterator[WordPressServer]:
+    if not SCRIPT.exists():
+        missing_service("scripts/wordpress-dev.sh is missing")
+    if not ENV_FILE.exists():
+        missing_service(f"the local WordPress is not installed: {INSTALL_HINT}")
+    server = WordPressServer(read_wordpress_env()["WP_URL"].rstrip("/"))
+    started_here = False
+    if not server.running():
+        try:
+            server.start()
+        except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
+            missing_service(f"the local WordPress does not start ({exc}); {INSTALL_HINT}")
+        started_here = True
+    yield server
+    if started_here:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def wordpress_credentials(wordpress_server: WordPressServer) -> WordPressCredentials:
+    env = read_wordpress_env()
+    return WordPressCredentials(env["WP_URL"], env["WP_USER"], env["WP_APP_PASSWORD"])
+
+
+@pytest.fixture(scope="session")
+def wp_prefix() -> str:
+    """Unique per run, lower-case and slug-safe, so runs never collide."""
+    return f"wt{time.strftime('%H%M%S')}{secrets.token_hex(2)}"
+
+
+@pytest.fixture
+def wp_unique(wp_prefix: str) -> Callable[[str], str]:
+    counter = itertools.count(1)
+
+    def unique(label: str = "item") -> str:
+        return f"{wp_prefix}-{label}-{next(counter)}"
+
+    return unique
+
+
+# Collection route of a create call → the kind recorded for cleanup.
+CREATE_ROUTES = {
+    "/wp/v2/posts": "posts",
+    "/wp/v2/media": "media",
+    "/wp/v2/categories": "categories",
+    "/wp/v2/tags": "tags",
+}
+
+
+@dataclass
+class CreatedObjects:
+    """Ids created in WordPress during one test, by kind: posts, media, categories, tags."""
+
+    ids: dict[str, list[int]] = field(default_factory=lambda: {kind: [] for kind in CREATE_ROUTES.values()})
+
+    @property
+    def posts(self) -> list[int]:
+        return self.ids["posts"]
+
+    @property
+    def media(self) -> list[int]:
+        return self.ids["media"]
+
+    @property
+    def terms(self) -> list[tuple[str, int]]:
+        return [(kind, term_id) for kind in ("categories", "tags") for term_id in self.ids[kind]]
+
+    def delete_all(self, client: WordPressClient) -> list[str]:
+        """Force-delete everything recorded; returns what could not be deleted."""
+        failures: list[str] = []
+        deleters: list[tuple[str, list[int], Callable[[int], Any]]] = [
+            ("post", self.posts, client.delete_post),
+            ("media", self.media, client.delete_media),
+            ("category", self.ids["categories"], lambda i: client.delete_term("categories", i)),
+            ("tag", self.ids["tags"], lambda i: client.delete_term("tags", i)),
+        ]
+        for label, ids, delete in deleters:
+            for object_id in dict.fromkeys(ids):
+                try:
+                    delete(object_id)
+                except WordPressNotFound:
+                    pass  # the test deleted it itself
+                except Exception as exc:
+                    failures.append(f"{label} {object_id}: {exc}")
+            ids.clear()
+        return failures
+
+
+@pytest.fixture
+def wp_created(
+    wordpress_credentials: WordPressCredentials, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[CreatedObjects]:
+    created = CreatedObjects()
+    original_send = WordPressClient._send
+
+    # Wraps the client's single HTTP entry point: the calls stay real, we only note what they create.
+    def recording_send(self: WordPressClient, method: str, route: str, **kwargs: Any) -> requests.Response:
+        response = original_send(self, method, route, **kwargs)
+        kind = CREATE_ROUTES.get(route)
+        if method == "POST" and kind and response.status_code == 201:
+            created.ids[kind].append(int(response.json()["id"]))
+        return response
+
+    monkeypatch.setattr(WordPressClient, "_send", recording_send)
+    yield created
+    monkeypatch.undo()
+    with WordPressClient(wordpress_credentials) as cleaner:
+        failures = created.delete_all(cleaner)
+    if failures:
+        pytest.fail("WordPress cleanup failed: " + "; ".join(failures), pytrace=False)
+
+
+@pytest.fixture
+def wp_client(
+    wordpress_credentials: WordPressCredentials, wp_created: CreatedObjects
+) -> Iterator[WordPressClient]:
+    with WordPressClient(wordpress_credentials) as client:
+        yield client
