@@ -1,0 +1,184 @@
+"""End to end on real Redis: the UI route enqueues, a `flask writer worker` subprocess does the work.
+
+The worker gets the same DATABASE_URL / REDIS_URL / MEDIA_ROOT as the test app and talks to the local
+OpenAI-compatible server over HTTP. One test SIGKILLs a worker mid-job and checks that stale-job
+detection fails the task ("worker lost") and returns the credits.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from tests.integration.jobs_support import fund
+from tests.support.factories import Tenant, make_task
+from tests.support.openai_server import FakeOpenAIServer
+from writer_app.jobs import ai as job_entry
+from writer_app.jobs.queue import enqueue
+from writer_app.models import Content, Image, ImageStatus, Job, JobStatus, Role, Task, TaskStatus, db
+from writer_app.services import credits, generation, jobs
+
+pytestmark = pytest.mark.redis
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def worker_env(
+    app: Flask, database_url: str, redis_url: str, openai_server: FakeOpenAIServer
+) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "AI_"))}
+    env.update(
+        DATABASE_URL=database_url,
+        REDIS_URL=redis_url,
+        MEDIA_ROOT=app.config["MEDIA_ROOT"],
+        SECRET_KEY=app.config["SECRET_KEY"],
+        AI_PROVIDER="openai",
+        OPENAI_API_KEY="test-key",
+        OPENAI_BASE_URL=openai_server.base_url,
+        OPENAI_MODEL="fake-gpt",
+        OPENAI_IMAGE_MODEL="gpt-image-1",
+        AI_TIMEOUT_SECONDS="20",
+        AI_MAX_RETRIES="1",
+        FLASK_APP="wsgi",
+    )
+    return env
+
+
+def flask_cmd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "flask", "--app", "wsgi", "writer", *args]
+
+
+def burst(env: dict[str, str], *extra: str) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(
+        flask_cmd("worker", "--burst", *extra), cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done
+
+
+def wait_for(check: Callable[[], Any], timeout: float = 30.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        db.session.expire_all()
+        value = check()
+        if value:
+            return value
+        db.session.rollback()
+        time.sleep(0.2)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.fixture
+def running_worker(worker_env: dict[str, str]) -> Iterator[subprocess.Popen[str]]:
+    process = subprocess.Popen(
+        flask_cmd("worker"),
+        cwd=REPO,
+        env=worker_env,
+        start_new_session=True,
+        text=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    yield process
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def test_ui_route_enqueues_and_a_burst_worker_generates_content_and_images(
+    app: Flask, tenant: Tenant, login, worker_env: dict[str, str], openai_server: FakeOpenAIServer
+) -> None:
+    fund(tenant, 100)
+    tasks = [make_task(tenant.cluster, f"Queued draft {i}") for i in range(2)]
+    db.session.commit()
+    client = login(tenant.editor)
+
+    response = client.post("/tasks/generate", data={"ids": [str(t.id) for t in tasks]})
+
+    assert response.status_code == 302
+    job = db.session.scalars(select(Job)).one()
+    assert job.status == JobStatus.QUEUED and not job.ran_inline
+    page = client.get(f"/jobs/{job.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert 'hx-trigger="every 1s"' in page and "Waiting for a worker" in page
+    assert openai_server.requests == []  # nothing ran in the web process
+
+    burst(worker_env)
+
+    db.session.expire_all()
+    job = db.session.get(Job, job.id)
+    assert job.status == JobStatus.FINISHED, job.error
+    for task in tasks:
+        assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
+        content = db.session.scalars(select(Content).where(Content.task_id == task.id)).one()
+        assert content.ai_model == "fake-gpt"
+    assert credits.balance(tenant.account.id) == 100 - 2 * 10
+    done = client.get(f"/jobs/{job.id}", headers={"HX-Request": "true"})
+    assert 'hx-trigger="every 1s"' not in done.get_data(as_text=True)
+    assert "writer:job-done" in done.headers["HX-Trigger"]
+
+    images = client.post("/content/generate-images", data={"task_ids": [str(tasks[0].id)]})
+    assert images.status_code == 302
+    burst(worker_env)
+
+    content = db.session.scalars(select(Content).where(Content.task_id == tasks[0].id)).one()
+    stored = db.session.scalars(select(Image).where(Image.content_id == content.id)).all()
+    assert len(stored) >= 4 and {i.status for i in stored} == {ImageStatus.GENERATED}
+    assert all((Path(app.config["MEDIA_ROOT"]) / i.image_path).is_file() for i in stored)
+
+
+def test_a_killed_worker_leaves_no_task_in_progress(
+    tenant: Tenant,
+    worker_env: dict[str, str],
+    openai_server: FakeOpenAIServer,
+    running_worker: subprocess.Popen[str],
+) -> None:
+    fund(tenant, 100)
+    task = make_task(tenant.cluster, "Interrupted draft")
+    db.session.commit()
+    openai_server.latency = 30  # the AI call outlives the worker
+    job = generation.start(tenant.scope(Role.EDITOR), [task.id])
+    db.session.commit()
+    assert not enqueue(job, job_entry.generate_content).inline
+
+    wait_for(lambda: db.session.get(Job, job.id).status == JobStatus.STARTED and openai_server.requests)
+    os.killpg(running_worker.pid, signal.SIGKILL)
+    running_worker.wait(timeout=10)
+
+    db.session.expire_all()
+    assert db.session.get(Task, task.id).status == TaskStatus.IN_PROGRESS  # what a lost worker leaves
+    assert credits.balance(tenant.account.id) == 90
+
+    # A worker starting up (or the check-stale-jobs cron) fails the stale job.
+    openai_server.latency = 0
+    burst(worker_env, "--stale-minutes", "0")
+
+    db.session.expire_all()
+    lost = db.session.get(Task, task.id)
+    assert lost.status == TaskStatus.FAILED and "Worker lost" in lost.error
+    job = db.session.get(Job, job.id)
+    assert job.status == JobStatus.FAILED and job.error == jobs.WORKER_LOST
+    assert db.session.scalars(select(Content).where(Content.task_id == task.id)).all() == []
+    assert credits.balance(tenant.account.id) == 100
+
+
+def test_detect_stale_ignores_jobs_with_a_fresh_heartbeat(tenant: Tenant) -> None:
+    fund(tenant, 100)
+    task = make_task(tenant.cluster)
+    db.session.commit()
+    job = generation.start(tenant.scope(Role.EDITOR), [task.id])
+    jobs.mark_started(job)
+    db.session.commit()
+
+    assert jobs.detect_stale(timedelta(minutes=5)) == []
+    assert [j.id for j in jobs.detect_stale(timedelta(0))] == [job.id]
