@@ -249,7 +249,7 @@ def plain_permalinks_site(wordpress_credentials: WordPressCredentials) -> Iterat
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -289,7 +289,7 @@ def test_a_site_without_wordpress_is_named() -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Html)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
         with WordPressClient(WordPressCredentials(url, "admin", "x")) as client:

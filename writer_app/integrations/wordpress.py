@@ -26,6 +26,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -320,9 +321,15 @@ class WordPressClient:
             return self.session.request(method, url, timeout=self.timeout, **kwargs)
         except requests.exceptions.SSLError as exc:
             raise WordPressError(f"TLS problem talking to {self.base_url}: {exc}", code="tls_error") from exc
-        except requests.exceptions.Timeout as exc:
-            raise WordPressUnavailable(f"{self.base_url} did not answer in time", code="timeout") from exc
         except requests.exceptions.RequestException as exc:
+            # After retries requests wraps a read timeout in a ConnectionError, so look at urllib3's
+            # reason. (NewConnectionError, e.g. refused, subclasses urllib3's ConnectTimeoutError.)
+            reason = getattr(exc.args[0], "reason", None) if exc.args else None
+            timed_out = isinstance(exc, requests.exceptions.Timeout) or isinstance(
+                reason, urllib3.exceptions.TimeoutError
+            )
+            if timed_out and not isinstance(reason, urllib3.exceptions.NewConnectionError):
+                raise WordPressUnavailable(f"{self.base_url} did not answer in time", code="timeout") from exc
             refused = "refused" in str(exc).lower()
             message = f"connection to {self.base_url} refused" if refused else f"cannot reach {self.base_url}"
             raise WordPressUnavailable(
