@@ -293,6 +293,7 @@ def import_tasks() -> Any:
             db.session.rollback()
             apply_domain_error(form, error)
             if text and "file" in error.fields:
+                form.form_errors.append(error.message)  # the summary; the rows show in the preview
                 preview = task_csv.preview_csv(scope, text, form.site_id.data, form.sector_id.data)
     status = form_errors_status() if form.errors or form.form_errors else 200
     return render(
