@@ -305,6 +305,11 @@ def gate_status(scope: Scope, content: Content) -> GateResult:
     return GateResult(standing, failing, analysis, overridden=standing)
 
 
+def content_gate(scope: Scope, content_id: Any) -> GateResult:
+    """gate_status for a content id of the scope's account (NotFound otherwise)."""
+    return gate_status(scope, _load(scope, content_id))
+
+
 def publish_gate(scope: Scope, content: Content, override_comment: str | None = None) -> GateResult:
     """Refuse publishing while a Required check fails (PublishBlocked, a 409 Conflict listing them).
 

@@ -28,6 +28,10 @@ def register_blueprints(app: Flask) -> None:
     for module in (generation, jobs, settings_ai):
         app.register_blueprint(module.bp)
 
+    from writer_app.views import validation
+
+    app.register_blueprint(validation.bp)
+
     from writer_app.views.bench import register_if_enabled
 
     register_if_enabled(app)  # the benchmark's constant endpoint, only with WRITER_BENCH=1
