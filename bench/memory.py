@@ -1,0 +1,95 @@
+"""Peak resident memory of the processes the bench starts, read from /proc (Linux only).
+
+A sampler thread walks each watched process and its descendants (RQ forks a work horse per job)
+every `interval` seconds and keeps the largest RSS seen per role; at the end the kernel's own peak
+(VmHWM) of each still-running process is folded in, so short spikes between samples still count.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+
+def _status_kb(pid: int, key: str) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(key + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def children(pid: int) -> list[int]:
+    """Direct children of `pid` (all its threads' children)."""
+    found: list[int] = []
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            continue
+    return found
+
+
+def descendants(pid: int) -> list[int]:
+    out, stack = [], children(pid)
+    while stack:
+        child = stack.pop()
+        out.append(child)
+        stack += children(child)
+    return out
+
+
+def rss_mb(pid: int) -> float:
+    return _status_kb(pid, "VmRSS") / 1024
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The kernel's high-water mark of the process's resident set (VmHWM)."""
+    return _status_kb(pid, "VmHWM") / 1024
+
+
+class PeakSampler:
+    """Track peak RSS per process (each watched root's descendants separately, by role)."""
+
+    def __init__(self, interval: float = 0.2) -> None:
+        self.interval = interval
+        self.roots: dict[str, tuple[int, bool]] = {}  # role -> (pid, include the pid itself)
+        self.peaks: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._lock = threading.Lock()
+
+    def watch(self, role: str, pid: int, *, include_root: bool = True) -> None:
+        """Sample `pid` (when include_root) and every descendant of it under `role`."""
+        with self._lock:
+            self.roots[role] = (pid, include_root)
+
+    def start(self) -> PeakSampler:
+        self._thread.start()
+        return self
+
+    def sample(self) -> None:
+        with self._lock:
+            roots = dict(self.roots)
+        for role, (pid, include_root) in roots.items():
+            pids = descendants(pid) + ([pid] if include_root else [])
+            for p in pids:
+                value = max(rss_mb(p), peak_rss_mb(p))
+                if value > self.peaks.get(role, 0.0):
+                    self.peaks[role] = value
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.sample()
+
+    def stop(self) -> dict[str, float]:
+        self.sample()
+        self._stop.set()
+        self._thread.join(timeout=5)
+        return dict(self.peaks)

@@ -1,0 +1,172 @@
+"""bench/results.md: the machine, the date, every figure, ratios and the targets met or missed."""
+
+from __future__ import annotations
+
+import os
+import platform
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.load import LoadResult
+
+RESULTS = Path(__file__).resolve().parent / "results.md"
+
+
+@dataclass
+class Check:
+    """One target from issue 8 and how this run did against it."""
+
+    target: str
+    value: str
+    met: bool | None  # None: not measured
+    note: str = ""
+
+    @property
+    def verdict(self) -> str:
+        return "not measured" if self.met is None else ("met" if self.met else "**MISSED**")
+
+
+@dataclass
+class Report:
+    started: datetime
+    args: dict[str, Any]
+    seeds: list[Any] = field(default_factory=list)
+    loads: dict[int, list[LoadResult]] = field(default_factory=dict)  # scale -> results
+    sections: dict[str, list[str]] = field(default_factory=dict)  # extra markdown per section
+    checks: list[Check] = field(default_factory=list)
+    memory: dict[str, float] = field(default_factory=dict)
+    findings: list[str] = field(default_factory=list)
+
+
+def machine() -> dict[str, str]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split("\n")[0].split()[1])
+        mem = f"{kb / 1024 / 1024:.1f} GiB"
+    except (OSError, ValueError, IndexError):
+        pass
+    return {
+        "cores (nproc)": str(os.cpu_count()),
+        "memory": mem,
+        "CPU": cpu or platform.processor(),
+        "kernel": platform.release(),
+        "Python": platform.python_version(),
+    }
+
+
+def _load_table(results: list[LoadResult], bare_rps: float) -> list[str]:
+    lines = [
+        "| page | path | req/s | × bare | p50 ms | p99 ms | SQL/request | KB | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        ratio = f"{r.rps / bare_rps:.1%}" if bare_rps else "-"
+        queries = "-" if r.queries is None else str(r.queries)
+        lines.append(
+            f"| {r.name} | `{r.path}` | {r.rps:,.0f} | {ratio} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{queries} | {r.bytes_per_request / 1024:.1f} | {r.errors} |"
+        )
+    return lines
+
+
+def render(report: Report) -> str:
+    finished = datetime.now(UTC)
+    out = [
+        "# Writer benchmark results",
+        "",
+        f"Written by `make bench` (`python -m bench`) on {finished:%Y-%m-%d %H:%M} UTC "
+        f"({(finished - report.started).total_seconds():.0f} s). Arguments: `{report.args}`.",
+        "",
+        "## Machine",
+        "",
+        "| | |",
+        "|---|---|",
+    ]
+    out += [f"| {k} | {v} |" for k, v in machine().items()]
+    out += ["", "## Data sets", ""]
+    for seeded in report.seeds:
+        counts = ", ".join(f"{k} {v:,}" for k, v in seeded.counts.items())
+        out.append(f"- scale {seeded.scale:,}: {counts}; seeded in {seeded.seconds:.1f} s")
+    for scale, results in sorted(report.loads.items()):
+        bare = next((r.rps for r in results if r.name == "bare"), 0.0)
+        out += ["", f"## Pages and API at {scale:,} rows", ""]
+        out.append(
+            f"gunicorn, {report.args.get('workers', 2)} sync workers, wrk {report.args.get('connections')} "
+            f"connections × {report.args.get('duration')} s per row on 127.0.0.1 (wrk shares the 2 cores)."
+        )
+        out.append("")
+        out += _load_table(results, bare)
+    for title, lines in report.sections.items():
+        out += ["", f"## {title}", "", *lines]
+    if report.memory:
+        out += ["", "## Memory (peak RSS)", "", "| process | MB |", "|---|---:|"]
+        out += [f"| {k} | {v:.0f} |" for k, v in sorted(report.memory.items())]
+    out += ["", "## Targets (issue 8)", "", "| target | this run | verdict | note |", "|---|---|---|---|"]
+    out += [f"| {c.target} | {c.value} | {c.verdict} | {c.note} |" for c in report.checks]
+    if report.findings:
+        out += ["", "## What limits the figures", ""] + [f"- {f}" for f in report.findings]
+    return "\n".join(out) + "\n"
+
+
+def write(report: Report, path: Path = RESULTS) -> str:
+    text = render(report)
+    path.write_text(text)
+    return text
+
+
+def _by_name(results: list[LoadResult]) -> dict[str, LoadResult]:
+    return {r.name: r for r in results}
+
+
+def evaluate(report: Report) -> None:
+    """Page targets from the load results (job sections add their own checks as they run)."""
+    if not report.loads:
+        report.checks.insert(0, Check("pages", "-", None, "pages were not measured (--only)"))
+        return
+    scales = sorted(report.loads)
+    base = _by_name(report.loads[scales[0]])
+    bare = base.get("bare")
+    checks: list[Check] = []
+    tasks = base.get("tasks_page")
+    if bare and tasks:
+        ratio = tasks.rps / bare.rps
+        checks.append(Check(f"tasks page ≥ 12% of bare ({scales[0]:,})", f"{ratio:.1%}", ratio >= 0.12))
+        checks.append(
+            Check("tasks page p99 ≤ 100 ms at 8 connections", f"{tasks.p99_ms:.0f} ms", tasks.p99_ms <= 100)
+        )
+    else:
+        checks.append(Check("tasks page ≥ 12% of bare", "-", None, "tasks page not available"))
+    for name in ("api_tasks", "api_content", "api_content_search"):
+        result = base.get(name)
+        if bare and result:
+            ratio = result.rps / bare.rps
+            checks.append(Check(f"{name} ≥ 15% of bare", f"{ratio:.1%}", ratio >= 0.15))
+    if len(scales) > 1:
+        big = _by_name(report.loads[scales[-1]])
+        for name in ("tasks_page", "api_tasks"):
+            if name in big and name in base:
+                ratio = big[name].rps / base[name].rps
+                checks.append(
+                    Check(f"{name} at {scales[-1]:,} ≥ 80% of {scales[0]:,}", f"{ratio:.1%}", ratio >= 0.8)
+                )
+    for scale in scales:
+        for result in report.loads[scale]:
+            if result.name in ("bare", "review_page") or result.queries is None:
+                continue
+            checks.append(
+                Check(f"{result.name} SQL ≤ 8 ({scale:,})", str(result.queries), result.queries <= 8)
+            )
+    for key, mb in report.memory.items():
+        limit = 150 if "web" in key else 200
+        checks.append(Check(f"{key} ≤ {limit} MB RSS", f"{mb:.0f} MB", mb <= limit))
+    report.checks[:0] = checks

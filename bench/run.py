@@ -1,0 +1,194 @@
+"""The bench run: one fresh database per scale, gunicorn over it, the pages, then the job sections."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from bench import load
+from bench.memory import PeakSampler
+from bench.report import Check, Report
+from bench.seed import Seeded, fresh_database, seed
+
+LIST_PAGES = ("tasks_page", "content_page", "api_tasks", "api_content", "api_content_search")
+
+
+def targets(seeded: Seeded, *, full: bool = True) -> list[load.Target]:
+    """What is measured. The tasks list is the issue's: 50 rows, status filter + search, page 3."""
+    term = seeded.search_term
+    q = f"search={term.replace(' ', '+')}"
+    found = [
+        load.Target("bare", "/bench/bare", "none", "ok"),
+        load.Target("tasks_page", f"/tasks/?status=queued&{q}&page=3&page_size=50", "session", term),
+        load.Target("api_tasks", f"/api/v1/writer/tasks/?status=queued&{q}&page_size=50", "token", term),
+    ]
+    if full:
+        found[2:2] = [
+            load.Target("content_page", "/content/?page_size=50", "session", "<table"),
+            load.Target("review_page", f"/content/{seeded.review_content_id}", "session", "Revision"),
+        ]
+        found += [
+            load.Target("api_content", "/api/v1/writer/content/?page_size=50", "token", '"count"'),
+            load.Target(
+                "api_content_search", f"/api/v1/writer/content/?status=draft&{q}&page_size=50", "token", term
+            ),
+        ]
+    return found
+
+
+def _small(target: load.Target) -> load.Target:
+    """The same list with 5 rows a page: its query count must equal the 50-row one."""
+    return load.Target(target.name, target.path.replace("page_size=50", "page_size=5"), target.auth)
+
+
+def make_app(database_url: str, secret: str) -> Any:
+    from writer_app import create_app
+
+    return create_app(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secret,
+            "AI_PROVIDER": "offline",
+            "REDIS_URL": "",
+            "BENCH_ENDPOINTS": True,
+        }
+    )
+
+
+def available(app: Any, wanted: list[load.Target]) -> tuple[list[load.Target], list[str]]:
+    """Targets whose route exists in this tree (areas land while the bench is written)."""
+    adapter = app.url_map.bind("localhost")
+    ok, missing = [], []
+    for target in wanted:
+        try:
+            adapter.match(target.path.split("?")[0], method="GET")
+            ok.append(target)
+        except Exception:
+            missing.append(target.name)
+    return ok, missing
+
+
+def _pages(
+    report: Report, args: argparse.Namespace, seeded: Seeded, app: Any, secret: str, workdir: Path, full: bool
+):
+    wanted, missing = available(app, targets(seeded, full=full))
+    env = load.server_env(seeded.database_url, secret)
+    sampler = PeakSampler().start()
+    results: list[load.LoadResult] = []
+    with load.gunicorn(env, workers=args.workers, log_dir=workdir) as server:
+        sampler.watch("gunicorn web worker", server.proc.pid, include_root=False)
+        cookie = load.login_cookie(server.url)
+        for target in wanted:
+            print(f"bench: {seeded.scale:,} rows: {target.name} {target.path}", flush=True)
+            results.append(
+                load.measure(
+                    server,
+                    target,
+                    cookie,
+                    seeded.api_token,
+                    duration=args.duration,
+                    connections=args.connections,
+                )
+            )
+        sampler.sample()
+    peaks = sampler.stop()
+    key = f"gunicorn web worker ({seeded.scale:,} rows)"
+    report.memory[key] = peaks.get("gunicorn web worker", 0.0)
+    counts = load.count_queries(app, wanted, seeded.api_token)
+    small = load.count_queries(app, [_small(t) for t in wanted if t.name in LIST_PAGES], seeded.api_token)
+    for result in results:
+        result.queries = counts.get(result.name)
+    report.loads[seeded.scale] = results
+    report.sections.setdefault("Query counts", []).append(
+        f"- {seeded.scale:,} rows, 50 vs 5 rows a page: "
+        + ", ".join(f"{name} {counts[name]} vs {small[name]}" for name in small)
+    )
+    for name in missing:
+        report.sections.setdefault("Not measured", []).append(
+            f"- {name} at {seeded.scale:,} rows: not measured: its route does not exist in this tree yet"
+        )
+
+
+def run_all(
+    report: Report, args: argparse.Namespace, only: set[str], admin_url: str, secret: str, workdir: Path
+):
+    from bench import generation, publishing, wordpress
+
+    with fresh_database(admin_url, keep=args.keep) as url:
+        app = make_app(url, secret)
+        print(f"bench: seeding {args.scale:,} rows into {url.rsplit('/', 1)[-1]}", flush=True)
+        seeded = seed(app, args.scale)
+        report.seeds.append(seeded)
+        print(f"bench: seeded in {seeded.seconds:.1f} s: {seeded.counts}", flush=True)
+        if "pages" in only:
+            _pages(report, args, seeded, app, secret, workdir, full=True)
+        if "wordpress" in only:
+            wordpress.run(report, args, seeded)
+        else:
+            report.checks.append(Check("API list ≥ 10× WordPress REST list", "-", None, "skipped (--only)"))
+        if "generation" in only:
+            generation.run(report, args, seeded, app, secret, workdir)
+        else:
+            report.checks.append(Check("generation ≤ 1.25× ideal", "-", None, "skipped (--only)"))
+        if "publishing" in only:
+            publishing.run(report, args, seeded, app, secret, workdir)
+        else:
+            report.checks.append(Check("publishing ≤ 1.3× bare loop", "-", None, "skipped (--only)"))
+        app_engine_dispose(app)
+    if "pages" in only and args.compare_scale:
+        with fresh_database(admin_url, keep=args.keep) as url:
+            app = make_app(url, secret)
+            print(f"bench: seeding {args.compare_scale:,} rows into {url.rsplit('/', 1)[-1]}", flush=True)
+            big = seed(app, args.compare_scale)
+            report.seeds.append(big)
+            print(f"bench: seeded in {big.seconds:.1f} s", flush=True)
+            _pages(report, args, big, app, secret, workdir, full=False)
+            report.sections.setdefault("Search plans", []).extend(explain(app, big))
+            app_engine_dispose(app)
+
+
+def app_engine_dispose(app: Any) -> None:
+    from writer_app.models import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def explain(app: Any, seeded: Seeded) -> list[str]:
+    """EXPLAIN of the filtered task and content list queries: the search must use the trigram indexes."""
+    from sqlalchemy import text
+    from sqlalchemy.dialects import postgresql
+
+    from writer_app.models import db
+    from writer_app.services import content as content_service
+    from writer_app.services import tasks as task_service
+    from writer_app.services.scope import Scope
+
+    lines: list[str] = []
+    with app.app_context():
+        from writer_app.models import Role
+
+        scope = Scope(seeded.account_id, Role.ADMIN, seeded.user_id)
+        statements = {
+            "tasks (status=queued, search)": task_service._task_query(
+                scope, task_service.TaskFilters(search=seeded.search_term, status="queued")
+            ),
+            "content (status=draft, search)": content_service.filtered_statement(
+                scope, content_service.ContentFilters(search=seeded.search_term, status="draft")
+            ),
+        }
+        for label, stmt in statements.items():
+            compiled = stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+            plan = [row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}"))]
+            seq = [p.strip() for p in plan if "Seq Scan on writer_" in p]
+            uses = sorted({p.split(" on ")[1].split()[0] for p in plan if "Bitmap Index Scan on" in p})
+            verdict = "no sequential scan" if not seq else f"SEQUENTIAL SCAN: {'; '.join(seq)}"
+            lines.append(
+                f"- {label} at {seeded.scale:,} rows: {verdict}; indexes: {', '.join(uses) or 'none'}"
+            )
+            report_plan = "\n".join("      " + p for p in plan)
+            lines.append(f"\n  ```\n{report_plan}\n  ```")
+        db.session.remove()
+    return lines

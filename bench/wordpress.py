@@ -1,0 +1,7 @@
+"""placeholder until written"""
+
+from bench.report import Check
+
+
+def run(report, args, seeded, *rest):
+    report.checks.append(Check("wordpress", "-", None, "not written yet"))
