@@ -244,7 +244,7 @@ installed() { [ -f "$CONFIG" ] && [ -f "$ROUTER" ] && [ -f "$ENV_FILE" ] && [ -d
 
 # "Answering" means the REST index answers JSON, not merely that the port is open.
 answering() {
-  curl -fsS --max-time 5 "$WP_URL/?rest_route=/" 2>/dev/null | grep -q '"namespaces"'
+  curl -fsS --max-time 5 "$WP_URL/?rest_route=/&_fields=namespaces" 2>/dev/null | grep -q '"namespaces"'
 }
 
 cmd_start() {
