@@ -166,3 +166,15 @@ def test_images_grouped_and_image_stats(api, tenant):
     }
     listed = api.get(URL).get_json()["results"][0]
     assert listed["image_status_counts"] == read["image_status_counts"]
+
+
+def test_task_id_must_be_a_task_of_the_account(api, tenant, other_tenant):
+    ours = factories.make_task(tenant.cluster)
+    theirs = factories.make_task(other_tenant.cluster)
+    db.session.commit()
+    response = api.post(URL, json=_body(tenant, task_id=theirs.id))
+    assert response.status_code == 400 and "task_id" in error_fields(response)
+    response = api.post(URL, json=_body(tenant, task_id=99999))
+    assert response.status_code == 400 and "task_id" in error_fields(response)
+    response = api.post(URL, json=_body(tenant, task_id=ours.id))
+    assert response.status_code == 201 and response.get_json()["task_id"] == ours.id

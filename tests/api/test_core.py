@@ -198,3 +198,38 @@ def test_token_of_a_user_who_left_the_account_is_401(api, tenant):
     db.session.delete(membership)
     db.session.commit()
     assert api.get(TASKS, token=raw).status_code == 401
+
+
+def _generation_job(tenant):
+    from writer_app.services import credits, generation
+
+    credits.grant(tenant.scope(Role.ADMIN), 100, "tests")
+    task = factories.make_task(tenant.cluster, "Heat pumps explained")
+    return generation.start(tenant.scope(Role.EDITOR), [task.id]), task
+
+
+def test_job_response_inline_answers_200_with_the_finished_job(app: Flask, tenant):
+    from writer_app.api.core import job_response
+
+    job, task = _generation_job(tenant)
+    with app.test_request_context("/api/v1/writer/tasks/auto_generate_content/", method="POST"):
+        response = job_response(job, "writer_app.jobs.ai.generate_content")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert body["id"] == job.id and body["status"] == "finished"
+    assert body["progress"] == {"done": 1, "total": 1}
+    db.session.expire_all()
+    assert db.session.get(type(task), task.id).status == "completed"  # the work really ran
+
+
+def test_job_response_queued_answers_202_with_the_status_url(app: Flask, api, tenant, redis_url):
+    from writer_app.api.core import job_response
+
+    job, _task = _generation_job(tenant)
+    with app.test_request_context("/api/v1/writer/tasks/auto_generate_content/", method="POST"):
+        response = job_response(job, "writer_app.jobs.ai.generate_content")
+    assert response.status_code == 202
+    body = response.get_json()
+    assert body == {"task_id": job.id, "status_url": f"/api/v1/jobs/{job.id}/"}
+    status = api.get(body["status_url"], role=Role.VIEWER).get_json()
+    assert status["status"] == "queued" and status["progress"] == {"done": 0, "total": 1}

@@ -10,7 +10,7 @@ from importlib import import_module
 
 from flask import Flask
 
-RESOURCES = ("tasks", "content", "images", "taxonomies", "clusters", "jobs", "openapi")
+RESOURCES = ("tasks", "content", "images", "taxonomies", "clusters", "jobs", "validation", "openapi")
 
 
 def register_api(app: Flask) -> None:

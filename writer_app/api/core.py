@@ -17,13 +17,14 @@ from typing import Any
 
 import limits
 import pydantic
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from writer_app.api.schemas.common import MAX_INT, In, Out, PageQuery
+from writer_app.api.schemas.common import MAX_INT, In, JobAccepted, Out, PageQuery
+from writer_app.api.schemas.jobs import JobOut
 from writer_app.extensions import limiter
-from writer_app.models import Role, db
+from writer_app.models import Job, Role, db
 from writer_app.services import tokens
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.pagination import Page
@@ -58,6 +59,7 @@ class Operation:
     description: str = ""
     media_type: str = "application/json"  # a file endpoint says image/*
     path_params: tuple[tuple[str, str], ...] = ()  # (name, "int" or "string")
+    also: dict[int, type[pydantic.BaseModel]] = field(default_factory=dict)  # other success answers
 
     @property
     def error_statuses(self) -> list[int]:
@@ -70,6 +72,8 @@ class Operation:
             statuses.add(400)
         if self.path_params:
             statuses.add(404)
+        if self.method != "GET" and self.role is not None:
+            statuses.add(409)  # the database refused the change (a duplicate, a row in use)
         return sorted(statuses)
 
 
@@ -96,6 +100,7 @@ def route(
     many: bool = False,
     errors: tuple[int, ...] = (),
     media_type: str = "application/json",
+    also: dict[int, type[pydantic.BaseModel]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register `fn` as the handler of `method rule` on the API blueprint (see the module doc)."""
 
@@ -119,6 +124,7 @@ def route(
             description=(fn.__doc__ or "").strip(),
             media_type=media_type,
             path_params=path_params,
+            also=dict(also or {}),
         )
 
         @wraps(fn)
@@ -274,6 +280,24 @@ def _respond(op: Operation, result: Any, query: Any) -> Any:
     response = jsonify(payload)
     response.status_code = op.status
     return response
+
+
+def job_response(job: Job, entry: Callable[[str], Any] | str, **enqueue_options: Any) -> Response:
+    """For actions that start a job: commit the job (and the work it refers to), enqueue it, and
+    answer 202 {"task_id", "status_url"} when queued, or 200 with the job (its `result`) when it ran
+    inline because Redis is not configured. Declare such routes with
+    `status=202, response=JobAccepted, also={200: JobOut}`."""
+    from writer_app.jobs.queue import enqueue
+
+    db.session.commit()
+    dispatch = enqueue(job, entry, **enqueue_options)
+    if not dispatch.inline:
+        accepted = JobAccepted(task_id=job.id, status_url=url_for("api.jobs_get_job", job_id=job.id))
+        response = jsonify(accepted.model_dump(mode="json"))
+        response.status_code = 202
+        return response
+    db.session.refresh(job)
+    return jsonify(JobOut.of(job).model_dump(mode="json"))
 
 
 def page_envelope(op: Operation, page: Page[Any], query: Any) -> dict[str, Any]:

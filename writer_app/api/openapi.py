@@ -190,6 +190,11 @@ def _responses(op: Operation, ref: Any) -> dict[str, Any]:
             schema = ref(op.response, "serialization")
         success["content"] = {op.media_type: {"schema": schema}}
     responses[str(op.status)] = success
+    for status, model in op.also.items():
+        responses[str(status)] = {
+            "description": STATUS_TEXT.get(status, "OK"),
+            "content": {"application/json": {"schema": ref(model, "serialization")}},
+        }
     error_ref = ref(Error, "serialization")
     for status in op.error_statuses:
         entry: dict[str, Any] = {

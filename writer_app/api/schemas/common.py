@@ -107,6 +107,12 @@ class Ids(In):
     ids: IdList
 
 
+class JobIds(In):
+    """Up to 10 ids for an AI action."""
+
+    ids: Annotated[list[Id], Field(min_length=1, max_length=10)]
+
+
 class JobAccepted(Out):
     """An action queued as a background job; poll `status_url`."""
 
