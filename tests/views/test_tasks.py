@@ -52,7 +52,7 @@ def test_filters_come_from_the_url(editor_client, tenant):
     body = _html(editor_client.get("/tasks/?search=heat"))
     assert "Queued one" in body and "Failed one" not in body
     # the filter form shows the state of the URL
-    assert '<input type="search" name="search" value="heat"' in body
+    assert 'name="search" value="heat"' in body
 
 
 def test_ordering_both_directions_and_header_links(editor_client, tenant):

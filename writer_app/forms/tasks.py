@@ -15,7 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from writer_app.models import Cluster, ContentStructure, ContentType, Site, TaskStatus
 
@@ -61,7 +61,8 @@ def cluster_groups(clusters: Iterable[Cluster]) -> dict[str, list[Option]]:
 
 
 class TaskForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(message="Give the task a title."), Length(max=255)])
+    # Only shape checks here: the service reports every rule at once, as field errors.
+    title = StringField("Title", validators=[Length(max=255)])
     site_id = SelectField("Site", validate_choice=False)
     sector_id = SelectField("Sector", validate_choice=False)
     cluster_id = SelectField("Cluster", validate_choice=False)
@@ -72,14 +73,7 @@ class TaskForm(FlaskForm):
         "Content structure", choices=select_choices(STRUCTURE_CHOICES), default=ContentStructure.ARTICLE.value
     )
     keywords = StringField("Keywords (comma separated)", validators=[Optional(), Length(max=5000)])
-    word_count = IntegerField(
-        "Word count",
-        default=1000,
-        validators=[
-            DataRequired(message="Give a word count."),
-            NumberRange(min=100, max=10_000, message="Word count must be between 100 and 10,000."),
-        ],
-    )
+    word_count = IntegerField("Word count", default=1000, validators=[Optional()])
     description = TextAreaField("Brief for the writer", validators=[Optional(), Length(max=10_000)])
 
     def set_choices(self, sites: Iterable[Site], clusters: Iterable[Cluster]) -> None:

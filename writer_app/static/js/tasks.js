@@ -10,8 +10,12 @@
     if (!(form instanceof HTMLFormElement) || form.id !== "task-filters" && form.id !== "cluster-filters") return;
     var data = event.detail.formData;
     if (!data) return;
+    // Values equal to a field's default (data-default) are left out too: the server assumes them.
+    var defaults = {};
+    form.querySelectorAll("[data-default]").forEach(function (el) { defaults[el.name] = el.dataset.default; });
     Array.from(data.keys()).forEach(function (key) {
-      if (data.getAll(key).every(function (v) { return v === ""; })) data.delete(key);
+      var values = data.getAll(key);
+      if (values.every(function (v) { return v === "" || v === defaults[key]; })) data.delete(key);
     });
   });
 
