@@ -50,7 +50,7 @@ def test_api_conforms_to_its_openapi_document(app: Flask, live_server: str, tena
         "--max-examples",
         "25",
         "--max-time",
-        "60",
+        "50",
         "--workers",
         "1",
         "--seed",

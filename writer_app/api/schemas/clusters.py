@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from writer_app.api.schemas.common import (
     Id,
@@ -35,6 +35,14 @@ class ClusterQuery(PageQuery):
 
 class ClusterCreate(In):
     """A new cluster in an explicit site and sector (names are unique per sector)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {"name": "Heat pumps", "site_id": 1, "sector_id": 1, "keywords": ["heat pump", "COP"]}
+            ]
+        }
+    )
 
     name: Name
     site_id: Id

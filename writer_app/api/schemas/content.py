@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Self
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from writer_app.api.schemas.common import (
     Html,
@@ -66,6 +66,23 @@ class _Editable(In):
 
 class ContentCreate(_Editable):
     """New content: title, cluster, type and structure are required, and an explicit site and sector."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "Solar batteries: a buyer's guide",
+                    "cluster_id": 1,
+                    "content_type": "post",
+                    "content_structure": "guide",
+                    "site_id": 1,
+                    "sector_id": 1,
+                    "html": "<p>Batteries store what your panels make.</p>",
+                    "primary_keyword": "solar battery",
+                }
+            ]
+        }
+    )
 
     site_id: Id
     sector_id: Id

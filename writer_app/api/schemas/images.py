@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Any, Self
 
 from flask import url_for
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from writer_app.api.schemas.common import (
     Count,
@@ -52,6 +52,12 @@ class FileQuery(In):
 class ImageCreate(In):
     """A new image. Give content_id (preferred) or task_id: the image takes their site and sector;
     without either, site_id and sector_id are required."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [{"image_type": "featured", "content_id": 1, "prompt": "A sunny roof"}]
+        }
+    )
 
     image_type: ImageType
     content_id: Id | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Self
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from writer_app.api.schemas.common import (
     Id,
@@ -42,6 +42,23 @@ class TaskQuery(PageQuery):
 
 class TaskCreate(In):
     """A new task; site_id and sector_id are required and must belong together."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "title": "How solar batteries work",
+                    "cluster_id": 1,
+                    "content_type": "post",
+                    "content_structure": "guide",
+                    "site_id": 1,
+                    "sector_id": 1,
+                    "keywords": "solar battery, home storage",
+                    "word_count": 1200,
+                }
+            ]
+        }
+    )
 
     title: Name
     cluster_id: Id = Field(description="A cluster of the task's sector.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Self
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from writer_app.api.schemas.common import (
     Id,
@@ -35,6 +35,10 @@ class TaxonomyQuery(PageQuery):
 
 class TaxonomyCreate(In):
     """A new category or tag of a site; sector_id is optional (a sector of that site)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"site_id": 1, "name": "Buying guides", "taxonomy_type": "category"}]}
+    )
 
     site_id: Id
     name: Name
