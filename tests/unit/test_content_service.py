@@ -340,3 +340,25 @@ def test_csv_export_uses_filters_and_defuses_formulas(tenant: factories.Tenant) 
     assert rows[0]["title"] == "'=HYPERLINK('x')"
     assert rows[0]["cluster"] == tenant.cluster.name and rows[0]["sector"] == tenant.sector.name
     assert rows[0]["status"] == "review"
+
+
+def test_review_decisions_do_not_conflict_with_an_open_editor(tenant: factories.Tenant) -> None:
+    """A status change moves the row version but adds no revision: a save based on the latest
+    revision goes through; a save behind a newer revision is still refused, naming its author."""
+    from writer_app.services import review
+
+    content = _create(tenant)
+    db.session.commit()
+    review.submit_for_review(tenant.scope(Role.EDITOR), content.id)
+    db.session.commit()
+    assert content.version == 2
+    with pytest.raises(Conflict):
+        cs.update_content(tenant.scope(Role.EDITOR), content.id, 1, title="No base revision given")
+    saved = cs.update_content(tenant.scope(Role.EDITOR), content.id, 1, base_revision=1, title="Mine")
+    db.session.commit()
+    assert saved.title == "Mine" and saved.version == 3
+    cs.update_content(tenant.scope(Role.ADMIN), content.id, 3, title="Admin's")  # revision 3
+    db.session.commit()
+    with pytest.raises(Conflict) as error:
+        cs.update_content(tenant.scope(Role.EDITOR), content.id, 3, base_revision=2, title="Stale")
+    assert tenant.admin.display_name in error.value.message

@@ -397,3 +397,20 @@ def test_posts_need_the_csrf_token(editor_client, tenant, csrf_enabled):
     db.session.expire_all()
     saved = db.session.get(Content, content.id)
     assert (saved.status, saved.title, saved.deleted_at) == (ContentStatus.DRAFT, "Solar basics", None)
+
+
+def test_a_review_decision_meanwhile_does_not_block_saving(client, login, tenant):
+    from writer_app.services import review
+
+    content = _saved(tenant)
+    login(tenant.editor)
+    page = client.get(f"/content/{content.id}").get_data(as_text=True)
+    assert 'name="revision" type="hidden" value="1"' in page
+    review.submit_for_review(tenant.scope(Role.EDITOR), content.id)  # version 1 → 2, no new revision
+    db.session.commit()
+    response = client.post(
+        f"/content/{content.id}", data=_form(content, version="1", revision="1", title="Later")
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Content, content.id).title == "Later"

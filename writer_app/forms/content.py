@@ -21,9 +21,11 @@ class ContentForm(FlaskForm):
     slug = StringField("Slug", validators=[Optional(), Length(max=255)])
     # The version the editor started from (optimistic concurrency).
     version = HiddenField()
+    # The latest revision the editor saw: review decisions move `version` but add no revision.
+    revision = HiddenField()
 
     @classmethod
-    def for_content(cls, content: Content) -> ContentForm:
+    def for_content(cls, content: Content, revision: int | None = None) -> ContentForm:
         return cls(
             formdata=None,
             data={
@@ -35,6 +37,7 @@ class ContentForm(FlaskForm):
                 "secondary_keywords": ", ".join(content.secondary_keywords or []),
                 "slug": content.slug,
                 "version": str(content.version),
+                "revision": "" if revision is None else str(revision),
             },
         )
 
@@ -53,10 +56,17 @@ class ContentForm(FlaskForm):
         }
 
     def expected_version(self) -> int | None:
-        try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
-            return None
+        return _int(self.version.data)
+
+    def base_revision(self) -> int | None:
+        return _int(self.revision.data)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
 
 
 class DecisionForm(FlaskForm):

@@ -29,6 +29,7 @@ from writer_app.models import (
     Image,
     ImageStatus,
     ImageType,
+    Revision,
     Role,
     Sector,
     db,
@@ -366,13 +367,24 @@ def _raise_field(name: str, message: str) -> Any:
     raise ValidationError.field(name, message)
 
 
+def latest_revision(content_id: int) -> Revision | None:
+    return db.session.scalars(
+        select(Revision).where(Revision.content_id == content_id).order_by(Revision.number.desc()).limit(1)
+    ).first()
+
+
 def conflict_message(content: Content) -> str:
     """What a user whose save was refused reads: who saved the newer version, and when."""
-    who = content.last_edited_by.display_name if content.last_edited_by else "Someone"
-    when = content.updated_at
+    # last_edited_by is who changed the text last (review decisions leave it alone); their revision
+    # says when (updated_at also moves on status changes).
+    revision = latest_revision(content.id)
+    user = content.last_edited_by or (revision.user if revision is not None else None)
+    same_author = revision is not None and revision.user_id == content.last_edited_by_id
+    when = revision.created_at if revision is not None and same_author else content.updated_at
     if when is not None and when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     at = when.astimezone(UTC).strftime("%H:%M UTC") if when else "an unknown time"
+    who = user.display_name if user else "Someone"
     return f"{who} saved a newer version at {at}; reload to see it — your text is kept below."
 
 
@@ -404,14 +416,18 @@ def update_content(
     content_id: Any,
     expected_version: int | None = None,
     *,
+    base_revision: int | None = None,
     note: str = "",
     **changes: Any,
 ) -> Content:
     """Save edits (editor+) to any of EDITABLE_FIELDS.
 
-    expected_version is the version the editor started from: when someone saved in between, the save
-    is refused with Conflict (also when the race is lost at the UPDATE itself). HTML is sanitized and
-    word_count recomputed; every save that changes something stores a revision. No changes: no-op.
+    expected_version is the version the editor started from: when the row changed since, the save is
+    refused with Conflict (also when the race is lost at the UPDATE itself). The version also moves on
+    review decisions and publishing; `base_revision` (the latest revision number the editor saw) lets
+    such non-text changes through: the save is refused only when a newer revision exists.
+    HTML is sanitized and word_count recomputed; every save that changes something stores a revision.
+    No changes: no-op. (After a lost race the session is rolled back to read who won.)
     """
     scope.require(Role.EDITOR)
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
@@ -419,7 +435,9 @@ def update_content(
         raise ValidationError(f"These fields cannot be changed here: {', '.join(unknown)}.")
     content = get_content(scope, content_id)
     if expected_version is not None and int(expected_version) != content.version:
-        raise Conflict(conflict_message(content))
+        latest = latest_revision(content.id)
+        if base_revision is None or latest is None or int(base_revision) != latest.number:
+            raise Conflict(conflict_message(content))
     values = _collect(
         {name: _bind(_normalize_change, scope, content, name, v) for name, v in changes.items()}
     )

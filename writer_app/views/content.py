@@ -110,12 +110,13 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
     scope = current_scope()
     content = content_service.get_content(scope, content_id)
     attached = {t.id for t in content.taxonomy_terms}
+    history = revisions.list_revisions(scope, content.id)
     context: dict[str, Any] = {
         "content": content,
         "preview_html": sanitize_html(content.html),
         "images": content_service.content_images(scope, content.id),
         "events": review.timeline(scope, content.id),
-        "revisions": revisions.list_revisions(scope, content.id),
+        "revisions": history,
         "actions": review.available_actions(scope, content),
         "can_edit": scope.can(Role.EDITOR),
         "term_choices": [
@@ -123,7 +124,7 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
         ]
         if scope.can(Role.EDITOR)
         else [],
-        "form": ContentForm.for_content(content),
+        "form": ContentForm.for_content(content, history[0].number if history else None),
         "decision_form": DecisionForm(formdata=None),
         "terms_form": TermsForm(formdata=None),
         "restore_form": RestoreForm(formdata=None),
@@ -152,7 +153,9 @@ def save(content_id: int) -> Any:
         # "Save mine over theirs" names the version the user has now seen in the conflict message.
         expected = request.form.get("take_over", type=int) or form.expected_version()
         try:
-            content_service.update_content(scope, content_id, expected, **form.changes())
+            content_service.update_content(
+                scope, content_id, expected, base_revision=form.base_revision(), **form.changes()
+            )
         except Conflict as error:
             db.session.rollback()
             conflict = error.message
