@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import secrets
 import socket
 import threading
 import time
@@ -104,6 +105,18 @@ def test_uploaded_media_is_served_over_http(
     assert served.status_code == 200
     assert served.headers["Content-Type"] == "image/png"
     assert served.content == data
+
+
+def test_uploads_above_php_s_default_2_mb_limit_work(
+    wp_client: WordPressClient, wp_unique: Callable[[str], str]
+) -> None:
+    noise = Image.frombytes("RGB", (1000, 800), secrets.token_bytes(1000 * 800 * 3))
+    buffer = io.BytesIO()
+    noise.save(buffer, "PNG")
+    assert len(buffer.getvalue()) > 2 * 1024 * 1024
+
+    media = wp_client.upload_media(f"{wp_unique('large')}.png", buffer.getvalue(), "image/png")
+    assert media["media_details"]["filesize"] == len(buffer.getvalue())
 
 
 def test_post_is_created_read_back_and_updated(

@@ -69,7 +69,7 @@ class WordPressServer:
 
     def running(self) -> bool:
         try:
-            response = requests.get(f"{self.url}/?rest_route=/", timeout=3)
+            response = requests.get(f"{self.url}/?rest_route=/&_fields=namespaces", timeout=3)
         except requests.RequestException:
             return False
         return response.ok and "namespaces" in response.text
@@ -180,9 +180,7 @@ class CreatedObjects:
 
 
 @pytest.fixture
-def wp_created(
-    wordpress_credentials: WordPressCredentials, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[CreatedObjects]:
+def wp_created(wordpress_credentials: WordPressCredentials) -> Iterator[CreatedObjects]:
     created = CreatedObjects()
     original_send = WordPressClient._send
 
@@ -194,9 +192,11 @@ def wp_created(
             created.ids[kind].append(int(response.json()["id"]))
         return response
 
-    monkeypatch.setattr(WordPressClient, "_send", recording_send)
-    yield created
-    monkeypatch.undo()
+    WordPressClient._send = recording_send  # type: ignore[method-assign]
+    try:
+        yield created
+    finally:
+        WordPressClient._send = original_send  # type: ignore[method-assign]
     with WordPressClient(wordpress_credentials) as cleaner:
         failures = created.delete_all(cleaner)
     if failures:
