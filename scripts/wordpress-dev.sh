@@ -85,6 +85,7 @@ install_packages() {
 
 ensure_mariadb() {
   if ! mysqladmin -h "$WP_DB_HOST" -P "$WP_DB_PORT" ping >/dev/null 2>&1; then
+    [ -x /usr/sbin/mariadbd ] || die "no MariaDB answers on $WP_DB_HOST:$WP_DB_PORT and mariadb-server is not installed"
     log "starting MariaDB"
     mkdir -p /run/mysqld && chown mysql:mysql /run/mysqld 2>/dev/null || true
     start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
