@@ -1,7 +1,226 @@
-"""placeholder until written"""
+"""Content generation throughput: 40 tasks through RQ workers against the local OpenAI-compatible server.
 
-from bench.report import Check
+The fake server answers every request after LATENCY seconds (requests overlap). Jobs hold at most 10
+tasks and draft AI_CONCURRENCY of them at once, so the ideal wall time is LATENCY x batches, where a
+batch is one round of concurrent calls across all workers: ceil(40 / (concurrency x workers)) — but
+never fewer rounds than one job needs on its own. The jobs are started and enqueued with the same
+service calls the "Generate" button makes; the clock runs from the first start to the last job done.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from bench import load
+from bench.memory import PeakSampler
+from bench.report import Check, Report
+from bench.seed import Seeded
+
+TASKS = 40
+LATENCY = 2.0
+WORKER_COUNTS = (1, 2)
 
 
-def run(report, args, seeded, *rest):
-    report.checks.append(Check("generation", "-", None, "not written yet"))
+def _start_fake_openai(workdir: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = load.free_port()
+    log = open(workdir / "openai.log", "ab")  # noqa: SIM115 - lives as long as the process
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.openai_server", "--port", str(port), "--latency", str(LATENCY)],
+        cwd=load.REPO,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            requests.get(f"{base}/models", timeout=1)
+            return proc, base
+        except requests.RequestException:
+            time.sleep(0.2)
+    proc.terminate()
+    raise RuntimeError("the local OpenAI-compatible server did not start")
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def _workers(env: dict[str, str], count: int, workdir: Path, redis_url: str) -> list[subprocess.Popen[bytes]]:
+    from redis import Redis
+    from rq import Worker
+
+    procs = []
+    for n in range(count):
+        log = open(workdir / f"worker-{n}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        procs.append(
+            subprocess.Popen(
+                [str(load.REPO / ".venv/bin/flask"), "--app", "wsgi", "writer", "worker", "--queue", "ai"],
+                cwd=load.REPO,
+                env=env,
+                stdout=log,
+                stderr=log,
+                start_new_session=True,
+            )
+        )
+    connection = Redis.from_url(redis_url)
+    deadline = time.monotonic() + 60
+    while len(Worker.all(connection=connection)) < count:
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            for p in procs:
+                _stop(p)
+            raise RuntimeError(f"RQ workers did not start; see {workdir}/worker-*.log")
+        time.sleep(0.2)
+    return procs
+
+
+def _queued_tasks(app: Any, seeded: Seeded, count: int) -> list[int]:
+    from sqlalchemy import select
+
+    from writer_app.models import Task, db
+
+    with app.app_context():
+        stmt = (
+            select(Task.id)
+            .where(Task.account_id == seeded.account_id, Task.status == "queued", Task.deleted_at.is_(None))
+            .order_by(Task.id)
+            .limit(count)
+        )
+        ids = list(db.session.scalars(stmt))
+        db.session.remove()
+    return ids
+
+
+def _generate(app: Any, seeded: Seeded, task_ids: list[int], timeout: float) -> tuple[float, dict[str, int]]:
+    """Start and enqueue jobs of 10 tasks (as the Generate button does); wall seconds until all are done."""
+    from sqlalchemy import select
+
+    from writer_app.jobs.ai import generate_content
+    from writer_app.jobs.queue import enqueue
+    from writer_app.models import Job, Role, db
+    from writer_app.services import generation
+    from writer_app.services.scope import Scope
+
+    scope = Scope(seeded.account_id, Role.ADMIN, seeded.user_id)
+    job_ids: list[str] = []
+    with app.app_context():
+        started = time.perf_counter()
+        for i in range(0, len(task_ids), generation.MAX_IDS):
+            job = generation.start(scope, task_ids[i : i + generation.MAX_IDS])
+            db.session.commit()
+            dispatch = enqueue(job, generate_content)
+            if dispatch.inline:
+                raise RuntimeError(f"job ran inline ({dispatch.reason}); the bench needs Redis")
+            job_ids.append(job.id)
+        deadline = started + timeout
+        statuses: dict[str, int] = {}
+        while time.perf_counter() < deadline:
+            db.session.expire_all()
+            rows = db.session.execute(select(Job.status, Job.result).where(Job.id.in_(job_ids))).all()
+            if all(str(status) in ("finished", "failed", "canceled") for status, _ in rows):
+                break
+            db.session.rollback()
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+        for status, result in rows:
+            statuses[str(status)] = statuses.get(str(status), 0) + 1
+            for item in ((result or {}).get("items") or {}).values():
+                key = f"task {item.get('status')}"
+                statuses[key] = statuses.get(key, 0) + 1
+        db.session.remove()
+    return wall, statuses
+
+
+def ideal_seconds(tasks: int, workers: int, concurrency: int, per_job: int) -> float:
+    jobs = math.ceil(tasks / per_job)
+    rounds_per_job = math.ceil(per_job / concurrency)
+    # Each worker runs its share of jobs one after another, each job in `rounds_per_job` rounds.
+    return LATENCY * rounds_per_job * math.ceil(jobs / workers)
+
+
+def run(
+    report: Report, args: argparse.Namespace, seeded: Seeded, app: Any, secret: str, workdir: Path
+) -> None:
+    from tests.support.services import flush_redis, redis_database
+    from writer_app.services import generation
+
+    title = "Generation (40 tasks, local OpenAI-compatible server at 2 s latency)"
+    lines = report.sections.setdefault(title, [])
+    concurrency = int(app.config.get("AI_CONCURRENCY", 5))
+    with redis_database() as redis_url:
+        if redis_url is None:
+            lines.append("not measured: Redis is not reachable on 127.0.0.1:6379")
+            report.checks.append(Check("generation ≤ 1.25× ideal", "-", None, "Redis not reachable"))
+            return
+        flush_redis(redis_url)  # a crashed earlier run may have left worker registrations behind
+        fake, base = _start_fake_openai(workdir)
+        app.config["REDIS_URL"] = redis_url
+        try:
+            env = load.server_env(
+                seeded.database_url,
+                secret,
+                {
+                    "REDIS_URL": redis_url,
+                    "AI_PROVIDER": "openai",
+                    "OPENAI_API_KEY": "bench",
+                    "OPENAI_BASE_URL": base,
+                },
+            )
+            candidates = _queued_tasks(app, seeded, TASKS * len(WORKER_COUNTS))
+            lines += [
+                f"Jobs of {generation.MAX_IDS} tasks, {concurrency} concurrent AI calls per job (AI_CONCURRENCY).",
+                "",
+                "| RQ workers | wall s | ideal s | × ideal | overhead per task ms | outcome |",
+                "|---:|---:|---:|---:|---:|---|",
+            ]
+            for n, workers in enumerate(WORKER_COUNTS):
+                ids = candidates[n * TASKS : (n + 1) * TASKS]
+                sampler = PeakSampler().start()
+                procs = _workers(env, workers, workdir, redis_url)
+                try:
+                    for k, proc in enumerate(procs):
+                        sampler.watch(f"rq worker {k}", proc.pid)
+                    print(f"bench: generation with {workers} worker(s)", flush=True)
+                    wall, statuses = _generate(app, seeded, ids, timeout=120)
+                finally:
+                    for proc in procs:
+                        _stop(proc)
+                    peaks = sampler.stop()
+                ideal = ideal_seconds(len(ids), workers, concurrency, generation.MAX_IDS)
+                ratio = wall / ideal
+                overhead = (wall - ideal) / len(ids) * 1000
+                outcome = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+                lines.append(
+                    f"| {workers} | {wall:.2f} | {ideal:.1f} | {ratio:.2f} | {overhead:.0f} | {outcome} |"
+                )
+                ok = statuses.get("task completed", 0) == len(ids)
+                report.checks.append(
+                    Check(
+                        f"generation ≤ 1.25× ideal ({workers} worker{'s' if workers > 1 else ''})",
+                        f"{ratio:.2f}× ({wall:.1f} s vs {ideal:.0f} s)",
+                        ratio <= 1.25 and ok,
+                        "" if ok else f"not every task completed: {outcome}",
+                    )
+                )
+                peak = max(peaks.values(), default=0.0)
+                key = "rq worker (incl. work horse)"
+                report.memory[key] = max(report.memory.get(key, 0.0), peak)
+        finally:
+            app.config["REDIS_URL"] = ""
+            _stop(fake)
