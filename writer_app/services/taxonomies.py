@@ -204,7 +204,9 @@ def create_taxonomy(
     )
     db.session.add(term)
     _flush_unique(site, clean_slug, kind, blame)
-    audit.record(scope, "taxonomy.create", term, name=term.name, slug=term.slug, type=kind)
+    audit.record(
+        scope, "taxonomy.create", term, object_type="taxonomy", name=term.name, slug=term.slug, type=kind
+    )
     return term
 
 
@@ -235,7 +237,9 @@ def update_taxonomy(scope: Scope, taxonomy_id: Any, **changes: Any) -> ContentTa
     if "description" in changes:
         term.description = (changes["description"] or "").strip()
     _flush_unique(site, slug, kind, blame)
-    audit.record(scope, "taxonomy.update", term, fields=sorted(changes), slug=term.slug)
+    audit.record(
+        scope, "taxonomy.update", term, object_type="taxonomy", fields=sorted(changes), slug=term.slug
+    )
     return term
 
 
@@ -255,7 +259,15 @@ def delete_taxonomy(scope: Scope, taxonomy_id: Any) -> str:
         .values(taxonomy_term_id=None)
         .execution_options(synchronize_session="fetch")
     )
-    audit.record(scope, "taxonomy.delete", term, name=name, slug=term.slug, type=term.taxonomy_type)
+    audit.record(
+        scope,
+        "taxonomy.delete",
+        term,
+        object_type="taxonomy",
+        name=name,
+        slug=term.slug,
+        type=term.taxonomy_type,
+    )
     db.session.delete(term)
     db.session.flush()
     return name

@@ -76,7 +76,10 @@ def index() -> Any:
     scope = current_scope()
     site_list = sites.list_sites(scope)
     form = _term_form(scope, site_list, formdata=None)
-    form.site_id.data = str(request.args.get("site_id") or scope.site_id or "").replace(ALL, "")
+    # Preselect the listed site, else the working site, else the only site there is.
+    only_site = site_list[0].id if len(site_list) == 1 else ""
+    chosen = request.args.get("site_id", "").replace(ALL, "") or scope.site_id or only_site
+    form.site_id.data = str(chosen)
     return _list_page(scope, form, site_list)
 
 
