@@ -138,14 +138,12 @@ def test_openapi_document_is_valid_31_and_documents_every_route(app: Flask, clie
         "site_id",
         "sector_id",
     ]
+    for path, ops in document["paths"].items():
+        for method, op in ops.items():
+            if "202" in op["responses"]:  # job actions also answer 200 when they ran inline
+                assert "200" in op["responses"], (path, method)
     statuses = document["paths"]["/api/v1/writer/tasks/"]["get"]["parameters"]
     assert {"page", "page_size", "status", "ordering"} <= {p["name"] for p in statuses}
-
-
-def test_actions_without_a_service_do_not_exist(client):
-    document = client.get("/api/v1/openapi.json").get_json()
-    for missing in ("auto_generate_content", "publish", "auto_generate_images", "generate_image_prompts"):
-        assert not [path for path in document["paths"] if missing in path]
 
 
 def test_docs_page_renders_the_same_document(client):

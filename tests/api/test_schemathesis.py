@@ -70,7 +70,10 @@ def test_api_conforms_to_its_openapi_document(app: Flask, live_server: str, tena
         str(tmp_path),
     ]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=150, check=False)
+        # cwd: Schemathesis keeps a .schemathesis/ folder where it runs; not in the repository.
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=150, check=False, cwd=tmp_path
+        )
     finally:
         app.config["API_RATE_LIMIT"] = limit
     output = result.stdout + result.stderr

@@ -10,7 +10,17 @@ from importlib import import_module
 
 from flask import Flask
 
-RESOURCES = ("tasks", "content", "images", "taxonomies", "clusters", "jobs", "validation", "openapi")
+RESOURCES = (
+    "tasks",
+    "content",
+    "images",
+    "taxonomies",
+    "clusters",
+    "jobs",
+    "generation",
+    "validation",
+    "openapi",
+)
 
 
 def register_api(app: Flask) -> None:

@@ -61,6 +61,8 @@ def _models(ops: list[Operation]) -> list[tuple[type[pydantic.BaseModel], Any]]:
         ):
             if model is not None:
                 wanted[(model, mode)] = None
+        for model in op.also.values():
+            wanted[(model, "serialization")] = None
     return list(wanted)
 
 
@@ -190,7 +192,10 @@ def _responses(op: Operation, ref: Any) -> dict[str, Any]:
             schema = ref(op.response, "serialization")
         success["content"] = {op.media_type: {"schema": schema}}
     responses[str(op.status)] = success
-    for status, model in op.also.items():
+    also = dict(op.also)
+    if op.status == 202 and op.response is not None:
+        also.setdefault(200, op.response)  # a job action answers 200 when it ran inline (no Redis)
+    for status, model in also.items():
         responses[str(status)] = {
             "description": STATUS_TEXT.get(status, "OK"),
             "content": {"application/json": {"schema": ref(model, "serialization")}},
