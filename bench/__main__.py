@@ -58,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     workdir = Path(tempfile.mkdtemp(prefix="writer-bench-"))
     secret = secrets.token_urlsafe(48)
+    args.workdir = workdir
     print(f"bench: logs and scratch files in {workdir}", flush=True)
     t0 = time.monotonic()
     run_all(report, args, only, ADMIN_URL, secret, workdir)
