@@ -36,7 +36,7 @@ PID_FILE="$STATE/server.pid"
 LOG_FILE="$STATE/server.log"
 # php -S defaults: 2 MB uploads, one process. Raised for media uploads and parallel requests.
 PHP_FLAGS=(-d upload_max_filesize=64M -d post_max_size=64M -d memory_limit=256M -d max_execution_time=120)
-PACKAGES=(php-cli php-cgi php php-mysql php-gd php-curl php-xml php-mbstring wordpress)
+PACKAGES=(php-cli php-cgi php php-mysql php-gd php-curl php-xml php-mbstring wordpress wordpress-theme-twentytwentythree)
 
 log() { printf '[wordpress-dev] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }

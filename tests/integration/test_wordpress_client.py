@@ -149,6 +149,8 @@ def test_post_is_created_read_back_and_updated(
         media["id"],
     )
     assert post["link"].rstrip("/").endswith(slug)
+    page = requests.get(post["link"], timeout=10)  # the pretty permalink serves the published post
+    assert page.status_code == 200 and "First title" in page.text
 
     updated = wp_client.update_post(created["id"], {"title": "Second title", "tags": []})
     assert updated["title"]["raw"] == "Second title"
