@@ -182,3 +182,86 @@ def test_detect_stale_ignores_jobs_with_a_fresh_heartbeat(tenant: Tenant) -> Non
 
     assert jobs.detect_stale(timedelta(minutes=5)) == []
     assert [j.id for j in jobs.detect_stale(timedelta(0))] == [job.id]
+
+
+@pytest.fixture
+def rq_ai_app(app: Flask, openai_config: dict[str, Any], redis_url: str) -> Iterator[Flask]:
+    """The openai provider without SDK retries, so each RQ attempt makes exactly one request."""
+    saved = {key: app.config.get(key) for key in [*openai_config, "JOB_RETRY_INTERVALS"]}
+    app.config.update(openai_config, AI_MAX_RETRIES=0, JOB_RETRY_INTERVALS=[0])
+    try:
+        yield app
+    finally:
+        app.config.update(saved)
+
+
+def work_in_process(redis_url: str) -> None:
+    """An RQ worker in this process (the job runs in the test's app), until the queue is empty."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    connection = Redis.from_url(redis_url)
+    SimpleWorker([Queue("ai", connection=connection)], connection=connection).work(burst=True)
+
+
+def test_rq_retries_a_transient_failure_then_succeeds(
+    rq_ai_app: Flask, tenant: Tenant, redis_url: str, openai_server: FakeOpenAIServer
+) -> None:
+    fund(tenant, 100)
+    task = make_task(tenant.cluster, "Second attempt wins")
+    db.session.commit()
+    job = generation.start(tenant.scope(Role.EDITOR), [task.id])
+    db.session.commit()
+    assert not enqueue(job, job_entry.generate_content).inline
+    openai_server.push("error_500")
+
+    work_in_process(redis_url)
+
+    db.session.expire_all()
+    assert [r.behaviour for r in openai_server.requests] == ["error_500", "ok"]
+    assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
+    assert db.session.get(Job, job.id).status == JobStatus.FINISHED
+    assert credits.balance(tenant.account.id) == 90
+
+
+def test_rq_gives_up_after_the_last_attempt_and_the_callback_records_it(
+    rq_ai_app: Flask, tenant: Tenant, redis_url: str, openai_server: FakeOpenAIServer
+) -> None:
+    fund(tenant, 100)
+    task = make_task(tenant.cluster, "Never works")
+    db.session.commit()
+    job = generation.start(tenant.scope(Role.EDITOR), [task.id])
+    db.session.commit()
+    enqueue(job, job_entry.generate_content)
+    openai_server.push("error_500", "error_500")
+
+    work_in_process(redis_url)
+
+    db.session.expire_all()
+    failed = db.session.get(Task, task.id)
+    assert failed.status == TaskStatus.FAILED and "500" in failed.error
+    assert db.session.get(Job, job.id).status == JobStatus.FAILED
+    assert credits.balance(tenant.account.id) == 100
+
+
+def test_an_unexpected_crash_is_recorded_by_the_failure_callback(
+    app: Flask, tenant: Tenant, redis_url: str
+) -> None:
+    fund(tenant, 100)
+    task = make_task(tenant.cluster)
+    db.session.commit()
+    job = generation.start(tenant.scope(Role.EDITOR), [task.id])
+    db.session.commit()
+    saved = app.config["AI_PROVIDER"]
+    app.config["AI_PROVIDER"] = "no-such-provider"  # get_provider raises inside the job
+    try:
+        enqueue(job, job_entry.generate_content, retry_intervals=[])
+        work_in_process(redis_url)
+    finally:
+        app.config["AI_PROVIDER"] = saved
+
+    db.session.expire_all()
+    crashed = db.session.get(Job, job.id)
+    assert crashed.status == JobStatus.FAILED and "Unknown AI provider" in crashed.error
+    assert db.session.get(Task, task.id).status == TaskStatus.FAILED
+    assert credits.balance(tenant.account.id) == 100

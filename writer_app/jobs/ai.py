@@ -20,6 +20,7 @@ from rq import get_current_job
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
+from writer_app.integrations.ai import AIError
 from writer_app.models import db
 from writer_app.services import jobs
 from writer_app.services.jobs import RetryLater
@@ -148,6 +149,8 @@ def _message(exc: BaseException | None) -> str:
         return jobs.WORKER_LOST
     if isinstance(exc, RetryLater):
         return str(exc)
+    if isinstance(exc, AIError):  # e.g. the provider settings are unusable
+        return exc.message
     text = str(exc) if exc is not None else ""
     return f"The job failed unexpectedly ({type(exc).__name__}{': ' + text[:300] if text else ''})."
 

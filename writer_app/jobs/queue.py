@@ -81,7 +81,11 @@ def enqueue(
     reason = _unavailable_reason()
     if reason is None:
         try:
-            _send(job, entry, timeout or job_timeout(len(job.object_ids or [])), retry_intervals)
+            # Units of AI work: the job's progress total (images, tasks), plus one prompt call per object.
+            units = (job.progress_total or 0) + (
+                len(job.object_ids or []) if job.kind == "generate_images" else 0
+            )
+            _send(job, entry, timeout or job_timeout(max(units, 1)), retry_intervals)
         except DuplicateJobError:
             log.info("job %s is already queued; not queueing it twice", job.id)
             return Dispatch(job.id, inline=False, status=JobStatus.QUEUED.value)
