@@ -1,0 +1,75 @@
+"""The checks side panel in a real headless Chromium: loads, re-checks while the editor types (nothing is
+saved), and its links take the user to the field or paragraph a check is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support import factories
+from writer_app.models import Content, Role, db
+from writer_app.services.revisions import snapshot
+
+pytestmark = pytest.mark.browser
+
+
+def _content(tenant: factories.Tenant) -> Content:
+    long_paragraph = " ".join(["Heat pumps move heat from outside air into the house."] * 20)
+    content = factories.make_content(
+        tenant.cluster,
+        "Heat pumps explained",
+        html=f"<p>Heat pumps move heat instead of making it.</p><p>{long_paragraph}</p>",
+        primary_keyword="heat pumps",
+        meta_title="Heat pumps",
+    )
+    snapshot(tenant.scope(Role.EDITOR), content, "Created")
+    db.session.commit()
+    return content
+
+
+def test_panel_updates_while_typing_and_links_to_fields(page, tenant, web_login, screenshot):
+    content = _content(tenant)
+    web_login(tenant.editor)
+    page.goto(f"/content/{content.id}")
+    panel = page.locator("#validation-panel")
+    panel.get_by_text("Checked the saved version.").wait_for()
+    title_check = panel.locator("#check-seo_title_length")
+    assert "Needs improvement" in title_check.inner_text()
+    assert "Publishing is blocked" in panel.inner_text()
+    screenshot("saved")
+
+    # Typing a longer SEO title re-checks the unsaved form after a pause.
+    page.locator("details#edit > summary").click()
+    page.locator("#meta_title").fill("Heat pumps explained: costs, savings and installers")
+    panel.get_by_text("Checked your unsaved changes.").wait_for()
+    assert "Good" in panel.locator("#check-seo_title_length").inner_text()
+
+    # Typing in the rich-text editor sends the editor's current HTML.
+    editor = page.locator(".rich-editor .ql-editor")
+    editor.click()
+    page.keyboard.press("Control+Home")
+    page.keyboard.type("Extra words. ")
+    page.wait_for_function(
+        "document.querySelector('#check-text_length') && "
+        "document.querySelector('#validation-panel').innerText.includes('unsaved')"
+    )
+    screenshot("live")
+
+    # Nothing was saved.
+    db.session.expire_all()
+    assert db.session.get(Content, content.id).meta_title == "Heat pumps"
+
+    # A paragraph link highlights the paragraph; a field link focuses the field.
+    panel.locator("#check-paragraph_length a.check-link").click()
+    page.wait_for_selector(".validation-highlight")
+    page.locator("#check-keyphrase_length a.check-link").click()
+    assert page.evaluate("document.activeElement.id") == "primary_keyword"
+    screenshot("linked")
+
+
+def test_viewer_sees_the_saved_checks_only(page, tenant, web_login):
+    content = _content(tenant)
+    web_login(tenant.viewer)
+    page.goto(f"/content/{content.id}")
+    panel = page.locator("#validation-panel")
+    panel.get_by_text("Checked the saved version.").wait_for()
+    assert panel.get_attribute("hx-post") is None
