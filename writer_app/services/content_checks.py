@@ -42,6 +42,10 @@ from writer_app.services.scope import Scope, get, scoped
 from writer_app.services.site_checks import site_levels
 from writer_app.services.validation import Analysis, CheckResult, ContentInput, Level, analyze
 from writer_app.services.validation import failing_required as _failing_required
+
+# Re-exported: comparing the analyses stored with two revisions.
+from writer_app.services.validation.compare import CheckChange as CheckChange
+from writer_app.services.validation.compare import compare_analyses as compare_analyses
 from writer_app.services.validation.keyphrase import Keyphrase, same_word
 
 # The fields the review page's edit form sends for a live check (nothing is saved).
@@ -96,18 +100,6 @@ class RevisionScore:
     readability_score: int
     word_count: int
     problems: int  # checks that are not good
-
-
-@dataclass(frozen=True)
-class CheckChange:
-    """One check compared between two analyses (None: absent, i.e. off or not applicable)."""
-
-    key: str
-    label: str
-    before: str | None
-    after: str | None
-    before_value: Any
-    after_value: Any
 
 
 @dataclass(frozen=True)
@@ -245,20 +237,6 @@ def stored_analysis(scope: Scope, content_id: Any, number: Any) -> Analysis | No
     if revision is None or not revision.analysis:
         return None
     return Analysis.from_dict(revision.analysis)
-
-
-def compare_analyses(before: Analysis, after: Analysis) -> list[CheckChange]:
-    """Checks whose status or measured value differ between two analyses, in check order."""
-    keys = [c.key for c in after.checks] + [c.key for c in before.checks if not after.check(c.key)]
-    changes = []
-    for key in keys:
-        old, new = before.check(key), after.check(key)
-        old_state = (old.status, old.value) if old else (None, None)
-        new_state = (new.status, new.value) if new else (None, None)
-        if old_state != new_state:
-            label = (new or old).label  # type: ignore[union-attr]
-            changes.append(CheckChange(key, label, old_state[0], new_state[0], old_state[1], new_state[1]))
-    return changes
 
 
 # --- the publish gate -----------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from writer_app.models import Content, ContentType, Image, ImageStatus, Taxonomy
 from writer_app.models.base import utcnow
 from writer_app.services import content as content_service
 from writer_app.services.html import html_to_text
+from writer_app.services.scope import Scope
 from writer_app.services.site_checks import SEO_PLUGINS, seo_plugin
 
 # Meta keys per SEO plugin: seo title, meta description, focus keyphrase, Open Graph title/description.
@@ -175,7 +176,7 @@ def _featured(image: Image | None, title: str, notes: list[str]) -> FeaturedImag
     )
 
 
-def wordpress_payload(scope: Any, content_id: Any) -> PublishPreview:
+def wordpress_payload(scope: Scope, content_id: Any) -> PublishPreview:
     """Map one content (of the scope's account) to what its WordPress site receives."""
     content = content_service.get_content(scope, content_id)
     plugin = seo_plugin(content.site)
