@@ -8,6 +8,7 @@ from typing import Any
 
 import pydantic
 from flask import Flask, Response, current_app, jsonify, render_template
+from markupsafe import Markup, escape
 from pydantic.json_schema import models_json_schema
 
 from writer_app.api.core import Operation, bp, route
@@ -237,23 +238,25 @@ def docs(_scope: None) -> Any:
     return Response(page, mimetype="text/html")
 
 
-def type_of(schema: dict[str, Any]) -> str:
-    """A short human label for a JSON schema: integer, string, TaskOut, array of Image, ..."""
+def type_of(schema: dict[str, Any]) -> Markup:
+    """A short human label for a JSON schema (integer, TaskOut, array of ImageOut...), schema names
+    linked to their section of the page."""
     if "$ref" in schema:
-        return schema["$ref"].rsplit("/", 1)[-1]
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return Markup('<a href="#schema-{0}">{0}</a>').format(name)
     for key in ("anyOf", "oneOf"):
         if key in schema:
-            return " or ".join(type_of(s) for s in schema[key])
+            return Markup(" or ").join(type_of(s) for s in schema[key])
     kind = schema.get("type", "any")
     if isinstance(kind, list):
-        return " or ".join(kind)
+        return escape(" or ".join(kind))
     if kind == "array":
-        return f"array of {type_of(schema.get('items', {}))}"
+        return Markup("array of ") + type_of(schema.get("items", {}))
     if "enum" in schema:
-        return " | ".join(str(v) for v in schema["enum"])
+        return escape(" | ".join(str(v) for v in schema["enum"]))
     if "format" in schema:
-        return f"{kind} ({schema['format']})"
-    return str(kind)
+        return escape(f"{kind} ({schema['format']})")
+    return escape(str(kind))
 
 
 def constraints(schema: dict[str, Any]) -> str:
@@ -262,8 +265,9 @@ def constraints(schema: dict[str, Any]) -> str:
     labels = {"minimum": "min", "maximum": "max", "minLength": "min length", "maxLength": "max length"}
     labels |= {"maxItems": "max items", "minItems": "min items"}
     for key, label in labels.items():
-        if key in schema:
+        if key in schema and not (key.startswith("min") and schema[key] == 0):
             parts.append(f"{label} {schema[key]}")
-    if "default" in schema and schema["default"] not in (None, ""):
+    if "default" in schema and schema["default"] not in (None, "", []):
         parts.append(f"default {schema['default']}")
-    return (" · " if parts else "") + ", ".join(parts)
+    text = ", ".join(parts)
+    return f" ({text})" if text and schema.get("description") else text
