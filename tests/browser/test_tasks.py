@@ -40,6 +40,15 @@ def test_filtering_by_status_updates_table_and_url_without_reload(page, tasks_da
     assert page.evaluate("window.__noReload") == "still here"
     screenshot("filtered")
 
+    # the back button brings the unfiltered list back
+    page.go_back()
+    page.wait_for_url(re.compile(r"/tasks/$"))
+    expect(page.locator("#task-results tbody tr")).to_have_count(3)
+    page.go_forward()
+    page.wait_for_url(re.compile(r"/tasks/\?status=failed$"))
+    expect(page.locator("#task-results tbody tr")).to_have_count(1)
+    expect(page.get_by_label("Status", exact=True)).to_have_value("failed")
+
     # typing in the search box filters too, and sorting by a header keeps the other filters
     page.get_by_label("Status", exact=True).select_option("")
     page.get_by_label("Search").fill("roof")
