@@ -15,7 +15,16 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.support.wordpress import CreatedObjects
+# The fixtures, registered under their names, also before tests/conftest.py imports them suite-wide.
+from tests.support.wordpress import (
+    CreatedObjects,
+    wordpress_credentials_fixture,  # noqa: F401
+    wordpress_server_fixture,  # noqa: F401
+    wp_client_fixture,  # noqa: F401
+    wp_created_fixture,  # noqa: F401
+    wp_prefix_fixture,  # noqa: F401
+    wp_unique_fixture,  # noqa: F401
+)
 from writer_app.integrations.wordpress import (
     WordPressAuthError,
     WordPressClient,

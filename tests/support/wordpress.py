@@ -37,12 +37,12 @@ __all__ = [
     "CreatedObjects",
     "WordPressServer",
     "read_wordpress_env",
-    "wordpress_credentials",
-    "wordpress_server",
-    "wp_client",
-    "wp_created",
-    "wp_prefix",
-    "wp_unique",
+    "wordpress_credentials_fixture",
+    "wordpress_server_fixture",
+    "wp_client_fixture",
+    "wp_created_fixture",
+    "wp_prefix_fixture",
+    "wp_unique_fixture",
 ]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -90,8 +90,8 @@ class WordPressServer:
             time.sleep(0.1)
 
 
-@pytest.fixture(scope="session")
-def wordpress_server() -> Iterator[WordPressServer]:
+@pytest.fixture(name="wordpress_server", scope="session")
+def wordpress_server_fixture() -> Iterator[WordPressServer]:
     if not SCRIPT.exists():
         missing_service("scripts/wordpress-dev.sh is missing")
     if not ENV_FILE.exists():
@@ -109,20 +109,20 @@ def wordpress_server() -> Iterator[WordPressServer]:
         server.stop()
 
 
-@pytest.fixture(scope="session")
-def wordpress_credentials(wordpress_server: WordPressServer) -> WordPressCredentials:
+@pytest.fixture(name="wordpress_credentials", scope="session")
+def wordpress_credentials_fixture(wordpress_server: WordPressServer) -> WordPressCredentials:
     env = read_wordpress_env()
     return WordPressCredentials(env["WP_URL"], env["WP_USER"], env["WP_APP_PASSWORD"])
 
 
-@pytest.fixture(scope="session")
-def wp_prefix() -> str:
+@pytest.fixture(name="wp_prefix", scope="session")
+def wp_prefix_fixture() -> str:
     """Unique per run, lower-case and slug-safe, so runs never collide."""
     return f"wt{time.strftime('%H%M%S')}{secrets.token_hex(2)}"
 
 
-@pytest.fixture
-def wp_unique(wp_prefix: str) -> Callable[[str], str]:
+@pytest.fixture(name="wp_unique")
+def wp_unique_fixture(wp_prefix: str) -> Callable[[str], str]:
     counter = itertools.count(1)
 
     def unique(label: str = "item") -> str:
@@ -179,8 +179,8 @@ class CreatedObjects:
         return failures
 
 
-@pytest.fixture
-def wp_created(wordpress_credentials: WordPressCredentials) -> Iterator[CreatedObjects]:
+@pytest.fixture(name="wp_created")
+def wp_created_fixture(wordpress_credentials: WordPressCredentials) -> Iterator[CreatedObjects]:
     created = CreatedObjects()
     original_send = WordPressClient._send
 
@@ -203,8 +203,8 @@ def wp_created(wordpress_credentials: WordPressCredentials) -> Iterator[CreatedO
         pytest.fail("WordPress cleanup failed: " + "; ".join(failures), pytrace=False)
 
 
-@pytest.fixture
-def wp_client(
+@pytest.fixture(name="wp_client")
+def wp_client_fixture(
     wordpress_credentials: WordPressCredentials, wp_created: CreatedObjects
 ) -> Iterator[WordPressClient]:
     with WordPressClient(wordpress_credentials) as client:
