@@ -100,6 +100,9 @@ def test_term_is_created_once_and_reused(
     assert tag["slug"] == slug
     assert wp_client.create_term("tags", "Tag " + slug, slug=slug)["id"] == tag["id"]
     assert wp_client.get_term("tags", tag["id"])["taxonomy"] == "post_tag"
+    assert [term["id"] for term in wp_client.find_terms("tags", slug=slug)] == [tag["id"]]
+    assert [term["id"] for term in wp_client.find_terms("categories", search=name)] == [first["id"]]
+    assert wp_client.find_terms("tags", slug=wp_unique("missing")) == []
 
 
 def test_uploaded_media_is_served_over_http(

@@ -234,10 +234,21 @@ class WordPressClient:
             if exc.code == "term_exists" and existing_id:
                 return self.get_term(taxonomy, int(existing_id))
             if exc.code in ("term_exists", "duplicate_term_slug") and slug:
-                found = self._request("GET", route, params={"slug": slug})
+                found = self.find_terms(taxonomy, slug=slug)
                 if found:
                     return found[0]
             raise
+
+    def find_terms(
+        self, taxonomy: Taxonomy, *, slug: str | None = None, search: str = ""
+    ) -> list[dict[str, Any]]:
+        """Terms with this exact slug, or whose name or slug contains `search` (first 100)."""
+        params = {
+            "per_page": 100,
+            **({"slug": slug} if slug else {}),
+            **({"search": search} if search else {}),
+        }
+        return self._request("GET", f"/wp/v2/{_taxonomy(taxonomy)}", params=params)
 
     def delete_term(self, taxonomy: Taxonomy, term_id: int) -> None:
         self._request("DELETE", f"/wp/v2/{_taxonomy(taxonomy)}/{int(term_id)}", params={"force": "true"})
