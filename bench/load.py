@@ -13,6 +13,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -63,6 +64,7 @@ class LoadResult:
     requests: int
     errors: int
     queries: int | None = None
+    cpu_ms: float | None = None  # Python CPU per request, in-process (see profile_requests)
     bytes_per_request: int = 0
 
 
@@ -241,13 +243,19 @@ def measure(
     )
 
 
-def count_queries(app: Any, targets: list[Target], token: str) -> dict[str, int]:
-    """SQL statements one request to each target runs (test client, same database, logged in)."""
+def profile_requests(
+    app: Any, targets: list[Target], token: str, repeat: int = 10
+) -> dict[str, tuple[int, float]]:
+    """Per target: SQL statements of one request and the median Python CPU ms of `repeat` requests.
+
+    Through the Flask test client in this process, on the same database, logged in like wrk is. CPU
+    time (not wall time) is what the app itself costs, whatever else the machine is doing.
+    """
     from sqlalchemy import event
 
     from writer_app.models import db
 
-    counts: dict[str, int] = {}
+    found: dict[str, tuple[int, float]] = {}
     with app.app_context():
         app.config["WTF_CSRF_ENABLED"] = False
         client = app.test_client()
@@ -272,9 +280,14 @@ def count_queries(app: Any, targets: list[Target], token: str) -> dict[str, int]
                 event.remove(engine, "before_cursor_execute", count)
             if answer.status_code != 200:
                 raise RuntimeError(f"{target.name}: test client got {answer.status_code}")
-            counts[target.name] = len(statements)
+            cpu = []
+            for _ in range(repeat):
+                started = time.process_time()
+                client.get(target.path, headers=headers)
+                cpu.append((time.process_time() - started) * 1000)
+            found[target.name] = (len(statements), statistics.median(cpu))
             if os.environ.get("BENCH_SHOW_SQL"):
                 print(f"--- {target.name}: {len(statements)} statements")
-                for s in statements:
-                    print("   ", " ".join(s.split())[:200])
-    return counts
+                for statement in statements:
+                    print("   ", " ".join(statement.split())[:200])
+    return found

@@ -64,17 +64,24 @@ def machine() -> dict[str, str]:
     }
 
 
-def _load_table(results: list[LoadResult], bare_rps: float) -> list[str]:
+def bare_rps(results: list[LoadResult]) -> float:
+    """The ceiling: the mean of the bare endpoint measured first and last."""
+    values = [r.rps for r in results if r.name in ("bare", "bare_end")]
+    return sum(values) / len(values) if values else 0.0
+
+
+def _load_table(results: list[LoadResult], ceiling: float) -> list[str]:
     lines = [
-        "| page | path | req/s | × bare | p50 ms | p99 ms | SQL/request | KB | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | path | req/s | × bare | p50 ms | p99 ms | SQL/request | app CPU ms | KB | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
-        ratio = f"{r.rps / bare_rps:.1%}" if bare_rps else "-"
+        ratio = f"{r.rps / ceiling:.1%}" if ceiling else "-"
         queries = "-" if r.queries is None else str(r.queries)
+        cpu = "-" if r.cpu_ms is None else f"{r.cpu_ms:.1f}"
         lines.append(
             f"| {r.name} | `{r.path}` | {r.rps:,.0f} | {ratio} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
-            f"{queries} | {r.bytes_per_request / 1024:.1f} | {r.errors} |"
+            f"{queries} | {cpu} | {r.bytes_per_request / 1024:.1f} | {r.errors} |"
         )
     return lines
 
@@ -98,7 +105,7 @@ def render(report: Report) -> str:
         counts = ", ".join(f"{k} {v:,}" for k, v in seeded.counts.items())
         out.append(f"- scale {seeded.scale:,}: {counts}; seeded in {seeded.seconds:.1f} s")
     for scale, results in sorted(report.loads.items()):
-        bare = next((r.rps for r in results if r.name == "bare"), 0.0)
+        bare = bare_rps(results)
         out += ["", f"## Pages and API at {scale:,} rows", ""]
         out.append(
             f"gunicorn, {report.args.get('workers', 2)} sync workers, wrk {report.args.get('connections')} "
@@ -135,11 +142,11 @@ def evaluate(report: Report) -> None:
         return
     scales = sorted(report.loads)
     base = _by_name(report.loads[scales[0]])
-    bare = base.get("bare")
+    bare = bare_rps(report.loads[scales[0]])
     checks: list[Check] = []
     tasks = base.get("tasks_page")
     if bare and tasks:
-        ratio = tasks.rps / bare.rps
+        ratio = tasks.rps / bare
         checks.append(Check(f"tasks page ≥ 12% of bare ({scales[0]:,})", f"{ratio:.1%}", ratio >= 0.12))
         checks.append(
             Check("tasks page p99 ≤ 100 ms at 8 connections", f"{tasks.p99_ms:.0f} ms", tasks.p99_ms <= 100)
@@ -149,7 +156,7 @@ def evaluate(report: Report) -> None:
     for name in ("api_tasks", "api_content", "api_content_search"):
         result = base.get(name)
         if bare and result:
-            ratio = result.rps / bare.rps
+            ratio = result.rps / bare
             checks.append(Check(f"{name} ≥ 15% of bare", f"{ratio:.1%}", ratio >= 0.15))
     if len(scales) > 1:
         big = _by_name(report.loads[scales[-1]])
@@ -161,7 +168,7 @@ def evaluate(report: Report) -> None:
                 )
     for scale in scales:
         for result in report.loads[scale]:
-            if result.name in ("bare", "review_page") or result.queries is None:
+            if result.name in ("bare", "bare_end", "review_page") or result.queries is None:
                 continue
             checks.append(
                 Check(f"{result.name} SQL ≤ 8 ({scale:,})", str(result.queries), result.queries <= 8)
