@@ -419,3 +419,10 @@ def test_file_route_cannot_be_turned_into_path_traversal(client, login, tenant, 
     # Traversal in the URL itself never reaches the view with a path.
     assert client.get("/images/..%2F..%2Fetc%2Fpasswd/file").status_code == 404
     assert client.get(f"/images/{image.id}/file/../../etc/passwd").status_code == 404
+
+
+def test_filter_form_keeps_a_site_chosen_by_link(client, login, tenant, gallery):
+    login(tenant.viewer)
+    page = client.get("/images/?site_id=all&status=pending").get_data(as_text=True)
+    assert '<input type="hidden" name="site_id" value="all">' in page
+    assert 'name="sector_id"' not in page.split('aria-label="Filter images"')[1].split("</form>")[0]
