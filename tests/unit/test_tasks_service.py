@@ -264,3 +264,10 @@ def test_list_pages_and_page_size_limits(tenant):
 def test_from_args_reads_query_strings():
     filters = TaskFilters.from_args({"search": " solar ", "status": "", "trash": "1", "ordering": "title"})
     assert (filters.search, filters.status, filters.trash, filters.ordering) == ("solar", None, True, "title")
+
+
+def test_unknown_fields_are_validation_errors(tenant):
+    with pytest.raises(ValidationError) as caught:
+        _new(tenant.scope(Role.EDITOR), tenant.cluster, priority="high")
+    assert caught.value.fields == {"priority": ["Unknown field."]}
+    assert db.session.scalars(select(Task)).all() == []

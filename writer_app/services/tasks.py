@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypedDict, Unpack
+from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy.orm import joinedload
 
@@ -67,6 +67,22 @@ class TaskFilters:
             ordering=args.get("ordering") or DEFAULT_ORDERING,
             trash=str(args.get("trash", "")).lower() in ("1", "true", "yes", "on"),
         )
+
+
+class NewTask(TypedDict, total=False):
+    """Fields of create_task / check_task. Missing optional ones take the defaults below."""
+
+    title: Required[str]
+    cluster_id: Required[int | str | None]
+    content_type: Required[str | None]
+    content_structure: Required[str | None]
+    keywords: str | list[str]  # comma list or list; normalised
+    word_count: int | str  # 100..10000, default 1000
+    description: str
+    idea_id: int | str | None  # must belong to the cluster
+    taxonomy_term_id: int | str | None  # must belong to the site
+    site_id: int | str | None  # both None → the working site/sector
+    sector_id: int | str | None
 
 
 class TaskChanges(TypedDict, total=False):
@@ -279,77 +295,48 @@ def _apply(scope: Scope, task: Task, values: Mapping[str, Any]) -> dict[str, Any
     return changed
 
 
-def check_task(
-    scope: Scope,
-    *,
-    title: str,
-    cluster_id: int | str | None,
-    content_type: str | None,
-    content_structure: str | None,
-    keywords: str | list[str] = "",
-    word_count: int | str = DEFAULT_WORD_COUNT,
-    description: str = "",
-    idea_id: int | str | None = None,
-    taxonomy_term_id: int | str | None = None,
-    site_id: int | str | None = None,
-    sector_id: int | str | None = None,
-) -> Task:
+def _unknown_fields(fields: Mapping[str, Any], allowed: type) -> None:
+    unknown = set(fields) - set(allowed.__annotations__)
+    if unknown:
+        raise ValidationError(
+            f"Unknown fields: {', '.join(sorted(unknown))}.", {k: ["Unknown field."] for k in unknown}
+        )
+
+
+def check_task(scope: Scope, **fields: Unpack[NewTask]) -> Task:
     """Validate create_task's fields without saving anything; returns the unsaved task.
 
     Raises ValidationError with every field error at once (used by create_task and the CSV preview).
     """
+    _unknown_fields(fields, NewTask)
     task = Task(account_id=scope.account_id, status=TaskStatus.QUEUED, error="")
     values: dict[str, Any] = {
-        "title": title,
-        "cluster_id": cluster_id,
-        "content_type": content_type,
-        "content_structure": content_structure,
-        "keywords": keywords,
-        "word_count": word_count,
-        "description": description,
-        "idea_id": idea_id,
-        "taxonomy_term_id": taxonomy_term_id,
+        "title": "",
+        "cluster_id": None,
+        "content_type": None,
+        "content_structure": None,
+        "keywords": "",
+        "word_count": DEFAULT_WORD_COUNT,
+        "description": "",
+        "idea_id": None,
+        "taxonomy_term_id": None,
+        **fields,
     }
-    if site_id not in (None, "") or sector_id not in (None, ""):
-        values.update(site_id=site_id, sector_id=sector_id)
+    # Explicit site/sector are validated together; none at all means the working context.
+    if values.get("site_id") in (None, "") and values.get("sector_id") in (None, ""):
+        values.pop("site_id", None)
+        values.pop("sector_id", None)
     _apply(scope, task, values)
     return task
 
 
-def create_task(
-    scope: Scope,
-    *,
-    title: str,
-    cluster_id: int | str | None,
-    content_type: str | None,
-    content_structure: str | None,
-    keywords: str | list[str] = "",
-    word_count: int | str = DEFAULT_WORD_COUNT,
-    description: str = "",
-    idea_id: int | str | None = None,
-    taxonomy_term_id: int | str | None = None,
-    site_id: int | str | None = None,
-    sector_id: int | str | None = None,
-) -> Task:
+def create_task(scope: Scope, **fields: Unpack[NewTask]) -> Task:
     """A new queued task. Cluster, content type and structure are required; the site/sector are the
     explicit ones (validated with each other) or the working context; the cluster must belong to that
     sector and the idea to that cluster; keywords become a clean comma list; word_count 100..10000.
-    Editors and up. ValidationError carries every field error at once."""
+    Editors and up. ValidationError carries every field error at once; unknown fields are errors."""
     scope.require(Role.EDITOR)
-    task = check_task(
-        scope,
-        title=title,
-        cluster_id=cluster_id,
-        content_type=content_type,
-        content_structure=content_structure,
-        keywords=keywords,
-        word_count=word_count,
-        description=description,
-        idea_id=idea_id,
-        taxonomy_term_id=taxonomy_term_id,
-        site_id=site_id,
-        sector_id=sector_id,
-    )
+    task = check_task(scope, **fields)
     db.session.add(task)
     db.session.flush()
     audit.record(scope, "task.create", task, title=task.title, cluster=task.cluster.name)
@@ -359,11 +346,7 @@ def create_task(
 def update_task(scope: Scope, task_id: Any, **changes: Unpack[TaskChanges]) -> Task:
     """Change the given fields of a live task (PATCH), with create_task's rules. Editors and up."""
     scope.require(Role.EDITOR)
-    unknown = set(changes) - set(TaskChanges.__annotations__)
-    if unknown:
-        raise ValidationError(
-            f"Unknown fields: {', '.join(sorted(unknown))}.", {k: ["Unknown field."] for k in unknown}
-        )
+    _unknown_fields(changes, TaskChanges)
     task = get_task(scope, task_id)
     changed = _apply(scope, task, dict(changes))
     if changed.get("status") and changed["status"] != TaskStatus.FAILED:
