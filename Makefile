@@ -59,5 +59,9 @@ test: install assets lint
 	TEST_DATABASE=sqlite $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 	TEST_DATABASE=postgres $(VENV)/bin/pytest -q $(PYTEST_ARGS)
 
+# A real local WordPress on http://127.0.0.1:8089 for publishing (Debian's package, PHP's built-in server).
+wordpress:
+	scripts/wordpress-dev.sh
+
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache

@@ -144,3 +144,4 @@ def csrf_enabled(app: Flask) -> Iterator[None]:
 
 from tests.support.browser import *  # noqa: E402, F403 - browser fixtures (live_server, page, ...)
 from tests.support.openai_server import *  # noqa: E402, F403 - openai_server, openai_config
+from tests.support.wordpress import *  # noqa: E402, F403 - wordpress_server, wordpress_credentials, wp_client, wp_created
