@@ -61,7 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     args.workdir = workdir
     print(f"bench: logs and scratch files in {workdir}", flush=True)
     t0 = time.monotonic()
+    report.sample_load()
     run_all(report, args, only, ADMIN_URL, secret, workdir)
+    report.sample_load()
     report_mod.evaluate(report)
     text = report_mod.write(report, args.output)
     print(text)

@@ -65,6 +65,8 @@ class LoadResult:
     errors: int
     queries: int | None = None
     cpu_ms: float | None = None  # Python CPU per request, in-process (see profile_requests)
+    sql_ms: float | None = None
+    duplicates: int = 0
     bytes_per_request: int = 0
 
 
@@ -243,9 +245,17 @@ def measure(
     )
 
 
-def profile_requests(
-    app: Any, targets: list[Target], token: str, repeat: int = 10
-) -> dict[str, tuple[int, float]]:
+@dataclass
+class Profile:
+    """One request of a target, in-process: its SQL and the CPU the app spent."""
+
+    queries: int
+    duplicates: int  # statements issued more than once with the same SQL text
+    sql_ms: float  # wall time inside the database driver for one request
+    cpu_ms: float  # median Python CPU time per request
+
+
+def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 10) -> dict[str, Profile]:
     """Per target: SQL statements of one request and the median Python CPU ms of `repeat` requests.
 
     Through the Flask test client in this process, on the same database, logged in like wrk is. CPU
@@ -255,7 +265,7 @@ def profile_requests(
 
     from writer_app.models import db
 
-    found: dict[str, tuple[int, float]] = {}
+    found: dict[str, Profile] = {}
     with app.app_context():
         app.config["WTF_CSRF_ENABLED"] = False
         client = app.test_client()
@@ -263,21 +273,29 @@ def profile_requests(
         if answer.status_code != 302:
             raise RuntimeError(f"test-client login failed: {answer.status_code}")
         statements: list[str] = []
+        timings: list[float] = []
 
-        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
             if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
                 statements.append(statement)
+            timings.append(-time.perf_counter())
+
+        def after(*_args: Any) -> None:
+            timings[-1] += time.perf_counter()
 
         engine = db.engine
         for target in targets:
             headers = {"Authorization": f"Bearer {token}"} if target.auth == "token" else {}
             client.get(target.path, headers=headers)  # warm: first-request lookups are not per-request cost
             statements.clear()
-            event.listen(engine, "before_cursor_execute", count)
+            timings.clear()
+            event.listen(engine, "before_cursor_execute", before)
+            event.listen(engine, "after_cursor_execute", after)
             try:
                 answer = client.get(target.path, headers=headers)
             finally:
-                event.remove(engine, "before_cursor_execute", count)
+                event.remove(engine, "before_cursor_execute", before)
+                event.remove(engine, "after_cursor_execute", after)
             if answer.status_code != 200:
                 raise RuntimeError(f"{target.name}: test client got {answer.status_code}")
             cpu = []
@@ -285,7 +303,12 @@ def profile_requests(
                 started = time.process_time()
                 client.get(target.path, headers=headers)
                 cpu.append((time.process_time() - started) * 1000)
-            found[target.name] = (len(statements), statistics.median(cpu))
+            found[target.name] = Profile(
+                queries=len(statements),
+                duplicates=len(statements) - len(set(statements)),
+                sql_ms=sum(t for t in timings if t > 0) * 1000,
+                cpu_ms=statistics.median(cpu),
+            )
             if os.environ.get("BENCH_SHOW_SQL"):
                 print(f"--- {target.name}: {len(statements)} statements")
                 for statement in statements:

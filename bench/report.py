@@ -38,6 +38,10 @@ class Report:
     checks: list[Check] = field(default_factory=list)
     memory: dict[str, float] = field(default_factory=dict)
     findings: list[str] = field(default_factory=list)
+    loadavg: list[float] = field(default_factory=list)  # 1-minute load average, sampled during the run
+
+    def sample_load(self) -> None:
+        self.loadavg.append(os.getloadavg()[0])
 
 
 def machine() -> dict[str, str]:
@@ -72,16 +76,19 @@ def bare_rps(results: list[LoadResult]) -> float:
 
 def _load_table(results: list[LoadResult], ceiling: float) -> list[str]:
     lines = [
-        "| page | path | req/s | × bare | p50 ms | p99 ms | SQL/request | app CPU ms | KB | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | path | req/s | × bare | p50 ms | p99 ms | SQL/request (repeated) | SQL ms | app CPU ms | KB | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in results:
         ratio = f"{r.rps / ceiling:.1%}" if ceiling else "-"
-        queries = "-" if r.queries is None else str(r.queries)
+        queries = (
+            "-" if r.queries is None else str(r.queries) + (f" ({r.duplicates})" if r.duplicates else "")
+        )
         cpu = "-" if r.cpu_ms is None else f"{r.cpu_ms:.1f}"
+        sql = "-" if r.sql_ms is None else f"{r.sql_ms:.1f}"
         lines.append(
             f"| {r.name} | `{r.path}` | {r.rps:,.0f} | {ratio} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
-            f"{queries} | {cpu} | {r.bytes_per_request / 1024:.1f} | {r.errors} |"
+            f"{queries} | {sql} | {cpu} | {r.bytes_per_request / 1024:.1f} | {r.errors} |"
         )
     return lines
 
@@ -100,6 +107,17 @@ def render(report: Report) -> str:
         "|---|---|",
     ]
     out += [f"| {k} | {v} |" for k, v in machine().items()]
+    if report.loadavg:
+        busy = max(report.loadavg)
+        out.append(
+            f"| load average (1 min) during the run | {min(report.loadavg):.1f} – {busy:.1f}"
+            + (
+                " (**other processes were using the CPU: absolute figures are low, ratios noisy**)"
+                if busy > 3
+                else ""
+            )
+            + " |"
+        )
     out += ["", "## Data sets", ""]
     for seeded in report.seeds:
         counts = ", ".join(f"{k} {v:,}" for k, v in seeded.counts.items())

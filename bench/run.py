@@ -82,6 +82,7 @@ def _pages(
         sampler.watch("gunicorn web worker", server.proc.pid, include_root=False)
         cookie = load.login_cookie(server.url)
         for target in wanted:
+            report.sample_load()
             print(f"bench: {seeded.scale:,} rows: {target.name} {target.path}", flush=True)
             results.append(
                 load.measure(
@@ -107,7 +108,7 @@ def _pages(
     report.loads[seeded.scale] = results
     report.sections.setdefault("Query counts", []).append(
         f"- {seeded.scale:,} rows, 50 vs 5 rows a page: "
-        + ", ".join(f"{name} {counts[name]} vs {small[name][0]}" for name in small)
+        + ", ".join(f"{name} {counts[name]} vs {small[name].queries}" for name in small)
     )
     for name in missing:
         report.sections.setdefault("Not measured", []).append(
