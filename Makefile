@@ -63,5 +63,10 @@ test: install assets lint
 wordpress:
 	scripts/wordpress-dev.sh
 
+# Benchmarks (bench/README.md): a fresh PostgreSQL database per run, gunicorn + wrk on 127.0.0.1;
+# writes bench/results.md. BENCH_ARGS="--scale 100000" etc.
+bench: install assets
+	$(PY) -m bench $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) .pytest_cache .ruff_cache
