@@ -184,7 +184,7 @@ def gallery(
         "id": func.max(Image.id),
     }
     if name not in aggregates:
-        apply_ordering(select(Image.id), ordering, ORDERINGS, DEFAULT_ORDERING, Image.id)  # raises
+        apply_ordering(select(Image.id), ordering, ORDERINGS, DEFAULT_ORDERING, Image.id)  # names the field
     key_content, key_task = _group_key_columns()
     grouped = _filtered(scope, filters).with_only_columns(key_content, key_task.label("tk"))
     grouped = grouped.group_by(key_content, key_task)
@@ -252,7 +252,7 @@ def content_images(
 ) -> list[ContentImagesGroup]:
     """Images grouped by content (the seed's content_images): one group per content that has images,
     newest content first; `content_ids` (≤ 100) limits it to those content items (unknown ids are
-    NotFound). Two queries whatever the number of images. For pages of groups use `gallery`.
+    NotFound). A fixed number of queries whatever the number of images; for pages use `gallery`.
     """
     filters = filters or ImageFilters()
     stmt = _filtered(scope, filters).where(Image.content_id.is_not(None))
@@ -374,10 +374,9 @@ def bulk_update_status(
     the two. Returns how many images were updated. Unknown or other-account ids are NotFound."""
     scope.require(Role.EDITOR)
     new_status = _enum(ImageStatus, status, "status")
-    if (content_id in (None, "")) == (ids is None):
-        raise ValidationError(
-            "Give either content_id or ids, not both.", {"ids": ["Give content_id or ids."]}
-        )
+    content_key = _optional_id(content_id, "content_id")
+    if (content_key is None) == (ids is None):
+        raise ValidationError.field("ids", "Give exactly one of content_id or ids.")
     if ids is not None:
         if not ids:
             raise ValidationError.field("ids", "Select at least one image.")
@@ -385,7 +384,7 @@ def bulk_update_status(
             raise ValidationError.field("ids", f"Select at most {MAX_BULK_IDS} images at once.")
         images = get_many(scope, Image, ids)
     else:
-        content = get(scope, Content, _optional_id(content_id, "content_id"))
+        content = get(scope, Content, content_key)
         images = list(db.session.scalars(scoped(scope, Image).where(Image.content_id == content.id)))
     for image in images:
         image.status = new_status
@@ -395,7 +394,7 @@ def bulk_update_status(
         "image.bulk_status",
         object_type="image",
         status=new_status,
-        content_id=_optional_id(content_id, "content_id"),
+        content_id=content_key,
         ids=[image.id for image in images],
     )
     return len(images)
@@ -437,10 +436,10 @@ def _alt_text(value: Any) -> str:
 
 def _url(value: Any) -> str:
     url = (value or "").strip()
-    if url and not url.startswith(("https://", "http://")):
-        raise ValidationError.field("image_url", "image_url must be an http(s) URL.")
-    if len(url) > 1000:
-        raise ValidationError.field("image_url", "image_url is too long (1000 characters at most).")
+    if url and (not url.startswith(("https://", "http://")) or len(url) > 1000):
+        raise ValidationError.field(
+            "image_url", "image_url must be an http(s) URL of at most 1000 characters."
+        )
     return url
 
 
@@ -451,21 +450,3 @@ def _own_media_path(scope: Scope, value: Any, name: str) -> str:
     if relative and ".." in relative.split("/"):
         raise ValidationError.field(name, f"{name} must not leave the media folder.")
     return relative
-
-
-__all__ = [
-    "DEFAULT_ORDERING",
-    "MAX_BULK_IDS",
-    "ORDERINGS",
-    "ContentImagesGroup",
-    "ImageFilters",
-    "bulk_update_status",
-    "content_images",
-    "create_image",
-    "delete_image",
-    "gallery",
-    "get_image",
-    "image_file",
-    "list_images",
-    "update_image",
-]
