@@ -426,3 +426,9 @@ def test_filter_form_keeps_a_site_chosen_by_link(client, login, tenant, gallery)
     page = client.get("/images/?site_id=all&status=pending").get_data(as_text=True)
     assert '<input type="hidden" name="site_id" value="all">' in page
     assert 'name="sector_id"' not in page.split('aria-label="Filter images"')[1].split("</form>")[0]
+
+
+def test_detail_fragment_has_no_edit_form_for_viewers(client, login, tenant, gallery):
+    login(tenant.viewer)
+    response = client.get(f"/images/{gallery['early'].id}", headers=HX)
+    assert response.status_code == 200 and "<form" not in response.get_data(as_text=True)

@@ -298,3 +298,10 @@ def test_non_admins_cannot_change_terms(client, login, tenant, role):
 def test_anonymous_users_are_sent_to_login(client, tenant):
     response = client.get("/taxonomies/")
     assert response.status_code == 302 and "/login" in response.location
+
+
+def test_detail_fragment_has_no_form_for_non_admins(client, login, tenant):
+    solar = term(tenant, "Solar")
+    login(tenant.reviewer)
+    response = client.get(f"/taxonomies/{solar.id}", headers=HX)
+    assert response.status_code == 200 and "<form" not in response.get_data(as_text=True)
