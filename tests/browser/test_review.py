@@ -150,3 +150,31 @@ def test_filtering_the_list_updates_in_place_and_the_url(page, tenant, web_login
     assert results.get_by_text("Draft about wind").count() == 0
     assert page.evaluate("window.__marker") == "same page"  # no full reload
     screenshot("filtered")
+
+
+def test_saving_over_a_newer_version_keeps_my_text(page, tenant, web_login, screenshot):
+    from writer_app.services import content as content_service
+
+    content = _content(tenant)
+    web_login(tenant.editor)
+    page.goto(f"/content/{content.id}")
+    page.get_by_text("Edit content").click()
+    editor = page.locator(".rich-editor .ql-editor")
+    editor.locator("p").first.click()
+    page.keyboard.press("End")
+    page.keyboard.type(" My unsaved sentence.")
+    # Meanwhile the reviewer saves a new version.
+    content_service.update_content(tenant.scope(Role.REVIEWER), content.id, 1, title="Reviewer's title")
+    db.session.commit()
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.get_by_text("Not saved: someone else saved first").wait_for()
+    assert page.get_by_text(f"{tenant.reviewer.display_name} saved a newer version at").is_visible()
+    # The editor still holds my text, mounted again in Quill.
+    assert "My unsaved sentence." in page.locator(".rich-editor .ql-editor").inner_text()
+    screenshot("conflict")
+    assert _db_content(content.id).title == "Reviewer's title"
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Save mine over theirs").click()
+    page.get_by_text("Saved. A new revision was stored.").wait_for()
+    saved = _db_content(content.id)
+    assert "My unsaved sentence." in saved.html and saved.title == "Heat pumps explained"
