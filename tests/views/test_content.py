@@ -414,3 +414,15 @@ def test_a_review_decision_meanwhile_does_not_block_saving(client, login, tenant
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Content, content.id).title == "Later"
+
+
+def test_list_pages_keep_the_filters_in_their_links(client, login, tenant):
+    for n in range(30):
+        factories.make_content(tenant.cluster, f"Piece {n:02d}", status=ContentStatus.REVIEW)
+    db.session.commit()
+    login(tenant.viewer)
+    first = client.get("/content/?status=review&ordering=title").get_data(as_text=True)
+    assert "Page 1 of 2 · 30 in all" in first
+    assert 'href="/content/?status=review&amp;ordering=title&amp;page=2"' in first
+    second = client.get("/content/?status=review&ordering=title&page=2", headers=HX).get_data(as_text=True)
+    assert "Piece 29" in second and "Piece 00" not in second and "<html" not in second
