@@ -178,3 +178,35 @@ def test_saving_over_a_newer_version_keeps_my_text(page, tenant, web_login, scre
     page.get_by_text("Saved. A new revision was stored.").wait_for()
     saved = _db_content(content.id)
     assert "My unsaved sentence." in saved.html and saved.title == "Heat pumps explained"
+
+
+def test_terms_are_added_and_removed_in_place(page, tenant, web_login, screenshot):
+    from writer_app.models import ContentTaxonomy, TaxonomyType
+
+    content = _content(tenant)
+    for name, kind in (("Energy", TaxonomyType.CATEGORY), ("heat pumps", TaxonomyType.TAG)):
+        db.session.add(
+            ContentTaxonomy(
+                account_id=tenant.account.id,
+                site_id=tenant.site.id,
+                name=name,
+                slug=name.replace(" ", "-").lower(),
+                taxonomy_type=kind,
+            )
+        )
+    db.session.commit()
+    web_login(tenant.editor)
+    page.goto(f"/content/{content.id}")
+    page.evaluate("window.__marker = 'same page'")
+    terms = page.locator("#terms")
+    terms.get_by_label("Add a category or tag").select_option(label="Energy")
+    terms.get_by_role("button", name="Add").click()
+    terms.get_by_role("button", name="Remove Energy").wait_for()
+    terms.get_by_label("Add a category or tag").select_option(label="heat pumps")
+    page.locator("#terms").get_by_role("button", name="Add").click()
+    page.locator("#terms").get_by_role("button", name="Remove heat pumps").wait_for()
+    screenshot("terms")
+    page.locator("#terms").get_by_role("button", name="Remove Energy").click()
+    page.locator("#terms").get_by_role("button", name="Remove Energy").wait_for(state="detached")
+    assert page.evaluate("window.__marker") == "same page"
+    assert [t.name for t in _db_content(content.id).taxonomy_terms] == ["heat pumps"]
