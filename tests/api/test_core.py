@@ -88,6 +88,7 @@ def test_unknown_method_is_405_json_with_allow(api):
 def test_unknown_paths_and_huge_ids_are_json_404(api):
     assert api.get("/writer/nothing/").get_json()["error"]["code"] == "not_found"
     assert api.get(f"{TASKS}{2**40}/").status_code == 404
+    assert api.get("/jobs/a%00b/").status_code == 404
 
 
 def test_throttling_per_token_with_retry_after(app: Flask, api, tenant):

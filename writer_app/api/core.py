@@ -155,6 +155,8 @@ def _run(op: Operation, fn: Callable[..., Any], scope: Scope | None, path: dict[
     for name, value in path.items():
         if isinstance(value, int) and not 1 <= value <= MAX_INT:
             raise NotFound(f"No object with {name} {value}.")
+        if isinstance(value, str) and "\x00" in value:  # no database can even look that up
+            raise NotFound(f"No object with this {name}.")
     kwargs = dict(path)
     if op.query is not None:
         kwargs["query"] = parse_query(op.query)
