@@ -127,3 +127,19 @@ def test_waiting_for_review(tenant: factories.Tenant, draft: Content) -> None:
     assert review.waiting_for_review(tenant.scope(Role.VIEWER)) == []
     review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
     assert review.waiting_for_review(tenant.scope(Role.VIEWER)) == [draft]
+
+
+def test_reviewer_who_generated_an_ai_draft_may_approve_it(tenant: factories.Tenant) -> None:
+    reviewer = tenant.scope(Role.REVIEWER)
+    content = cs.create_content(
+        reviewer,
+        title="AI draft",
+        cluster_id=tenant.cluster.id,
+        content_type="post",
+        content_structure="article",
+        ai_model="offline",
+    )
+    assert content.last_edited_by_id is None
+    review.submit_for_review(reviewer, content.id)
+    review.approve(reviewer, content.id)
+    assert content.status == ContentStatus.PUBLISHED

@@ -349,7 +349,8 @@ def create_content(
         ai_model=ai_model or "",
         prompt_version=prompt_version,
         scheduled_at=scheduled_at,
-        last_edited_by_id=scope.user_id,
+        # An AI draft has no human editor yet: whoever started the job may still approve it.
+        last_edited_by_id=None if ai_model else scope.user_id,
         external_metadata={},
     )
     db.session.add(content)

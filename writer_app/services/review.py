@@ -1,8 +1,9 @@
 """The review workflow: draft → review → published, or back to draft with a comment.
 
 Every decision is a ReviewEvent (the timeline) plus an audit event. Publishing to WordPress is not done
-here: when `writer_app.services.publishing.publish(scope, content_id)` exists, approving hands the
-status change to it (it validates, marks the content published and enqueues the job).
+here: for posts of connected sites, approving hands the status change to
+`writer_app.services.publishing.publish(scope, content_id)` when that module exists (it checks the
+publish gate, marks the content published and enqueues the job).
 """
 
 from __future__ import annotations
@@ -15,7 +16,16 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from writer_app.models import Account, Content, ContentStatus, ReviewDecision, ReviewEvent, Role, db
+from writer_app.models import (
+    Account,
+    Content,
+    ContentStatus,
+    ContentType,
+    ReviewDecision,
+    ReviewEvent,
+    Role,
+    db,
+)
 from writer_app.models.base import utcnow
 from writer_app.services import audit
 from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
@@ -133,9 +143,16 @@ def _publish_hook() -> Callable[[Scope, int], Any] | None:
     return hook if callable(hook) else None
 
 
+def _goes_to_wordpress(content: Content) -> bool:
+    """Posts of sites connected to WordPress are published there; anything else is published here only."""
+    return ContentType(content.content_type) == ContentType.POST and content.site.wp_connected
+
+
 def approve(scope: Scope, content_id: Any, comment: str = "") -> ReviewEvent:
     """review → published (reviewer+). Refused for the content's last editor unless the account allows
-    self-approval. Records the decision, then publishes (through services.publishing when present)."""
+    self-approval. Records the decision, then publishes: posts of a site connected to WordPress through
+    services.publishing.publish (its publish gate may refuse, rolling the approval back), anything else
+    by marking it published here."""
     scope.require(Role.REVIEWER)
     content = _load(scope, content_id)
     text = _comment(comment)
@@ -145,8 +162,8 @@ def approve(scope: Scope, content_id: Any, comment: str = "") -> ReviewEvent:
         raise PermissionDenied(reason)
     event = _decide(scope, content, ReviewDecision.APPROVED, text)
     hook = _publish_hook()
-    if hook is not None:
-        hook(scope, content.id)
+    if hook is not None and _goes_to_wordpress(content):
+        hook(scope, content.id)  # checks the publish gate, marks published, starts the job
     else:
         content.status = ContentStatus.PUBLISHED
         content.published_at = utcnow()
