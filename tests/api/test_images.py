@@ -168,3 +168,24 @@ def test_filters(api, tenant):
     assert ids(image_type="desktop") == [on_task.id]
     assert ids(status="failed") == [on_task.id]
     assert api.get(URL, query_string={"task_id": "x"}).status_code == 400
+
+
+def test_content_images_runs_a_fixed_number_of_queries(api, tenant):
+    from tests.support.queries import count_queries
+
+    token = api.token(Role.VIEWER)
+    scope = tenant.scope()
+
+    def queries_with(groups: int) -> int:
+        for _ in range(groups):
+            content = factories.make_content(tenant.cluster)
+            images.create_image(scope, image_type="featured", content_id=content.id)
+            images.create_image(scope, image_type="in_article", content_id=content.id, position=1)
+        db.session.commit()
+        db.session.expire_all()
+        with count_queries() as counter:
+            response = api.get(URL + "content_images/", token=token)
+        assert response.status_code == 200
+        return counter.count
+
+    assert queries_with(10) == queries_with(240)
