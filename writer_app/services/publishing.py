@@ -1,0 +1,299 @@
+"""Publishing content to its site's WordPress: the request side (publish, republish, unpublish, status).
+
+    publish(scope, content_id, override_comment=None) -> Job     reviewer+; 409 when already published
+    republish(scope, content_id, override_comment=None) -> Job   reviewer+; updates the same WordPress post
+    unpublish(scope, content_id, trash=False) -> Content         editor+; optionally moves the post to trash
+    wordpress_status(scope, content_id) -> WordPressStatus       remote status, link, drift and missing
+    dispatch(job) / dispatch_pending()                           enqueue after the caller committed
+
+`publish` checks the publish gate, marks the content published with sync status pending, remembers
+the status it had, and creates a Job on the `publish` queue; the job (publishing_steps.run_publish_job)
+does the WordPress work step by step and puts the status back when it fails. Services never commit,
+so the job is enqueued once the caller committed: views and the API call `dispatch(job)`; for callers
+that only call `publish` (review.approve) the job waits in `flask.g` and is enqueued after the request
+(`dispatch_pending`, registered by views/wordpress.py).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from flask import g
+from sqlalchemy import select
+
+from writer_app.integrations.wordpress import WordPressError, WordPressNotFound
+from writer_app.models import (
+    Content,
+    ContentStatus,
+    ContentType,
+    Job,
+    JobStatus,
+    ReviewDecision,
+    ReviewEvent,
+    Role,
+    SyncStatus,
+    db,
+)
+from writer_app.models.base import utcnow
+from writer_app.services import audit, jobs
+from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.scope import Scope, get
+from writer_app.services.wordpress_sites import client_for, credentials_for
+
+log = logging.getLogger("writer.publishing")
+
+KIND_PUBLISH = "wordpress_publish"
+KIND_UPDATE = "wordpress_update"
+PUBLISH_KINDS = (KIND_PUBLISH, KIND_UPDATE)
+STEP_COUNT = 5  # terms, media, post, verify, store
+ENTRY = "writer_app.jobs.publish.publish_content"
+_PENDING = "writer_pending_publish_jobs"
+
+
+def publish_state(content: Content) -> dict[str, Any]:
+    """The publishing record kept in external_metadata["publish"] (error, previous status, job id)."""
+    return dict((content.external_metadata or {}).get("publish") or {})
+
+
+def _set_meta(content: Content, **sections: Any) -> None:
+    content.external_metadata = {**(content.external_metadata or {}), **sections}
+
+
+def _running_job(scope: Scope, content: Content) -> Job | None:
+    candidates = db.session.scalars(
+        select(Job).where(
+            Job.account_id == scope.account_id,
+            Job.kind.in_(PUBLISH_KINDS),
+            Job.status.in_((JobStatus.QUEUED, JobStatus.STARTED)),
+        )
+    )
+    return next((j for j in candidates if content.id in (j.object_ids or [])), None)
+
+
+def _check_publishable(scope: Scope, content: Content, override_comment: str | None) -> None:
+    from writer_app.services.content_checks import publish_gate
+
+    if ContentType(content.content_type) != ContentType.POST:
+        raise ValidationError(
+            f"Only posts are published to WordPress; “{content.title}” is a "
+            f"{ContentType(content.content_type).value}."
+        )
+    credentials_for(content.site)  # ValidationError when the site is not connected
+    running = _running_job(scope, content)
+    if running is not None:
+        raise Conflict(
+            f"“{content.title}” is being published already (job {running.id}); wait for it to end."
+        )
+    publish_gate(scope, content, override_comment)  # PublishBlocked (409) while Required checks fail
+
+
+def _start(scope: Scope, content: Content, kind: str) -> Job:
+    previous = ContentStatus(content.status).value
+    job = jobs.create_job(
+        scope, kind, object_type="content", object_ids=[content.id], total=STEP_COUNT, queue="publish"
+    )
+    jobs.update_result(job, site_id=content.site_id, content_id=content.id)
+    content.status = ContentStatus.PUBLISHED
+    content.sync_status = SyncStatus.PENDING
+    content.published_at = content.published_at or utcnow()
+    _set_meta(
+        content,
+        publish={
+            "previous_status": previous,
+            "job_id": job.id,
+            "error": "",
+            "requested_at": utcnow().isoformat(),
+        },
+    )
+    audit.record(scope, f"content.{kind}", content, title=content.title, job_id=job.id, previous=previous)
+    db.session.flush()
+    _remember(job)
+    return job
+
+
+def publish(scope: Scope, content_id: Any, override_comment: str | None = None) -> Job:
+    """Start publishing (reviewer+). Conflict when the content is published already (use republish)."""
+    scope.require(Role.REVIEWER)
+    content = get(scope, Content, content_id)
+    if ContentStatus(content.status) == ContentStatus.PUBLISHED:
+        raise Conflict(
+            f"“{content.title}” is published already; use “Update in WordPress” to send your changes."
+        )
+    _check_publishable(scope, content, override_comment)
+    return _start(scope, content, KIND_PUBLISH)
+
+
+def republish(scope: Scope, content_id: Any, override_comment: str | None = None) -> Job:
+    """Send the current text of published content to its WordPress post again (reviewer+)."""
+    scope.require(Role.REVIEWER)
+    content = get(scope, Content, content_id)
+    if ContentStatus(content.status) != ContentStatus.PUBLISHED:
+        raise Conflict(f"“{content.title}” is not published; publish it first.")
+    _check_publishable(scope, content, override_comment)
+    return _start(scope, content, KIND_UPDATE)
+
+
+# --- enqueueing after the caller's commit -----------------------------------------------------------
+
+
+def _remember(job: Job) -> None:
+    pending = g.setdefault(_PENDING, [])
+    pending.append(job.id)
+
+
+def dispatch(job: Job) -> Any:
+    """Enqueue a committed publish job (inline when Redis is absent); returns the queue's Dispatch."""
+    from writer_app.jobs.queue import enqueue
+
+    pending = g.get(_PENDING) or []
+    if job.id in pending:
+        pending.remove(job.id)
+    return enqueue(job, ENTRY, timeout=15 * 60, retry_intervals=[10, 60])
+
+
+def dispatch_pending() -> int:
+    """Enqueue the publish jobs created in this app context once they are committed (the caller
+    committed; a job whose row is not in the database was rolled back and is skipped)."""
+    pending = list(g.get(_PENDING) or [])
+    g.pop(_PENDING, None)
+    if not pending:
+        return 0
+    if db.session.new or db.session.dirty or db.session.deleted:
+        log.warning("publish jobs %s not enqueued: the request left uncommitted changes", pending)
+        return 0
+    sent = 0
+    for job_id in pending:
+        job = db.session.get(Job, job_id, populate_existing=True)
+        if job is not None and JobStatus(job.status) == JobStatus.QUEUED and not job.ran_inline:
+            dispatch(job)
+            sent += 1
+    return sent
+
+
+# --- unpublish and status ---------------------------------------------------------------------------
+
+
+def unpublish(scope: Scope, content_id: Any, trash: bool = False) -> Content:
+    """Back to draft (editor+): forget the WordPress post id and link. The post stays in WordPress
+    unless `trash`, which moves it to the WordPress trash first (a failure there changes nothing)."""
+    scope.require(Role.EDITOR)
+    content = get(scope, Content, content_id)
+    if ContentStatus(content.status) != ContentStatus.PUBLISHED and not content.external_id:
+        raise Conflict(f"“{content.title}” is not published.")
+    if _running_job(scope, content) is not None:
+        raise Conflict(f"“{content.title}” is being published right now; unpublish it when that ends.")
+    post_id = content.external_id
+    trashed = False
+    if trash and post_id:
+        try:
+            with client_for(content.site) as client:
+                client.trash_post(int(post_id))
+            trashed = True
+        except WordPressNotFound:
+            trashed = False  # deleted in WordPress already: nothing to trash
+        except WordPressError as exc:
+            raise Conflict(
+                f"WordPress did not move the post to the trash: {exc}. Nothing was changed."
+            ) from exc
+    history = {
+        "post_id": post_id,
+        "url": content.external_url,
+        "at": utcnow().isoformat(),
+        "trashed": trashed,
+    }
+    content.status = ContentStatus.DRAFT
+    content.external_id = None
+    content.external_url = ""
+    content.sync_status = SyncStatus.NONE
+    content.published_at = None
+    _set_meta(content, unpublished=history, publish={}, publish_steps={})
+    db.session.add(
+        ReviewEvent(
+            account_id=scope.account_id,
+            content_id=content.id,
+            user_id=scope.user_id,
+            decision=ReviewDecision.UNPUBLISHED,
+            comment="Moved to the WordPress trash." if trashed else "",
+        )
+    )
+    audit.record(scope, "content.unpublish", content, title=content.title, post_id=post_id, trashed=trashed)
+    db.session.flush()
+    return content
+
+
+@dataclass(frozen=True)
+class WordPressStatus:
+    content_id: int
+    post_id: int | None
+    remote_status: str  # publish, future, draft, trash, ... ; "" when unknown
+    link: str
+    modified_gmt: str
+    synced_modified_gmt: str
+    drift: bool  # edited in WordPress after our last sync
+    missing: bool  # deleted (or trashed) in WordPress
+    message: str
+    sync_status: str
+    error: str = ""
+
+
+def _parse_gmt(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def wordpress_status(scope: Scope, content_id: Any) -> WordPressStatus:
+    """Ask WordPress about the content's post (viewer+). Unreachable WordPress is reported, not raised."""
+    content = get(scope, Content, content_id)
+    meta = content.external_metadata or {}
+    synced = str(meta.get("modified_gmt") or "")
+    base = {
+        "content_id": content.id,
+        "synced_modified_gmt": synced,
+        "sync_status": SyncStatus(content.sync_status).value,
+        "error": publish_state(content).get("error", ""),
+    }
+    if not content.external_id:
+        return WordPressStatus(
+            post_id=None, remote_status="", link="", modified_gmt="", drift=False, missing=False,
+            message="Not published to WordPress.", **base,
+        )  # fmt: skip
+    post_id = int(content.external_id)
+    try:
+        with client_for(content.site) as client:
+            post = client.get_post(post_id)
+    except WordPressNotFound:
+        return WordPressStatus(
+            post_id=post_id, remote_status="", link=content.external_url, modified_gmt="", drift=False,
+            missing=True, message=f"The WordPress post {post_id} no longer exists (deleted in WordPress).",
+            **base,
+        )  # fmt: skip
+    except WordPressError as exc:
+        return WordPressStatus(
+            post_id=post_id, remote_status="", link=content.external_url, modified_gmt="", drift=False,
+            missing=False, message=f"Could not ask WordPress: {exc}", **base,
+        )  # fmt: skip
+    remote_status = str(post.get("status") or "")
+    modified = str(post.get("modified_gmt") or "")
+    remote_time, synced_time = _parse_gmt(modified), _parse_gmt(synced)
+    drift = bool(remote_time and synced_time and remote_time > synced_time)
+    missing = remote_status == "trash"
+    if missing:
+        message = f"The WordPress post {post_id} is in the WordPress trash."
+    elif drift:
+        message = (
+            f"The post was edited in WordPress ({modified} UTC) after Writer last sent it ({synced} UTC); "
+            "updating from Writer would overwrite those edits."
+        )
+    else:
+        message = f"In WordPress as {remote_status}, unchanged since Writer last sent it."
+    return WordPressStatus(
+        post_id=post_id, remote_status=remote_status, link=str(post.get("link") or content.external_url),
+        modified_gmt=modified, drift=drift, missing=missing, message=message, **base,
+    )  # fmt: skip
