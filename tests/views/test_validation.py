@@ -9,7 +9,7 @@ from flask import g
 from sqlalchemy import func, select
 
 from tests.support import factories
-from writer_app.models import Content, Revision, Role, Site, db
+from writer_app.models import Content, Membership, Revision, Role, Site, db
 from writer_app.services import content as cs
 from writer_app.services import site_checks
 
@@ -272,3 +272,30 @@ def test_publish_preview_follows_the_sites_plugin_and_has_a_fragment(client, log
     assert fragment.status_code == 200 and "<html" not in text and 'id="publish-preview"' in text
     assert "<code>rank_math_title</code>" in text and "_yoast_wpseo_title" not in text
     assert "Rank Math" in text
+
+
+# --- duplicate keyphrase fragment for create forms ---------------------------------------------------
+
+
+def test_keyphrase_duplicates_fragment(client, login, tenant, other_tenant):
+    existing = factories.make_task(tenant.cluster, title="Heat pump costs", keywords="heat pumps, costs")
+    factories.make_content(other_tenant.cluster, "Not ours", primary_keyword="heat pump")
+    membership = db.session.scalars(select(Membership).where(Membership.user_id == tenant.editor.id)).one()
+    membership.active_site_id = tenant.site.id  # the editor's working site
+    db.session.commit()
+    login(tenant.editor)
+    base = f"/checks/keyphrase-duplicates?site_id={tenant.site.id}"
+    text = client.get(f"{base}&keywords=Heat+pump,+install", headers=HX).get_data(as_text=True)
+    assert (
+        "Keyphrase used before on this site" in text and "Heat pump costs" in text and "Not ours" not in text
+    )
+    assert "Heat pump costs" not in client.get(
+        f"{base}&keyphrase=heat+pump&exclude_task_id={existing.id}"
+    ).get_data(as_text=True)
+    assert client.get(f"{base}&keyphrase=wind+turbine").get_data(as_text=True).strip() == ""
+    # Without site_id the working site applies; another account's site finds nothing of ours.
+    assert "Heat pump costs" in client.get("/checks/keyphrase-duplicates?keyphrase=heat+pumps").get_data(
+        as_text=True
+    )
+    other = client.get(f"/checks/keyphrase-duplicates?site_id={other_tenant.site.id}&keyphrase=heat+pump")
+    assert other.status_code == 200 and "Not ours" not in other.get_data(as_text=True)

@@ -104,6 +104,34 @@ def publish_preview(content_id: int) -> Any:
     )
 
 
+@bp.get("/checks/keyphrase-duplicates")
+@role_required()
+def keyphrase_duplicates() -> Any:
+    """Warnings for a keyphrase typed into a create/edit form (an empty fragment when there are none).
+
+    Query: site_id (else the working site), keyphrase or keywords (a task's comma-separated keywords:
+    the first one is its keyphrase), exclude_task_id, exclude_content_id."""
+    scope = current_scope()
+    args = request.args
+    keyphrase = args.get("keyphrase") or next(
+        (k.strip() for k in args.get("keywords", "").split(",") if k.strip()), ""
+    )
+    site_id = args.get("site_id", type=int) or scope.site_id
+    warnings = (
+        checks_service.duplicate_keyphrase_warnings(
+            scope,
+            site_id,
+            keyphrase,
+            exclude_task_id=args.get("exclude_task_id", type=int),
+            exclude_content_id=args.get("exclude_content_id", type=int),
+        )
+        if site_id
+        else []
+    )
+    body = render_template("validation/_duplicates.html", warnings=warnings)
+    return body, 200, {"Vary": "HX-Request"}
+
+
 def _levels_form(checks: site_checks.SiteChecks) -> FlaskForm:
     """One select per check plus the SEO plugin; built per request because the checks are data."""
 
