@@ -143,3 +143,45 @@ def test_reviewer_who_generated_an_ai_draft_may_approve_it(tenant: factories.Ten
     review.submit_for_review(reviewer, content.id)
     review.approve(reviewer, content.id)
     assert content.status == ContentStatus.PUBLISHED
+
+
+def test_approving_a_post_of_a_connected_site_goes_through_publishing(
+    tenant: factories.Tenant, draft: Content
+) -> None:
+    """With WordPress publishing present, approval starts the publish job and honours its gate."""
+    pytest.importorskip("writer_app.services.publishing")
+    from writer_app.models import Job, SyncStatus
+    from writer_app.services import secrets
+
+    tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"
+    tenant.site.wp_app_password_encrypted = secrets.encrypt("abcd efgh ijkl mnop")
+    review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
+    db.session.commit()
+    reviewer = tenant.scope(Role.REVIEWER)
+    # The short factory draft fails required checks (no meta description): the gate refuses.
+    with pytest.raises(Conflict) as error:
+        review.approve(reviewer, draft.id)
+    assert error.value.code == "publish_blocked"
+    db.session.rollback()
+    assert db.session.get(Content, draft.id).status == ContentStatus.REVIEW
+    with pytest.raises(ValidationError) as missing:
+        review.approve(reviewer, draft.id, override_checks=True)
+    assert "comment" in missing.value.fields
+    review.approve(reviewer, draft.id, "Checked by hand; fine for now", override_checks=True)
+    assert draft.status == ContentStatus.PUBLISHED and draft.sync_status == SyncStatus.PENDING
+    job = db.session.scalars(select(Job).where(Job.account_id == tenant.account.id)).one()
+    assert job.queue == "publish"
+    decisions = [e.decision for e in review.timeline(reviewer, draft.id)]
+    assert ReviewDecision.APPROVED in decisions and ReviewDecision.OVERRIDDEN in decisions
+
+
+def test_approving_a_page_publishes_it_here_only(tenant: factories.Tenant) -> None:
+    from writer_app.services import secrets
+
+    tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"
+    tenant.site.wp_app_password_encrypted = secrets.encrypt("abcd efgh ijkl mnop")
+    page = factories.make_content(
+        tenant.cluster, "About us", content_type="page", status=ContentStatus.REVIEW
+    )
+    review.approve(tenant.scope(Role.REVIEWER), page.id)
+    assert page.status == ContentStatus.PUBLISHED and page.published_at is not None

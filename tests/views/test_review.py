@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support import factories
-from writer_app.models import Content, ContentStatus, ReviewDecision, ReviewEvent, Role, db
+from writer_app.models import Content, ContentStatus, Job, ReviewDecision, ReviewEvent, Role, db
 from writer_app.services import content as cs
 from writer_app.services import review
 
@@ -129,3 +129,29 @@ def test_buttons_follow_role_and_status(client, login, tenant):
     assert "Submit for review" in draft_page
     assert "Approve and publish" not in waiting_page and "Request changes" not in waiting_page
     assert "A reviewer decides" in waiting_page
+
+
+def test_blocked_publish_offers_an_override_with_a_reason(client, login, tenant):
+    pytest.importorskip("writer_app.services.publishing")
+    from writer_app.services import secrets
+
+    tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"
+    tenant.site.wp_app_password_encrypted = secrets.encrypt("abcd efgh ijkl mnop")
+    content = _content(tenant, ContentStatus.REVIEW)
+    login(tenant.reviewer)
+    blocked = client.post(f"/content/{content.id}/approve", data={"comment": ""})
+    html = blocked.get_data(as_text=True)
+    assert blocked.status_code == 409
+    assert 'name="override_checks"' in html and "Publish anyway" in html
+    assert _status(content.id) == ContentStatus.REVIEW
+    no_reason = client.post(f"/content/{content.id}/approve", data={"override_checks": "y", "comment": ""})
+    assert no_reason.status_code == 422 and "Say why" in no_reason.get_data(as_text=True)
+    done = client.post(
+        f"/content/{content.id}/approve", data={"override_checks": "y", "comment": "Editor fixes meta later"}
+    )
+    assert done.status_code == 302
+    # The publish job was started (whether it already ran against the unreachable site depends on
+    # the queue); the approval and the override are on the record.
+    assert db.session.scalar(select(Job.queue).where(Job.account_id == tenant.account.id)) == "publish"
+    assert ("approved", "Editor fixes meta later") in _decisions(content.id)
+    assert ("overridden", "Editor fixes meta later") in _decisions(content.id)

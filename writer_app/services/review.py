@@ -114,10 +114,10 @@ def _decide(scope: Scope, content: Content, decision: ReviewDecision, comment: s
     return event
 
 
-def _comment(comment: str | None, *, required: bool = False) -> str:
+def _comment(comment: str | None, *, required: bool = False, missing: str = "") -> str:
     text = (comment or "").strip()
     if required and not text:
-        raise ValidationError.field("comment", "Say what needs to change: a comment is required.")
+        raise ValidationError.field("comment", missing or "Say what needs to change: a comment is required.")
     if len(text) > MAX_COMMENT:
         raise ValidationError.field("comment", f"Use at most {MAX_COMMENT} characters.")
     return text
@@ -133,8 +133,8 @@ def submit_for_review(scope: Scope, content_id: Any, comment: str = "") -> Revie
     return _decide(scope, content, ReviewDecision.SUBMITTED, text)
 
 
-def _publish_hook() -> Callable[[Scope, int], Any] | None:
-    """services.publishing.publish(scope, content_id), once the WordPress publishing module exists."""
+def _publish_hook() -> Callable[..., Any] | None:
+    """services.publishing.publish(scope, content_id, override_comment=None), once the WordPress publishing module exists."""
     try:
         module = importlib.import_module("writer_app.services.publishing")
     except ModuleNotFoundError:
@@ -148,14 +148,19 @@ def _goes_to_wordpress(content: Content) -> bool:
     return ContentType(content.content_type) == ContentType.POST and content.site.wp_connected
 
 
-def approve(scope: Scope, content_id: Any, comment: str = "") -> ReviewEvent:
+def approve(
+    scope: Scope, content_id: Any, comment: str = "", *, override_checks: bool = False
+) -> ReviewEvent:
     """review → published (reviewer+). Refused for the content's last editor unless the account allows
     self-approval. Records the decision, then publishes: posts of a site connected to WordPress through
-    services.publishing.publish (its publish gate may refuse, rolling the approval back), anything else
-    by marking it published here."""
+    services.publishing.publish (its publish gate refuses while required checks fail, rolling the
+    approval back, unless `override_checks` with a comment saying why), anything else by marking it
+    published here."""
     scope.require(Role.REVIEWER)
     content = _load(scope, content_id)
-    text = _comment(comment)
+    text = _comment(
+        comment, required=override_checks, missing="Say why it is published although required checks fail."
+    )
     _expect(content, ContentStatus.REVIEW, "approve")
     reason = _self_approval_reason(scope, content)
     if reason:
@@ -163,7 +168,8 @@ def approve(scope: Scope, content_id: Any, comment: str = "") -> ReviewEvent:
     event = _decide(scope, content, ReviewDecision.APPROVED, text)
     hook = _publish_hook()
     if hook is not None and _goes_to_wordpress(content):
-        hook(scope, content.id)  # checks the publish gate, marks published, starts the job
+        # Checks the publish gate, marks the content published and starts the job.
+        hook(scope, content.id, override_comment=text if override_checks else None)
     else:
         content.status = ContentStatus.PUBLISHED
         content.published_at = utcnow()

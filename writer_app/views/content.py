@@ -131,6 +131,7 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
         "conflict": None,
         "editing": False,
         "terms_error": None,
+        "publish_blocked": None,
     }
     context.update(overrides)
     return context
@@ -211,6 +212,9 @@ def _decide(content_id: int, action: Any, done: str) -> Any:
             db.session.rollback()
             if isinstance(error, NotFound):
                 raise
+            if error.code == "publish_blocked":  # required checks fail: offer the override here
+                context = _review_context(content_id, decision_form=form, publish_blocked=error.message)
+                return render("content/review.html", status=409, **context)
             flash(error.message, "error")  # invalid transition, or approving one's own edit
             return redirect(url_for(".review_page", content_id=content_id))
         else:
@@ -230,7 +234,12 @@ def submit(content_id: int) -> Any:
 @bp.post("/<int:content_id>/approve")
 @role_required(Role.REVIEWER)
 def approve(content_id: int) -> Any:
-    return _decide(content_id, review.approve, "Approved and published.")
+    override = request.form.get("override_checks") in ("y", "on", "1")
+    return _decide(
+        content_id,
+        lambda scope, cid, comment: review.approve(scope, cid, comment, override_checks=override),
+        "Approved and published.",
+    )
 
 
 @bp.post("/<int:content_id>/request-changes")
