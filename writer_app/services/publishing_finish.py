@@ -27,6 +27,9 @@ def run_steps(run: PublishRun) -> dict[str, Any]:
     preview = wordpress_payload(run.scope, run.content_id)
     if preview.rest_base != "posts":
         raise ValidationError(f"Only posts are published to WordPress, not a {preview.post_type}.")
+    # Checked first: with wrong credentials WordPress treats calls as anonymous and answers
+    # confusing 400s (e.g. "status" is invalid for anonymous post queries) instead of a 401.
+    run.client.current_user()
     categories, tags = run.sync_terms()
     featured_id = preview.featured_image.id if preview.featured_image else None
     featured_media, urls, _skipped = run.upload_images(featured_id)
