@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from bench.memory import PeakSampler
 from bench.report import Check, Report
 from bench.seed import Seeded, fresh_database, seed
 
+INDEX_NODE = re.compile(r"(?:Bitmap Index Scan on|Index (?:Only )?Scan(?: Backward)? using) (\S+)")
 LIST_PAGES = ("tasks_page", "content_page", "api_tasks", "api_content", "api_content_search")
 
 
@@ -99,12 +101,15 @@ def _pages(
     key = f"gunicorn web worker ({seeded.scale:,} rows)"
     report.memory[key] = peaks.get("gunicorn web worker", 0.0)
     profiled = load.profile_requests(app, wanted, seeded.api_token)
-    counts = {name: queries for name, (queries, _cpu) in profiled.items()}
+    counts = {name: found.queries for name, found in profiled.items()}
     small = load.profile_requests(
         app, [_small(t) for t in wanted if t.name in LIST_PAGES], seeded.api_token, 1
     )
     for result in results:
-        result.queries, result.cpu_ms = profiled.get(result.name, (None, None))
+        if result.name in profiled:
+            found = profiled[result.name]
+            result.queries, result.cpu_ms, result.sql_ms = found.queries, found.cpu_ms, found.sql_ms
+            result.duplicates = found.duplicates
     report.loads[seeded.scale] = results
     report.sections.setdefault("Query counts", []).append(
         f"- {seeded.scale:,} rows, 50 vs 5 rows a page: "
@@ -177,19 +182,30 @@ def explain(app: Any, seeded: Seeded) -> list[str]:
         from writer_app.models import Role
 
         scope = Scope(seeded.account_id, Role.ADMIN, seeded.user_id)
+        from sqlalchemy import func, select
+
+        task_list = task_service._task_query(  # the list's own query (a private helper)
+            scope, task_service.TaskFilters(search=seeded.search_term, status="queued")
+        )
+        content_list = content_service.filtered_statement(
+            scope, content_service.ContentFilters(search=seeded.search_term, status="draft")
+        )
+
+        def count(stmt: Any) -> Any:
+            return select(func.count()).select_from(stmt.order_by(None).subquery())
+
+        # The two statements each list runs: the count and the page (here page 3 of 50 rows).
         statements = {
-            "tasks (status=queued, search)": task_service._task_query(
-                scope, task_service.TaskFilters(search=seeded.search_term, status="queued")
-            ),
-            "content (status=draft, search)": content_service.filtered_statement(
-                scope, content_service.ContentFilters(search=seeded.search_term, status="draft")
-            ),
+            "tasks count (status=queued, search)": count(task_list),
+            "tasks page 3 (status=queued, search)": task_list.limit(50).offset(100),
+            "content count (status=draft, search)": count(content_list),
+            "content page 1 (status=draft, search)": content_list.limit(50),
         }
         for label, stmt in statements.items():
             compiled = stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
             plan = [row[0] for row in db.session.execute(text(f"EXPLAIN {compiled}"))]
             seq = [p.strip() for p in plan if "Seq Scan on writer_" in p]
-            uses = sorted({p.split(" on ")[1].split()[0] for p in plan if "Bitmap Index Scan on" in p})
+            uses = sorted({m.group(1) for p in plan if (m := INDEX_NODE.search(p))})
             verdict = "no sequential scan" if not seq else f"SEQUENTIAL SCAN: {'; '.join(seq)}"
             lines.append(
                 f"- {label} at {seeded.scale:,} rows: {verdict}; indexes: {', '.join(uses) or 'none'}"
