@@ -202,20 +202,25 @@ def release_credits(job: Job, reason: str) -> None:
 # --- ending a job from outside: failure callback, cancel, stale detection ----------------------------
 
 
+# What to do with a job's unfinished objects when it ends from outside ("module:function" taking
+# (job, reason)); kinds without an entry only get their held credits back.
+ABANDON_HANDLERS: dict[str, str] = {
+    "generate_content": "writer_app.services.generation:abandon",
+    "generate_image_prompts": "writer_app.services.image_generation:abandon",
+    "generate_images": "writer_app.services.image_generation:abandon",
+}
+
+
 def _abandon(job: Job, reason: str) -> None:
     """Fail what the job had not finished, per kind, and settle its credits for what it did finish."""
-    from writer_app.services import generation, image_generation
+    from importlib import import_module
 
-    handlers = {
-        generation.KIND: generation.abandon,
-        image_generation.KIND_PROMPTS: image_generation.abandon,
-        image_generation.KIND_IMAGES: image_generation.abandon,
-    }
-    handler = handlers.get(job.kind)
-    if handler is not None:
-        handler(job, reason)
-    else:
+    path = ABANDON_HANDLERS.get(job.kind)
+    if path is None:
         release_credits(job, reason)
+        return
+    module, _, name = path.partition(":")
+    getattr(import_module(module), name)(job, reason)
 
 
 def fail_job(job: Job, error: str) -> None:
