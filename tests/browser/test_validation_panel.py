@@ -73,3 +73,21 @@ def test_viewer_sees_the_saved_checks_only(page, tenant, web_login):
     panel = page.locator("#validation-panel")
     panel.get_by_text("Checked the saved version.").wait_for()
     assert panel.get_attribute("hx-post") is None
+
+
+def test_admin_changes_a_level_and_the_preview_shows_the_payload(page, tenant, web_login, screenshot):
+    content = _content(tenant)
+    web_login(tenant.admin)
+    page.goto("/settings/sites")
+    page.locator(f"#site-{tenant.site.id}").get_by_role("link", name="Checks").click()
+    page.get_by_label("Text length").select_option("required")
+    page.get_by_label("SEO plugin on this site").select_option("rankmath")
+    page.get_by_role("button", name="Save checks").click()
+    page.get_by_text("saved.").wait_for()
+    screenshot("levels")
+    page.goto(f"/content/{content.id}")
+    page.locator("#validation-panel").get_by_role("link", name="What WordPress will receive").click()
+    page.get_by_role("heading", name="What WordPress will receive").wait_for()
+    assert page.get_by_text("rank_math_title", exact=True).is_visible()
+    assert "Text length" in page.locator(".gate-blocked").inner_text()
+    screenshot("preview")

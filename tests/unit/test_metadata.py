@@ -224,3 +224,9 @@ def test_other_accounts_content_is_not_found(
     db.session.commit()
     with pytest.raises(NotFound):
         wordpress_payload(tenant.scope(), content.id)
+
+
+def test_an_empty_slug_is_derived_from_the_title_as_a_save_would(tenant: factories.Tenant) -> None:
+    content = make(tenant, slug="")
+    db.session.commit()
+    assert wordpress_payload(tenant.scope(), content.id).slug == "solar-panels-the-complete-guide"

@@ -21,6 +21,7 @@ from typing import Any
 from writer_app.models import Content, ContentType, Image, ImageStatus, TaxonomyType
 from writer_app.models.base import utcnow
 from writer_app.services import content as content_service
+from writer_app.services.accounts import slugify
 from writer_app.services.html import html_to_text
 from writer_app.services.scope import Scope
 from writer_app.services.site_checks import SEO_PLUGINS, seo_plugin
@@ -207,7 +208,7 @@ def wordpress_payload(scope: Scope, content_id: Any) -> PublishPreview:
         )
     else:
         notes.append(
-            f"{SEO_PLUGINS[plugin]} meta keys are sent in `meta`; the site must register them "
+            f"{SEO_PLUGINS[plugin]} meta keys are sent in the post's meta; the site must register them "
             "for the REST API, or WordPress ignores them."
         )
     terms = content.taxonomy_terms
@@ -232,7 +233,7 @@ def wordpress_payload(scope: Scope, content_id: Any) -> PublishPreview:
         post_type=post_type.value,
         rest_base=rest_base,
         title=title,
-        slug=content.slug,
+        slug=content.slug or slugify(title, 255),  # as a save derives it
         excerpt=_excerpt(meta_description),
         html=content.html,
         status=status,

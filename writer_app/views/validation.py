@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -99,7 +100,8 @@ def publish_preview(content_id: int) -> Any:
         "validation/publish_preview.html",
         block="preview",
         preview=preview,
-        body=preview.post_body(),
+        # Readable JSON (autoescaped by Jinja), exactly the request body.
+        body_json=json.dumps(preview.post_body(), indent=2, ensure_ascii=False),
         gate=checks_service.content_gate(scope, content_id),
     )
 
