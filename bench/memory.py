@@ -93,3 +93,45 @@ class PeakSampler:
         self._stop.set()
         self._thread.join(timeout=5)
         return dict(self.peaks)
+
+
+PROBE = """
+import json, sys, tracemalloc
+def rss():
+    for line in open('/proc/self/status'):
+        if line.startswith('VmRSS:'):
+            return int(line.split()[1]) / 1024
+traced = sys.argv[1] == 'traced'
+if traced:
+    tracemalloc.start(1)  # inflates RSS itself: the RSS figure comes from the untraced run
+import wsgi  # what each gunicorn worker loads
+out = {'rss_mb': rss()}
+if traced:
+    stats = tracemalloc.take_snapshot().statistics('filename')
+    out['traced_mb'] = sum(s.size for s in stats) / 1e6
+    out['top'] = [(s.traceback[0].filename, s.size / 1e6) for s in stats if 'frozen' not in s.traceback[0].filename][:3]
+print(json.dumps(out))
+"""
+
+
+def app_memory_probe(python: str, cwd: str, env: dict[str, str]) -> str:
+    """What a fresh worker process holds after `import wsgi`, and the files that allocated most of it."""
+    import json
+    import subprocess
+
+    data: dict = {}
+    for mode in ("plain", "traced"):
+        done = subprocess.run(
+            [python, "-c", PROBE, mode], cwd=cwd, env=env, capture_output=True, text=True, check=False
+        )
+        try:
+            found = json.loads(done.stdout.strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            return f"memory probe failed: {done.stderr[-300:]}"
+        data.setdefault("rss_mb", found["rss_mb"])
+        data.update({k: v for k, v in found.items() if k != "rss_mb"})
+    top = ", ".join(f"{Path(name).parent.name}/{Path(name).name} {mb:.0f} MB" for name, mb in data["top"][:3])
+    return (
+        f"a fresh process holds {data['rss_mb']:.0f} MB RSS after `import wsgi` (before any request); "
+        f"Python allocations while loading the app: {data['traced_mb']:.0f} MB, most from {top}"
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import load
-from bench.memory import PeakSampler
+from bench.memory import PeakSampler, app_memory_probe
 from bench.report import Check, Report
 from bench.seed import Seeded, fresh_database, seed
 
@@ -100,6 +100,9 @@ def _pages(
     peaks = sampler.stop()
     key = f"gunicorn web worker ({seeded.scale:,} rows)"
     report.memory[key] = peaks.get("gunicorn web worker", 0.0)
+    if "Memory notes" not in report.sections:
+        note = app_memory_probe(str(load.REPO / ".venv/bin/python"), str(load.REPO), env)
+        report.sections["Memory notes"] = [f"- {note}"]
     profiled = load.profile_requests(app, wanted, seeded.api_token)
     counts = {name: found.queries for name, found in profiled.items()}
     small = load.profile_requests(
