@@ -110,5 +110,7 @@ def check_config_command() -> None:
 
 
 def init_app(app: Flask) -> None:
-    import writer_app.cli_jobs  # noqa: F401 - adds the worker commands to writer_cli
+    # Importing adds their commands to writer_cli: the worker commands, wp-connect.
+    from writer_app import cli_jobs, cli_wordpress  # noqa: F401
+
     app.cli.add_command(writer_cli)

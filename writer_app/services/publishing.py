@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import g
 from sqlalchemy import select
@@ -297,3 +298,38 @@ def wordpress_status(scope: Scope, content_id: Any) -> WordPressStatus:
         post_id=post_id, remote_status=remote_status, link=str(post.get("link") or content.external_url),
         modified_gmt=modified, drift=drift, missing=missing, message=message, **base,
     )  # fmt: skip
+
+
+# --- scheduling -----------------------------------------------------------------------------------
+
+
+def site_timezone(site: Any) -> tzinfo:
+    """The site's WordPress timezone (from the last connection test), else UTC."""
+    info = (site.settings or {}).get("wordpress") or {}
+    name = str(info.get("timezone") or "")
+    if name and not name.startswith("UTC"):
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    offset = info.get("gmt_offset")
+    if isinstance(offset, int | float):
+        return timezone(timedelta(hours=float(offset)))
+    return UTC
+
+
+def schedule(scope: Scope, content_id: Any, local_when: datetime, override_comment: str | None = None) -> Job:
+    """Publish at `local_when` (naive: the site's timezone): WordPress holds the post as `future`
+    until then. Published content is rescheduled through an update of its post (reviewer+)."""
+    scope.require(Role.REVIEWER)
+    content = get(scope, Content, content_id)
+    zone = site_timezone(content.site)
+    when = local_when.replace(tzinfo=zone) if local_when.tzinfo is None else local_when
+    when_utc = when.astimezone(UTC)
+    if when_utc <= utcnow() + timedelta(minutes=1):
+        raise ValidationError.field("when", "Choose a time in the future (in the site's timezone).")
+    content.scheduled_at = when_utc
+    db.session.flush()
+    if ContentStatus(content.status) == ContentStatus.PUBLISHED:
+        return republish(scope, content.id, override_comment)
+    return publish(scope, content.id, override_comment)

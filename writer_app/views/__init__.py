@@ -32,6 +32,10 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(validation.bp)
 
+    from writer_app.views import wordpress
+
+    app.register_blueprint(wordpress.bp)
+
     from writer_app.views.bench import register_if_enabled
 
     register_if_enabled(app)  # the benchmark's constant endpoint, only with WRITER_BENCH=1
