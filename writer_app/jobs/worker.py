@@ -37,6 +37,22 @@ def check_stale(app: Flask, stale_after: timedelta | None = None) -> list[str]:
     return ids
 
 
+class WriterWorker(Worker):
+    """RQ's forking worker that also fails stale jobs during its periodic maintenance, so a job lost
+    with a crashed worker is noticed by the workers still alive."""
+
+    writer_app: Flask | None = None
+    stale_after: timedelta | None = None
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        if self.writer_app is not None:
+            try:
+                check_stale(self.writer_app, self.stale_after)
+            except Exception:  # the database may be briefly away; try again next round
+                log.warning("stale-job check failed", exc_info=True)
+
+
 def run_worker(
     app: Flask,
     *,
@@ -53,9 +69,12 @@ def run_worker(
     connection = redis_connection(url)
     connection.ping()  # fail fast with a clear error when Redis is down
     check_stale(app, stale_after)
-    worker = Worker(
+    window = (stale_after or jobs.DEFAULT_STALE_AFTER).total_seconds()
+    worker = WriterWorker(
         [Queue(name, connection=connection) for name in queues],
         connection=connection,
         name=f"writer-{socket.gethostname()}-{os.getpid()}",
+        maintenance_interval=int(min(600, max(30, window / 2))),
     )
+    worker.writer_app, worker.stale_after = app, stale_after
     return worker.work(burst=burst, with_scheduler=True, logging_level=app.config.get("LOG_LEVEL", "INFO"))
