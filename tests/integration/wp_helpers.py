@@ -94,15 +94,14 @@ def publishable(tenant: factories.Tenant, slug: str, title: str | None = None, *
         "<p>Solar panels turn light into power for small homes.</p><h2>Costs</h2>"
         "<p>Solar panels pay back within years.</p><p>Maintenance is small.</p>",
     )
+    values = {
+        "meta_title": META_TITLE,
+        "meta_description": META_DESCRIPTION,
+        "primary_keyword": "solar panels",
+    }
+    values.update(kwargs)
     return factories.make_content(
-        tenant.cluster,
-        title or f"Solar panels for small homes {slug}",
-        html=html,
-        slug=slug,
-        meta_title=META_TITLE,
-        meta_description=META_DESCRIPTION,
-        primary_keyword="solar panels",
-        **kwargs,
+        tenant.cluster, title or f"Solar panels for small homes {slug}", html=html, slug=slug, **values
     )
 
 

@@ -32,6 +32,7 @@ RESOURCES = (
     "jobs",
     "generation",
     "validation",
+    "publishing",
     "openapi",
 )
 

@@ -145,14 +145,23 @@ def _remember(job: Job) -> None:
     pending.append(job.id)
 
 
+ENQUEUE_OPTIONS: dict[str, Any] = {"timeout": 15 * 60, "retry_intervals": [10, 60]}
+
+
+def take_pending(job: Job) -> dict[str, Any]:
+    """The caller enqueues `job` itself (e.g. api.core.job_response): forget it here, and return the
+    options to enqueue it with."""
+    pending = g.get(_PENDING) or []
+    if job.id in pending:
+        pending.remove(job.id)
+    return dict(ENQUEUE_OPTIONS)
+
+
 def dispatch(job: Job) -> Any:
     """Enqueue a committed publish job (inline when Redis is absent); returns the queue's Dispatch."""
     from writer_app.jobs.queue import enqueue
 
-    pending = g.get(_PENDING) or []
-    if job.id in pending:
-        pending.remove(job.id)
-    return enqueue(job, ENTRY, timeout=15 * 60, retry_intervals=[10, 60])
+    return enqueue(job, ENTRY, **take_pending(job))
 
 
 def dispatch_pending() -> int:
