@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields import SelectChoice
@@ -15,7 +14,7 @@ from writer_app.models import Role, db
 from writer_app.services import content_checks as checks_service
 from writer_app.services import metadata, site_checks
 from writer_app.services.errors import DomainError
-from writer_app.services.validation import CHECKS, warm_up
+from writer_app.services.validation import CHECKS
 from writer_app.services.validation.model import LEVELS
 from writer_app.views.common import (
     apply_domain_error,
@@ -39,12 +38,6 @@ FIELD_ANCHORS = {
     "slug": "Slug",
     "primary_keyword": "Keyphrase",
 }
-
-
-@bp.record_once
-def _preload_dictionary(_state: BlueprintSetupState) -> None:
-    """Load the pronunciation dictionary (~0.5 s) once per process, not on the first editor's keystroke."""
-    warm_up()
 
 
 @bp.app_template_filter("check_link")

@@ -1,0 +1,15 @@
+"""gunicorn settings for `gunicorn wsgi:app` (read from the working directory)."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = 60
+accesslog = "-"
+
+
+def post_worker_init(worker):
+    # Load the readability checks' pronunciation dictionary before the first request, not during it.
+    from writer_app.services.validation import warm_up
+
+    warm_up()
