@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import report as report_mod
+from bench.findings import diagnose
 from bench.report import Report
 from bench.run import run_all
 
@@ -65,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     run_all(report, args, only, ADMIN_URL, secret, workdir)
     report.sample_load()
     report_mod.evaluate(report)
+    report.findings += diagnose(report)
     text = report_mod.write(report, args.output)
     print(text)
     print(f"bench: done in {time.monotonic() - t0:.0f} s; results in {args.output}", flush=True)

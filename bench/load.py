@@ -19,7 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +67,7 @@ class LoadResult:
     cpu_ms: float | None = None  # Python CPU per request, in-process (see profile_requests)
     sql_ms: float | None = None
     duplicates: int = 0
+    profile: Profile | None = None
     bytes_per_request: int = 0
 
 
@@ -253,6 +254,8 @@ class Profile:
     duplicates: int  # statements issued more than once with the same SQL text
     sql_ms: float  # wall time inside the database driver for one request
     cpu_ms: float  # median Python CPU time per request
+    url_for_calls: int = 0  # URL building is a large share of rendering a table
+    statements: list[str] = field(default_factory=list)
 
 
 def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 10) -> dict[str, Profile]:
@@ -283,12 +286,22 @@ def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 
         def after(*_args: Any) -> None:
             timings[-1] += time.perf_counter()
 
+        url_calls = [0]
+        original_url_for = app.url_for
+
+        def counting_url_for(*args: Any, **kwargs: Any) -> str:
+            url_calls[0] += 1
+            return original_url_for(*args, **kwargs)
+
         engine = db.engine
         for target in targets:
             headers = {"Authorization": f"Bearer {token}"} if target.auth == "token" else {}
             client.get(target.path, headers=headers)  # warm: first-request lookups are not per-request cost
             statements.clear()
             timings.clear()
+            url_calls[0] = 0
+            app.url_for = counting_url_for  # type: ignore[method-assign]
+            app.jinja_env.globals["url_for"] = counting_url_for  # templates hold the bound method
             event.listen(engine, "before_cursor_execute", before)
             event.listen(engine, "after_cursor_execute", after)
             try:
@@ -296,6 +309,8 @@ def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 
             finally:
                 event.remove(engine, "before_cursor_execute", before)
                 event.remove(engine, "after_cursor_execute", after)
+                del app.url_for
+                app.jinja_env.globals["url_for"] = original_url_for
             if answer.status_code != 200:
                 raise RuntimeError(f"{target.name}: test client got {answer.status_code}")
             cpu = []
@@ -308,6 +323,8 @@ def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 
                 duplicates=len(statements) - len(set(statements)),
                 sql_ms=sum(t for t in timings if t > 0) * 1000,
                 cpu_ms=statistics.median(cpu),
+                url_for_calls=url_calls[0],
+                statements=list(statements),
             )
             if os.environ.get("BENCH_SHOW_SQL"):
                 print(f"--- {target.name}: {len(statements)} statements")

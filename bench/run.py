@@ -113,6 +113,7 @@ def _pages(
             found = profiled[result.name]
             result.queries, result.cpu_ms, result.sql_ms = found.queries, found.cpu_ms, found.sql_ms
             result.duplicates = found.duplicates
+            result.profile = found
     report.loads[seeded.scale] = results
     report.sections.setdefault("Query counts", []).append(
         f"- {seeded.scale:,} rows, 50 vs 5 rows a page: "

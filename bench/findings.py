@@ -1,0 +1,74 @@
+"""What limits the figures: derived from this run's own measurements (profiles, SQL, memory, jobs)."""
+
+from __future__ import annotations
+
+from bench.load import LoadResult
+from bench.report import Report, bare_rps
+
+BIG_ANSWER = 100 * 1024
+MANY_URLS = 20
+
+
+def _page(result: LoadResult, bare_cpu: float) -> str | None:
+    p = result.profile
+    if p is None or result.name.startswith("bare"):
+        return None
+    times = f" ({p.cpu_ms / bare_cpu:.0f}× the bare endpoint's)" if bare_cpu else ""
+    parts = [
+        f"**{result.name}**: {p.cpu_ms:.1f} ms of Python CPU per request{times}, {p.sql_ms:.1f} ms in "
+        f"{p.queries} SQL statements"
+    ]
+    if p.duplicates:
+        repeated = sorted(
+            {
+                s.split(" FROM ")[1].split()[0]
+                for s in p.statements
+                if p.statements.count(s) > 1 and " FROM " in s
+            }
+        )
+        parts.append(
+            f"{p.duplicates} statement(s) run twice in the same request (FROM {', '.join(repeated)}): "
+            "the layout and the view each load them; sharing one result per request saves the queries and "
+            "their ORM work"
+        )
+    if p.url_for_calls > MANY_URLS:
+        parts.append(
+            f"{p.url_for_calls} url_for() calls while rendering; per-row links built from one prefix "
+            "per page cost a fraction"
+        )
+    writes = sorted({s.split()[1] for s in p.statements if s.lstrip().upper().startswith("UPDATE")})
+    if writes:
+        parts.append(f"a read request writes ({', '.join(writes)}): every GET pays an UPDATE and a commit")
+    if result.bytes_per_request > BIG_ANSWER:
+        parts.append(
+            f"{result.bytes_per_request / 1024:.0f} KB per answer: each row carries the full article HTML, "
+            "which is loaded, serialized and sent for every list page"
+        )
+    return "; ".join(parts) + "."
+
+
+def diagnose(report: Report) -> list[str]:
+    findings: list[str] = []
+    if not report.loads:
+        return findings
+    scales = sorted(report.loads)
+    base = report.loads[scales[0]]
+    bare = next((r for r in base if r.name == "bare" and r.profile), None)
+    bare_cpu = bare.profile.cpu_ms if bare and bare.profile else 0.0
+    if bare:
+        findings.append(
+            f"The ceiling: the bare endpoint answers {bare_rps(base):,.0f} req/s with "
+            f"{bare_cpu:.1f} ms of Python CPU per request; a page's share of it is roughly the bare cost "
+            "over the page's cost (CPU + SQL), since gunicorn, PostgreSQL and wrk share the same 2 cores."
+        )
+    findings += [line for r in base if (line := _page(r, bare_cpu))]
+    if len(scales) > 1:
+        big = {r.name: r for r in report.loads[scales[-1]]}
+        for r in base:
+            other = big.get(r.name)
+            if other and r.sql_ms is not None and other.sql_ms is not None and not r.name.startswith("bare"):
+                findings.append(
+                    f"{r.name} at {scales[-1]:,} rows: SQL {other.sql_ms:.1f} ms vs {r.sql_ms:.1f} ms at "
+                    f"{scales[0]:,} (the count of matching rows grows with the table; the page itself does not)."
+                )
+    return findings
