@@ -22,7 +22,7 @@ import psycopg
 from psycopg.types.json import Json
 from sqlalchemy import Table
 
-from bench.text import SEARCH_TERM, article_html, keywords_for, title_for
+from bench.text import SEARCH_TERM, TOPICS, article_html, keywords_for, title_for
 
 BENCH_EMAIL = "bench@example.com"
 BENCH_PASSWORD = "bench-password-123"
@@ -191,17 +191,18 @@ def _task_rows(tenant: dict[str, Any], first_id: int, n: int, rng: random.Random
     for i in range(n):
         cluster = clusters[i % len(clusters)]
         created = now - timedelta(seconds=rng.randrange(365 * 86400))
+        topic = rng.choice(TOPICS)
         yield {
             "id": first_id + i,
             "account_id": account_id,
             "site_id": cluster.site_id,
             "sector_id": cluster.sector_id,
             "cluster_id": cluster.id,
-            "title": title_for(rng),
+            "title": title_for(rng, topic),
             "description": "Brief for the writer: audience, angle and sources to cite.",
             "content_type": "post",
             "content_structure": rng.choice(STRUCTURES),
-            "keywords": keywords_for(rng),
+            "keywords": keywords_for(rng, topic),
             "word_count": rng.choice((800, 1000, 1500, 2000)),
             "status": _pick(rng, TASK_STATUSES),
             "created_at": created,
@@ -216,7 +217,8 @@ def _content_rows(tenant: dict[str, Any], ids: dict[str, int], n: int, rng: rand
         cluster = clusters[i % len(clusters)]
         created = now - timedelta(seconds=rng.randrange(365 * 86400))
         html, words = article_html(rng)
-        title = title_for(rng)
+        topic = rng.choice(TOPICS)
+        title = title_for(rng, topic)
         status = _pick(rng, CONTENT_STATUSES)
         yield {
             "id": ids["content"] + i,
@@ -230,7 +232,7 @@ def _content_rows(tenant: dict[str, Any], ids: dict[str, int], n: int, rng: rand
             "word_count": words,
             "meta_title": title[:60],
             "meta_description": "A practical guide with examples, costs and the mistakes to avoid.",
-            "primary_keyword": keywords_for(rng).split(",")[0],
+            "primary_keyword": keywords_for(rng, topic).split(",")[0],
             "secondary_keywords": ["second keyword", "third keyword"],
             "slug": f"post-{ids['content'] + i}",
             "content_type": "post",

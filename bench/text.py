@@ -1,7 +1,8 @@
 """Plausible titles, keywords and article HTML for the seeded data (deterministic given the RNG).
 
-Topics are drawn uniformly from TOPICS, so the search term (one topic) appears in about 1/12 of the
-titles: with the "queued" status filter (40 %) the tasks list still has a full page 3 at 10k rows.
+Topics are drawn uniformly from TOPICS and a task's keywords share its title's topic, so the search
+term (one topic) matches about 1/12 of the rows: with the "queued" status filter (40 %) the tasks
+list still has a full page 3 at 10k rows (about 330 matches).
 """
 
 from __future__ import annotations
@@ -65,15 +66,16 @@ SENTENCES = (
 )
 
 
-def title_for(rng: random.Random) -> str:
+def title_for(rng: random.Random, topic: str | None = None) -> str:
     title = rng.choice(TEMPLATES).format(
-        topic=rng.choice(TOPICS), n=rng.randrange(3, 16), year=2026, audience=rng.choice(AUDIENCES)
+        topic=topic or rng.choice(TOPICS), n=rng.randrange(3, 16), year=2026, audience=rng.choice(AUDIENCES)
     )
     return title[0].upper() + title[1:]
 
 
-def keywords_for(rng: random.Random) -> str:
-    topic = rng.choice(TOPICS)
+def keywords_for(rng: random.Random, topic: str | None = None) -> str:
+    """Three keyword phrases on the item's topic (as a writer would pick them for that title)."""
+    topic = topic or rng.choice(TOPICS)
     return ", ".join([f"{topic} {rng.choice(KEYWORD_POOL)}" for _ in range(3)])
 
 
