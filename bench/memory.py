@@ -105,6 +105,11 @@ traced = sys.argv[1] == 'traced'
 if traced:
     tracemalloc.start(1)  # inflates RSS itself: the RSS figure comes from the untraced run
 import wsgi  # what each gunicorn worker loads
+import os, runpy
+if os.path.exists('gunicorn.conf.py'):  # and what the worker hook loads before the first request
+    hook = runpy.run_path('gunicorn.conf.py').get('post_worker_init')
+    if hook is not None:
+        hook(None)
 out = {'rss_mb': rss()}
 if traced:
     stats = tracemalloc.take_snapshot().statistics('filename')
@@ -132,6 +137,7 @@ def app_memory_probe(python: str, cwd: str, env: dict[str, str]) -> str:
         data.update({k: v for k, v in found.items() if k != "rss_mb"})
     top = ", ".join(f"{Path(name).parent.name}/{Path(name).name} {mb:.0f} MB" for name, mb in data["top"][:3])
     return (
-        f"a fresh process holds {data['rss_mb']:.0f} MB RSS after `import wsgi` (before any request); "
+        f"a fresh worker holds {data['rss_mb']:.0f} MB RSS after `import wsgi` and gunicorn.conf.py's "
+        "post_worker_init (before any request); "
         f"Python allocations while loading the app: {data['traced_mb']:.0f} MB, most from {top}"
     )
