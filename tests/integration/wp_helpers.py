@@ -108,7 +108,11 @@ def publishable(tenant: factories.Tenant, slug: str, title: str | None = None, *
 def run_publish(tenant: factories.Tenant, content_id: int, *, update: bool = False) -> Job:
     """Publish as a reviewer and run the job (inline: the tests run without REDIS_URL)."""
     scope = tenant.scope(Role.REVIEWER)
-    job = (publishing.republish if update else publishing.publish)(scope, content_id)
+    if update:
+        job = publishing.republish(scope, content_id)
+    else:
+        job = publishing.publish(scope, content_id, require_wordpress=True)
+    assert job is not None
     db.session.commit()
     job_id = job.id
     publishing.dispatch(job)

@@ -43,7 +43,9 @@ def publish(scope: Scope, content_id: int, query: PublishQuery) -> Any:
     """Marks the content published (sync pending) and publishes it in a job: terms, images, the post,
     a read-back check. 409 when it is published already, is being published, or Required checks fail
     (a reviewer may pass `override_comment`). A failure puts the status back and sets sync failed."""
-    return _publish_response(publishing.publish(scope, content_id, query.override_comment))
+    job = publishing.publish(scope, content_id, query.override_comment, require_wordpress=True)
+    assert job is not None  # require_wordpress: a site without WordPress is a 400
+    return _publish_response(job)
 
 
 @route(

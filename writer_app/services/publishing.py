@@ -115,14 +115,29 @@ def _start(scope: Scope, content: Content, kind: str) -> Job:
     return job
 
 
-def publish(scope: Scope, content_id: Any, override_comment: str | None = None) -> Job:
-    """Start publishing (reviewer+). Conflict when the content is published already (use republish)."""
+def publish(
+    scope: Scope, content_id: Any, override_comment: str | None = None, *, require_wordpress: bool = False
+) -> Job | None:
+    """Start publishing (reviewer+). Conflict when the content is published already (use republish).
+
+    For a site without a WordPress connection (and `require_wordpress` False, as review.approve calls
+    it) the content is only marked published, after the publish gate: there is nowhere to send it;
+    returns None then. The publish buttons and the API pass `require_wordpress=True`."""
     scope.require(Role.REVIEWER)
     content = get(scope, Content, content_id)
     if ContentStatus(content.status) == ContentStatus.PUBLISHED:
         raise Conflict(
             f"“{content.title}” is published already; use “Update in WordPress” to send your changes."
         )
+    if not content.site.wp_connected and not require_wordpress:
+        from writer_app.services.content_checks import publish_gate
+
+        publish_gate(scope, content, override_comment)
+        content.status = ContentStatus.PUBLISHED
+        content.published_at = utcnow()
+        audit.record(scope, "content.published_locally", content, title=content.title)
+        db.session.flush()
+        return None
     _check_publishable(scope, content, override_comment)
     return _start(scope, content, KIND_PUBLISH)
 
@@ -341,4 +356,6 @@ def schedule(scope: Scope, content_id: Any, local_when: datetime, override_comme
     db.session.flush()
     if ContentStatus(content.status) == ContentStatus.PUBLISHED:
         return republish(scope, content.id, override_comment)
-    return publish(scope, content.id, override_comment)
+    job = publish(scope, content.id, override_comment, require_wordpress=True)
+    assert job is not None
+    return job

@@ -225,7 +225,9 @@ def publish(content_id: int) -> Any:
     return _publish_action(
         content_id,
         form,
-        lambda: publishing.publish(current_scope(), content_id, form.override_comment.data or None),
+        lambda: publishing.publish(
+            current_scope(), content_id, form.override_comment.data or None, require_wordpress=True
+        ),
         "Published to WordPress.",
     )
 
