@@ -1,0 +1,118 @@
+"""A rare edge case the real WordPress cannot be made to show on demand, on a small local HTTP fake:
+the create call answers 500 although WordPress stored the post (a plugin failing after the insert).
+The retry must find that post by its reserved slug: exactly one post exists afterwards."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.integration.wp_helpers import publishable, reload, run_publish
+from writer_app.models import ContentStatus, JobStatus, SyncStatus, db
+from writer_app.services import secrets
+
+
+class FakeWordPress:
+    def __init__(self) -> None:
+        self.posts: dict[int, dict[str, Any]] = {}
+        self.calls: list[str] = []
+        self.fail_creates = 1  # the first create stores the post, then answers 500
+
+    def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
+        self.calls.append(f"{method} {path}")
+        if path in ("/wp-json", "/wp-json/"):
+            return 200, {"name": "Fake", "namespaces": ["wp/v2"], "timezone_string": "UTC", "gmt_offset": 0,
+                         "authentication": {"application-passwords": {}}}  # fmt: skip
+        if path == "/wp-json/wp/v2/users/me":
+            return 200, {"id": 1, "username": "admin", "capabilities": {"publish_posts": True}}
+        if path == "/wp-json/wp/v2/posts" and method == "GET":
+            slug = query.get("slug", [""])[0]
+            return 200, [p for p in self.posts.values() if p["slug"] == slug]
+        if path == "/wp-json/wp/v2/posts" and method == "POST":
+            post_id = len(self.posts) + 100
+            self.posts[post_id] = self._post(post_id, body)
+            if self.fail_creates:
+                self.fail_creates -= 1
+                return 500, {"code": "internal_server_error", "message": "A plugin failed after saving."}
+            return 201, self.posts[post_id]
+        if path.startswith("/wp-json/wp/v2/posts/"):
+            post_id = int(path.rsplit("/", 1)[1])
+            if post_id not in self.posts:
+                return 404, {"code": "rest_post_invalid_id", "message": "Invalid post ID."}
+            if method == "PUT":
+                self.posts[post_id] = self._post(post_id, {**self._body(self.posts[post_id]), **body})
+            return 200, self.posts[post_id]
+        return 404, {"code": "rest_no_route", "message": "No route."}
+
+    @staticmethod
+    def _post(post_id: int, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": post_id, "slug": body.get("slug", ""), "status": body.get("status", "draft"),
+            "link": f"http://fake/{body.get('slug')}/", "title": {"raw": body.get("title", "")},
+            "content": {"raw": body.get("content", "")}, "featured_media": body.get("featured_media", 0),
+            "categories": body.get("categories", []), "tags": body.get("tags", []),
+            "modified_gmt": "2026-01-01T00:00:00", "date_gmt": "2026-01-01T00:00:00",
+        }  # fmt: skip
+
+    @staticmethod
+    def _body(post: dict[str, Any]) -> dict[str, Any]:
+        return {"slug": post["slug"], "status": post["status"], "title": post["title"]["raw"],
+                "content": post["content"]["raw"], "categories": post["categories"], "tags": post["tags"]}  # fmt: skip
+
+
+@pytest.fixture
+def fake_wordpress() -> Iterator[tuple[FakeWordPress, str]]:
+    fake = FakeWordPress()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            parts = urlsplit(self.path)
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length) if length else b""
+            body = json.loads(raw) if raw else {}
+            status, payload = fake.handle(self.command, parts.path, parse_qs(parts.query), body)
+            data = json.dumps(payload).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        do_GET = do_POST = do_PUT = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_500_after_the_post_was_stored_is_retried_without_a_duplicate(
+    app, tenant, fake_wordpress, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake, url = fake_wordpress
+    monkeypatch.setitem(app.config, "WORDPRESS_INLINE_RETRY_DELAYS", (0.01,))
+    site = tenant.site
+    site.wp_url, site.wp_username, site.wp_app_password_encrypted = url, "admin", secrets.encrypt("pw")
+    content = publishable(tenant, "edge-case")
+    db.session.commit()
+
+    job = run_publish(tenant, content.id)
+
+    assert job.status == JobStatus.FINISHED, job.error
+    assert len(fake.posts) == 1  # one post, although the create was attempted after a 500
+    assert fake.calls.count("POST /wp-json/wp/v2/posts") == 1
+    content = reload(content.id)
+    assert content.external_id == str(next(iter(fake.posts)))
+    assert content.status == ContentStatus.PUBLISHED and content.sync_status == SyncStatus.SYNCED
+    assert content.external_metadata["publish_steps"]["post"]["action"] == "found by slug and updated"
