@@ -205,3 +205,21 @@ def test_settings_ai_saves_a_versioned_template(tenant: Tenant, login) -> None:
 def test_settings_ai_is_for_admins_only(tenant: Tenant, login) -> None:
     client = login(tenant.editor)
     assert client.get("/settings/ai/").status_code == 403
+
+
+def test_image_buttons_partial_posts_to_the_image_routes(app: Flask, tenant: Tenant) -> None:
+    from flask import render_template
+
+    content = make_content(tenant.cluster, "Needs pictures")
+    db.session.commit()
+    with app.test_request_context("/content/1"):
+        html = render_template(
+            "jobs/_generate_images_button.html", content=content, scope=tenant.scope(Role.EDITOR), Role=Role
+        )
+        hidden = render_template(
+            "jobs/_generate_images_button.html", content=content, scope=tenant.scope(Role.VIEWER), Role=Role
+        )
+    assert 'hx-post="/content/generate-images"' in html and 'formaction="/content/image-prompts"' in html
+    assert f'name="content_ids" value="{content.id}"' in html and 'name="csrf_token"' in html
+    assert f'id="image-job-{content.id}"' in html
+    assert hidden.strip() == ""  # viewers get no buttons
