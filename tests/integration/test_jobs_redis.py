@@ -222,6 +222,11 @@ def test_rq_retries_a_transient_failure_then_succeeds(
     assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
     assert db.session.get(Job, job.id).status == JobStatus.FINISHED
     assert credits.balance(tenant.account.id) == 90
+    from redis import Redis
+    from rq.job import Job as RQJob
+
+    meta = RQJob.fetch(job.id, connection=Redis.from_url(redis_url)).get_meta()
+    assert meta["progress"] == 1 and meta["total"] == 1 and meta["kind"] == "generate_content"
 
 
 def test_rq_gives_up_after_the_last_attempt_and_the_callback_records_it(
@@ -265,3 +270,20 @@ def test_an_unexpected_crash_is_recorded_by_the_failure_callback(
     assert crashed.status == JobStatus.FAILED and "Unknown AI provider" in crashed.error
     assert db.session.get(Task, task.id).status == TaskStatus.FAILED
     assert credits.balance(tenant.account.id) == 100
+
+
+def test_heartbeat_refreshes_a_running_job(app: Flask, tenant: Tenant) -> None:
+    fund(tenant, 100)
+    task = make_task(tenant.cluster)
+    db.session.commit()
+    job = generation.start(tenant.scope(Role.EDITOR), [task.id])
+    jobs.mark_started(job)
+    db.session.commit()
+    first = job.heartbeat_at
+
+    with job_entry.Heartbeat(app, job.id, 0.1):
+        time.sleep(0.6)
+
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).heartbeat_at > first
+    assert jobs.detect_stale(timedelta(seconds=5)) == []
