@@ -212,3 +212,25 @@ def test_republish_of_a_post_deleted_in_wordpress_creates_it_again(
     with pytest.raises(WordPressNotFound):
         wp_client.get_post(old)
     assert wp_client.get_post(new)["status"] == "publish"
+
+
+def test_republish_after_the_featured_image_was_removed_clears_it(
+    tenant, wordpress_credentials, wp_client: WordPressClient, wp_created, wp_unique
+) -> None:
+    from writer_app.models.base import utcnow
+
+    connect(tenant, wordpress_credentials)
+    content = publishable(tenant, wp_unique("post"))
+    image = add_image(content, ImageType.FEATURED, "Solar panels on a roof")
+    db.session.commit()
+    content_id, image_id = content.id, image.id
+    run_publish(tenant, content_id)
+    post_id = int(reload(content_id).external_id)
+    assert wp_client.get_post(post_id)["featured_media"] > 0
+
+    db.session.get(Image, image_id).deleted_at = utcnow()
+    db.session.commit()
+    job = run_publish(tenant, content_id, update=True)
+
+    assert job.status == JobStatus.FINISHED, job.error
+    assert wp_client.get_post(post_id)["featured_media"] == 0

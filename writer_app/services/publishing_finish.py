@@ -38,6 +38,8 @@ def run_steps(run: PublishRun) -> dict[str, Any]:
     known = {i.image_url: i.id for i in in_article if i.image_url}
     html = place_images(preview.html, urls, alts, known)
     body = preview.post_body(category_ids=categories, tag_ids=tags, featured_media=featured_media, html=html)
+    # An update must also clear a featured image removed since the last publish (0 = none).
+    body.setdefault("featured_media", 0)
     post = run.write_post(body)
     return run.verify(int(post["id"]), body)
 
