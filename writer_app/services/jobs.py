@@ -277,6 +277,8 @@ KIND_LABELS = {
     "generate_content": "Generate content",
     "generate_image_prompts": "Write image prompts",
     "generate_images": "Generate images",
+    "wordpress_publish": "Publish to WordPress",
+    "wordpress_update": "Update on WordPress",
 }
 
 
@@ -308,6 +310,17 @@ def describe(scope: Scope, job: Job) -> list[dict[str, Any]]:
         select(Content).where(Content.id.in_(job.object_ids), Content.account_id == scope.account_id)
     )
     titles = {c.id: c.title for c in contents}
+    if job.kind not in ("generate_image_prompts", "generate_images"):  # e.g. publishing: the job's own state
+        return [
+            {
+                "id": cid,
+                "title": titles.get(cid, f"Content {cid}"),
+                "status": JobStatus(job.status).value,
+                "error": job.error if JobStatus(job.status) == JobStatus.FAILED else "",
+                "content_id": cid,
+            }
+            for cid in job.object_ids
+        ]
     counts: dict[int, dict[str, int]] = {cid: {} for cid in job.object_ids}
     stmt = (
         select(Image.content_id, Image.status, func.count())
