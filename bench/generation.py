@@ -62,7 +62,9 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait()
 
 
-def _workers(env: dict[str, str], count: int, workdir: Path, redis_url: str) -> list[subprocess.Popen[bytes]]:
+def _workers(
+    env: dict[str, str], count: int, workdir: Path, redis_url: str, queue: str = "ai"
+) -> list[subprocess.Popen[bytes]]:
     from redis import Redis
     from rq import Worker
 
@@ -71,7 +73,7 @@ def _workers(env: dict[str, str], count: int, workdir: Path, redis_url: str) -> 
         log = open(workdir / f"worker-{n}.log", "ab")  # noqa: SIM115 - lives as long as the process
         procs.append(
             subprocess.Popen(
-                [str(load.REPO / ".venv/bin/flask"), "--app", "wsgi", "writer", "worker", "--queue", "ai"],
+                [str(load.REPO / ".venv/bin/flask"), "--app", "wsgi", "writer", "worker", "--queue", queue],
                 cwd=load.REPO,
                 env=env,
                 stdout=log,
