@@ -150,6 +150,9 @@ def test_blocked_publish_offers_an_override_with_a_reason(client, login, tenant)
         f"/content/{content.id}/approve", data={"override_checks": "y", "comment": "Editor fixes meta later"}
     )
     assert done.status_code == 302
+    assert "publishing to WordPress has started" in client.get(done.headers["Location"]).get_data(
+        as_text=True
+    )
     # The publish job was started (whether it already ran against the unreachable site depends on
     # the queue); the approval and the override are on the record.
     assert db.session.scalar(select(Job.queue).where(Job.account_id == tenant.account.id)) == "publish"

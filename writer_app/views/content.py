@@ -9,7 +9,15 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
 
 from writer_app.forms.content import ContentForm, DecisionForm, RestoreForm, ReviewSettingsForm, TermsForm
-from writer_app.models import ContentSource, ContentStatus, ContentStructure, ContentType, Role, db
+from writer_app.models import (
+    ContentSource,
+    ContentStatus,
+    ContentStructure,
+    ContentType,
+    Role,
+    SyncStatus,
+    db,
+)
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
 from writer_app.services import review, revisions
@@ -199,7 +207,7 @@ def terms(content_id: int) -> Any:
     return redirect(url_for(".review_page", content_id=content_id) + "#terms")
 
 
-def _decide(content_id: int, action: Any, done: str) -> Any:
+def _decide(content_id: int, action: Any, done: Any) -> Any:
     """Run a review decision: redirect to the page with a message, or show the comment error."""
     form = DecisionForm()
     if form.validate_on_submit():  # invalid: the comment is too long; its error shows on the page
@@ -219,7 +227,7 @@ def _decide(content_id: int, action: Any, done: str) -> Any:
             return redirect(url_for(".review_page", content_id=content_id))
         else:
             db.session.commit()
-            flash(done, "success")
+            flash(done() if callable(done) else done, "success")
             return redirect(url_for(".review_page", content_id=content_id))
     context = _review_context(content_id, decision_form=form)
     return render("content/review.html", status=form_errors_status(), **context)
@@ -238,8 +246,15 @@ def approve(content_id: int) -> Any:
     return _decide(
         content_id,
         lambda scope, cid, comment: review.approve(scope, cid, comment, override_checks=override),
-        "Approved and published.",
+        lambda: _approved_message(content_id),
     )
+
+
+def _approved_message(content_id: int) -> str:
+    content = content_service.get_content(current_scope(), content_id)
+    if content.sync_status == SyncStatus.PENDING:
+        return "Approved; publishing to WordPress has started."
+    return "Approved and published."
 
 
 @bp.post("/<int:content_id>/request-changes")
