@@ -287,3 +287,26 @@ def test_heartbeat_refreshes_a_running_job(app: Flask, tenant: Tenant) -> None:
     db.session.expire_all()
     assert db.session.get(Job, job.id).heartbeat_at > first
     assert jobs.detect_stale(timedelta(seconds=5)) == []
+
+
+def test_queued_jobs_that_redis_lost_are_failed_and_refunded(
+    app: Flask, tenant: Tenant, redis_url: str
+) -> None:
+    from writer_app.jobs.worker import check_stale
+
+    fund(tenant, 100)
+    lost_task, kept_task = make_task(tenant.cluster), make_task(tenant.cluster)
+    db.session.commit()
+    lost = generation.start(tenant.scope(Role.EDITOR), [lost_task.id])  # never reached Redis
+    kept = generation.start(tenant.scope(Role.EDITOR), [kept_task.id])
+    db.session.commit()
+    enqueue(kept, job_entry.generate_content)
+
+    failed = check_stale(app, timedelta(0))
+
+    db.session.expire_all()
+    assert failed == [lost.id]
+    assert db.session.get(Job, lost.id).error == jobs.QUEUE_LOST
+    assert db.session.get(Task, lost_task.id).status == TaskStatus.FAILED
+    assert db.session.get(Job, kept.id).status == JobStatus.QUEUED
+    assert credits.balance(tenant.account.id) == 90  # only the kept job still holds credits

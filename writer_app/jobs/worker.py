@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 from flask import Flask
+from redis.exceptions import RedisError
 from rq import Queue, Worker
+from rq.job import Job as RQJob
 
 from writer_app.jobs.connection import redis_connection
 from writer_app.jobs.queue import QUEUES
@@ -25,9 +27,16 @@ class WorkerConfigError(RuntimeError):
 
 
 def check_stale(app: Flask, stale_after: timedelta | None = None) -> list[str]:
-    """Fail jobs whose worker was lost (no heartbeat for `stale_after`); returns their ids."""
+    """Fail jobs whose worker was lost (no heartbeat for `stale_after`) and queued jobs Redis no
+    longer has; returns their ids."""
+    connection = redis_connection(app.config.get("REDIS_URL") or "")
     with app.app_context():
         stale = jobs.detect_stale(stale_after)
+        if connection is not None:
+            try:
+                stale += jobs.detect_lost_queued(lambda job_id: RQJob.exists(job_id, connection), stale_after)
+            except RedisError:  # Redis is down: queued jobs cannot be checked now
+                log.warning("could not check queued jobs against Redis", exc_info=True)
         ids = [job.id for job in stale]
         db.session.commit()
         # Work horses are forked from this process: they must not inherit open database connections.

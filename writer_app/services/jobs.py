@@ -9,7 +9,7 @@ finishes or fails it. A started job whose heartbeat stopped (the worker was kill
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -261,6 +261,28 @@ def detect_stale(stale_after: timedelta | None = None, now: datetime | None = No
     for job in stale:
         fail_job(job, WORKER_LOST)
     return stale
+
+
+QUEUE_LOST = (
+    "The queued job was lost before a worker ran it (Redis was emptied or restarted); start it again."
+)
+
+
+def detect_lost_queued(
+    still_queued: Callable[[str], bool], older_than: timedelta | None = None, now: datetime | None = None
+) -> list[Job]:
+    """Fail queued jobs (not run inline) older than `older_than` that RQ no longer knows about.
+
+    `still_queued(job_id)` asks Redis; the caller commits. Without this their credits stay reserved.
+    """
+    cutoff = (now or utcnow()) - (older_than if older_than is not None else DEFAULT_STALE_AFTER)
+    stmt = select(Job).where(
+        Job.status == JobStatus.QUEUED, Job.ran_inline.is_(False), Job.created_at < cutoff
+    )
+    lost = [job for job in db.session.scalars(stmt) if not still_queued(job.id)]
+    for job in lost:
+        fail_job(job, QUEUE_LOST)
+    return lost
 
 
 def recent_jobs(scope: Scope, limit: int = 20) -> list[Job]:
