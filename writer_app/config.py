@@ -27,6 +27,16 @@ def _int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _int_list(name: str, default: list[int]) -> list[int]:
+    raw = os.environ.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return [int(part) for part in raw.split(",") if part.strip()]
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be comma-separated whole numbers of seconds, got {raw!r}") from exc
+
+
 def _instance_secret(instance_path: Path, filename: str) -> str:
     """A random secret generated once into the instance folder (development convenience only)."""
     path = instance_path / filename
@@ -73,6 +83,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "OPENAI_IMAGE_MODEL": env.get("OPENAI_IMAGE_MODEL", "gpt-image-1"),
         "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 120),
         "AI_MAX_RETRIES": _int("AI_MAX_RETRIES", 2),
+        "AI_CONCURRENCY": _int("AI_CONCURRENCY", 5),
+        "JOB_HEARTBEAT_SECONDS": _int("JOB_HEARTBEAT_SECONDS", 10),
+        "JOB_TIMEOUT_SECONDS": _int("JOB_TIMEOUT_SECONDS", 0),  # 0: sized from the job's work
+        "JOB_RETRY_INTERVALS": _int_list("JOB_RETRY_INTERVALS", [30, 120]),
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
         "CREDIT_PRICES": dict(DEFAULT_PRICES),
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120 per minute"),
@@ -113,6 +127,10 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "OPENAI_IMAGE_MODEL",
         "AI_TIMEOUT_SECONDS",
         "AI_MAX_RETRIES",
+        "AI_CONCURRENCY",
+        "JOB_HEARTBEAT_SECONDS",
+        "JOB_TIMEOUT_SECONDS",
+        "JOB_RETRY_INTERVALS",
         "MEDIA_ROOT",
         "CREDIT_PRICES",
         "API_RATE_LIMIT",

@@ -174,6 +174,7 @@ def test_job_status(api, tenant, other_tenant):
         "progress": {"done": 1, "total": 3},
         "result": None,
         "error": "",
+        "ran_inline": False,
     }
     assert api.get("/jobs/theirs/").status_code == 404
     assert api.get("/jobs/nothing/").status_code == 404

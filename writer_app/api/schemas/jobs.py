@@ -22,6 +22,9 @@ class JobOut(Out):
     progress: Progress
     result: dict[str, Any] | None
     error: str = Field(description="The failure message when status is failed, else empty.")
+    ran_inline: bool = Field(
+        description="True when no worker was available and the job ran in the web request."
+    )
 
     @classmethod
     def of(cls, job: Job) -> Self:
@@ -32,4 +35,5 @@ class JobOut(Out):
             progress=Progress(done=job.progress_done, total=job.progress_total),
             result=job.result or None,
             error=job.error or "",
+            ran_inline=bool(job.ran_inline),
         )
