@@ -14,14 +14,6 @@ from writer_app.services.revisions import snapshot
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(autouse=True)
-def _settle(page):
-    """Let requests the page still makes (htmx panels loading) finish before the database is emptied:
-    on PostgreSQL a request in flight would deadlock with the TRUNCATE of the teardown."""
-    yield
-    page.wait_for_load_state("networkidle")
-
-
 def _content(tenant: factories.Tenant, **kwargs) -> Content:
     content = factories.make_content(
         tenant.cluster,

@@ -5,6 +5,7 @@ Never downloads a browser: Playwright drives /usr/bin/chromium through `executab
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import threading
@@ -68,6 +69,9 @@ def page(browser, live_server: str) -> Iterator[object]:
     try:
         yield page
     finally:
+        # Let requests still in flight finish before the database is emptied (PostgreSQL would wait on them).
+        with contextlib.suppress(Exception):
+            page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
 
 
