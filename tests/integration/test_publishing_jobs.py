@@ -155,3 +155,22 @@ def test_without_redis_an_earlier_running_job_of_the_site_blocks(
         reload(content_id).status == ContentStatus.DRAFT
         and reload(content_id).sync_status == SyncStatus.FAILED
     )
+
+
+def test_abandoned_publish_job_puts_the_content_back(tenant, wordpress_credentials) -> None:
+    from writer_app.services import jobs as job_service
+    from writer_app.services.publishing_finish import abandon
+
+    connect(tenant, wordpress_credentials)
+    content = publishable(tenant, "abandoned", status=ContentStatus.REVIEW)
+    db.session.commit()
+    content_id = content.id
+    job_id = _start(tenant, content_id)  # queued, never run
+    job = db.session.get(Job, job_id)
+
+    abandon(job, job_service.WORKER_LOST)
+    db.session.commit()
+
+    content = reload(content_id)
+    assert content.status == ContentStatus.REVIEW and content.sync_status == SyncStatus.FAILED
+    assert "Worker lost" in content.external_metadata["publish"]["error"]

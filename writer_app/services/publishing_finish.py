@@ -121,3 +121,28 @@ def fail(scope: Scope, job_id: str, content_id: int, message: str) -> dict[str, 
     )
     db.session.commit()
     return {"error": message}
+
+
+def abandon(job: Job, reason: str) -> None:
+    """For services.jobs._abandon (worker lost, timeout, cancel): the content goes back like a failed
+    publish. Does not commit and does not end the job: the caller does both."""
+    for content_id in job.object_ids or []:
+        meta = _metadata(int(content_id))
+        state = dict(meta.get("publish") or {})
+        if state.get("job_id") != job.id:
+            continue  # a newer publish of this content owns it now
+        state.update(error=f"Publishing stopped: {reason}", failed_at=utcnow().isoformat())
+        previous = ContentStatus(state.get("previous_status") or ContentStatus.DRAFT.value)
+        values: dict[str, Any] = {
+            "external_metadata": {**meta, "publish": state},
+            "sync_status": SyncStatus.FAILED,
+            "status": previous,
+        }
+        if previous != ContentStatus.PUBLISHED:
+            values["published_at"] = None
+        db.session.execute(
+            update(Content)
+            .where(Content.id == int(content_id), Content.sync_status == SyncStatus.PENDING)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )

@@ -286,10 +286,10 @@ def place_images(html: str, urls: dict[int, str], alts: dict[int, str], known: d
     }
     if not paragraphs:
         return html + "".join(figures.values())
-    step = max(1, len(paragraphs) // (len(missing) + 1))
-    inserts = {paragraphs[min(len(paragraphs) - 1, step * (n + 1) - 1)]: [] for n in range(len(missing))}
-    for n, image_id in enumerate(missing):
-        inserts[paragraphs[min(len(paragraphs) - 1, step * (n + 1) - 1)]].append(figures[image_id])
+    inserts: dict[int, list[str]] = {}
+    for n, image_id in enumerate(missing):  # evenly: the n-th of k images after paragraph ~(n+1)/(k+1)
+        index = max(0, round((n + 1) * len(paragraphs) / (len(missing) + 1)) - 1)
+        inserts.setdefault(paragraphs[min(index, len(paragraphs) - 1)], []).append(figures[image_id])
     out, last = [], 0
     for position in sorted(inserts):
         out.append(html[last:position])
