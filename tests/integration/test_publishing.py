@@ -112,6 +112,11 @@ def test_republish_updates_the_same_post(
     assert post["title"]["raw"].endswith("(updated)")
     assert "revised text" in post["content"]["raw"]
     assert wp_created.posts == [post_id]
+    rows = publishing.describe_job(tenant.scope(Role.VIEWER), job)
+    assert rows == [
+        {"id": content_id, "title": content.title, "status": "synced", "error": "", "content_id": content_id}
+    ]
+    assert publishing.KIND_LABELS[job.kind] == "Update in WordPress"
 
 
 def test_scheduled_post_is_future_with_date_gmt(

@@ -359,3 +359,44 @@ def schedule(scope: Scope, content_id: Any, local_when: datetime, override_comme
     job = publish(scope, content.id, override_comment, require_wordpress=True)
     assert job is not None
     return job
+
+
+# --- job rows for the progress component ---------------------------------------------------------------
+
+KIND_LABELS = {
+    KIND_PUBLISH: "Publish to WordPress",
+    KIND_UPDATE: "Update in WordPress",
+    "wordpress_sync_taxonomies": "Sync categories and tags with WordPress",
+    "wordpress_import": "Import WordPress posts",
+}
+
+
+def describe_job(scope: Scope, job: Job) -> list[dict[str, Any]]:
+    """Rows for services.jobs.describe: the content and its sync status, or the site job's summary."""
+    result = job.result or {}
+    if job.kind in PUBLISH_KINDS:
+        rows = []
+        for content_id in job.object_ids or []:
+            content = db.session.scalar(
+                select(Content).where(Content.id == int(content_id), Content.account_id == scope.account_id)
+            )
+            rows.append(
+                {
+                    "id": content_id,
+                    "title": content.title if content is not None else f"Content {content_id}",
+                    "status": SyncStatus(content.sync_status).value if content is not None else "unknown",
+                    "error": job.error or (publish_state(content).get("error", "") if content else ""),
+                    "content_id": content_id,
+                }
+            )
+        return rows
+    return [
+        {
+            "id": site_id,
+            "title": f"Site {site_id}",
+            "status": result.get("summary") or JobStatus(job.status).value,
+            "error": job.error,
+            "content_id": None,
+        }
+        for site_id in job.object_ids or []
+    ]
