@@ -111,3 +111,15 @@ def test_long_unchanged_runs_are_collapsed() -> None:
     kinds = [line.kind for line in lines]
     assert kinds == ["skip", "equal", "equal", "insert"]
     assert lines[0].skipped == 18
+
+
+def test_every_revision_stores_the_analysis_of_its_text(tenant: factories.Tenant, edited: Content) -> None:
+    scores = [r.analysis["seo_score"] for r in revisions.list_revisions(tenant.scope(Role.EDITOR), edited.id)]
+    assert len(scores) >= 2 and all(isinstance(s, int) for s in scores)
+    longer = edited.html + "".join(
+        f"<p>Solar panels paragraph {i} with more words to read.</p>" for i in range(40)
+    )
+    cs.update_content(tenant.scope(Role.EDITOR), edited.id, html=longer)
+    newest = revisions.list_revisions(tenant.scope(Role.EDITOR), edited.id)[0]
+    length = next(c for c in newest.analysis["checks"] if c["key"] == "text_length")
+    assert length["value"] > 300

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, Revision, Role, db
+from writer_app.services.content_checks import after_content_saved
 from writer_app.services.diffing import DiffLine, html_diff, word_diff
 from writer_app.services.errors import Conflict, NotFound
 from writer_app.services.scope import Scope, get
@@ -25,7 +26,8 @@ SNAPSHOT_FIELDS = (
 
 
 def snapshot(scope: Scope, content: Content, note: str = "") -> Revision:
-    """Store the content's current fields as its next revision (content must be flushed)."""
+    """Store the content's current fields as its next revision (content must be flushed), with the
+    SEO/readability analysis of exactly that text, so scores can be compared over time."""
     last = db.session.scalar(select(func.max(Revision.number)).where(Revision.content_id == content.id)) or 0
     revision = Revision(
         account_id=content.account_id,
@@ -36,6 +38,7 @@ def snapshot(scope: Scope, content: Content, note: str = "") -> Revision:
         **{name: getattr(content, name) for name in SNAPSHOT_FIELDS},
     )
     db.session.add(revision)
+    after_content_saved(scope, content, revision)
     return revision
 
 
