@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import AuditEvent, Membership, Role, User, db
 from writer_app.services.errors import ValidationError
+from writer_app.services.inputs import optional_number
 from writer_app.services.pagination import Page, paginate
 from writer_app.services.scope import Scope
 
@@ -39,15 +40,6 @@ def _day(value: Any, name: str) -> date | None:
         raise ValidationError.field(name, f"{name} must be a date like 2026-01-31.") from None
 
 
-def _user_id(value: Any) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError.field("user_id", "user_id must be a whole number.") from None
-
-
 def _like_prefix(text: str) -> str:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"{escaped}%"
@@ -67,7 +59,7 @@ def list_events(scope: Scope, filters: AuditFilters, page: int = 1, page_size: i
     object_type = (filters.object_type or "").strip()
     if object_type:
         stmt = stmt.where(AuditEvent.object_type == object_type)
-    user_id = _user_id(filters.user_id)
+    user_id = optional_number(filters.user_id, "user_id")
     if user_id is not None:
         stmt = stmt.where(AuditEvent.user_id == user_id)
     start, end = _day(filters.date_from, "date_from"), _day(filters.date_to, "date_to")

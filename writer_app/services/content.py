@@ -40,6 +40,7 @@ from writer_app.services.accounts import slugify
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.html import sanitize_html, word_count
+from writer_app.services.inputs import optional_choice, optional_number
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.revisions import snapshot
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
@@ -133,25 +134,6 @@ class ContentImages:
         return ([self.featured] if self.featured else []) + self.in_article + self.other
 
 
-def _enum_value(enum_cls: Any, value: Any, name: str) -> Any:
-    if value in (None, ""):
-        return None
-    try:
-        return enum_cls(value)
-    except ValueError:
-        choices = ", ".join(m.value for m in enum_cls)
-        raise ValidationError.field(name, f"Unknown {name} “{value}”; use one of {choices}.") from None
-
-
-def _int_or_none(value: Any, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError.field(name, f"{name} must be a whole number.") from None
-
-
 def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Content]]:
     """The SELECT behind the list and the CSV export (validated filters, ordering applied)."""
     stmt = scoped(scope, Content)
@@ -171,10 +153,10 @@ def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Co
         (Content.content_structure, ContentStructure, filters.content_structure, "content_structure"),
         (Content.source, ContentSource, filters.source, "source"),
     ):
-        member = _enum_value(enum_cls, value, name)
+        member = optional_choice(enum_cls, value, name)
         if member is not None:
             stmt = stmt.where(column == member)
-    cluster_id = None if filters.cluster_id == "all" else _int_or_none(filters.cluster_id, "cluster_id")
+    cluster_id = None if filters.cluster_id == "all" else optional_number(filters.cluster_id, "cluster_id")
     if cluster_id is not None:
         stmt = stmt.where(Content.cluster_id == cluster_id)
     return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
@@ -315,11 +297,11 @@ def create_content(
             "content_structure": lambda: _required_enum(
                 ContentStructure, content_structure, "content_structure"
             ),
-            "source": lambda: _enum_value(ContentSource, source, "source") or ContentSource.IGNY8,
-            "status": lambda: _enum_value(ContentStatus, status, "status") or ContentStatus.DRAFT,
+            "source": lambda: optional_choice(ContentSource, source, "source") or ContentSource.IGNY8,
+            "status": lambda: optional_choice(ContentStatus, status, "status") or ContentStatus.DRAFT,
             "site_sector": lambda: resolve_site_sector(scope, site_id, sector_id),
             "cluster_id": lambda: (
-                _int_or_none(cluster_id, "cluster_id") or _raise_field("cluster_id", "Choose a cluster.")
+                optional_number(cluster_id, "cluster_id") or _raise_field("cluster_id", "Choose a cluster.")
             ),
         }
     )
@@ -345,7 +327,7 @@ def create_content(
         content_structure=values["content_structure"],
         source=values["source"],
         status=values["status"],
-        task_id=_int_or_none(task_id, "task_id"),
+        task_id=optional_number(task_id, "task_id"),
         ai_model=ai_model or "",
         prompt_version=prompt_version,
         scheduled_at=scheduled_at,
@@ -361,7 +343,7 @@ def create_content(
 
 
 def _required_enum(enum_cls: Any, value: Any, name: str) -> Any:
-    return _enum_value(enum_cls, value, name) or _raise_field(name, f"Choose a {name.replace('_', ' ')}.")
+    return optional_choice(enum_cls, value, name) or _raise_field(name, f"Choose a {name.replace('_', ' ')}.")
 
 
 def _raise_field(name: str, message: str) -> Any:

@@ -20,6 +20,7 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit, media
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import NotFound, ValidationError
+from writer_app.services.inputs import choice, optional_number, whole_number
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 
@@ -89,41 +90,11 @@ class ContentImagesGroup:
 # ---------------------------------------------------------------- validation helpers
 
 
-def _optional_id(value: Any, name: str) -> int | None:
-    if value in (None, ""):
-        return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError.field(name, f"{name} must be a whole number.") from None
-    if number < 1:
-        raise ValidationError.field(name, f"{name} must be a positive id.")
-    return number
-
-
-def _enum(enum_class: Any, value: Any, name: str) -> Any:
-    try:
-        return enum_class(value)
-    except ValueError:
-        choices = ", ".join(member.value for member in enum_class)
-        raise ValidationError.field(name, f"Unknown {name} “{value}”; use one of {choices}.") from None
-
-
-def _position(value: Any) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise ValidationError.field("position", "position must be a whole number.") from None
-    if number < 0:
-        raise ValidationError.field("position", "position must be 0 or more.")
-    return number
-
-
 def _filtered(scope: Scope, filters: ImageFilters) -> Select[tuple[Image]]:
     stmt = scoped(scope, Image)
     conditions: list[ColumnElement[bool]] = []
     for name, column in (("task_id", Image.task_id), ("content_id", Image.content_id)):
-        value = _optional_id(getattr(filters, name), name)
+        value = optional_number(getattr(filters, name), name, minimum=1)
         if value is not None:
             conditions.append(column == value)
     site_id, sector_id = site_sector_filter(scope, filters.site_id, filters.sector_id)
@@ -132,9 +103,9 @@ def _filtered(scope: Scope, filters: ImageFilters) -> Select[tuple[Image]]:
     if sector_id is not None:
         conditions.append(Image.sector_id == sector_id)
     if filters.image_type not in (None, ""):
-        conditions.append(Image.image_type == _enum(ImageType, filters.image_type, "image_type"))
+        conditions.append(Image.image_type == choice(ImageType, filters.image_type, "image_type"))
     if filters.status not in (None, ""):
-        conditions.append(Image.status == _enum(ImageStatus, filters.status, "status"))
+        conditions.append(Image.status == choice(ImageStatus, filters.status, "status"))
     return stmt.where(*conditions) if conditions else stmt
 
 
@@ -295,13 +266,13 @@ def create_image(
     media.store_image (they must lie in this account's folder).
     """
     scope.require(Role.EDITOR)
-    content_key = _optional_id(content_id, "content_id")
-    task_key = _optional_id(task_id, "task_id")
+    content_key = optional_number(content_id, "content_id", minimum=1)
+    task_key = optional_number(task_id, "task_id", minimum=1)
     image = Image(
         account_id=scope.account_id,
-        image_type=_enum(ImageType, image_type, "image_type"),
-        status=_enum(ImageStatus, status, "status"),
-        position=_position(position),
+        image_type=choice(ImageType, image_type, "image_type"),
+        status=choice(ImageStatus, status, "status"),
+        position=whole_number(position, "position", minimum=0),
         prompt=(prompt or "").strip(),
         alt_text=_alt_text(alt_text),
         image_url=_url(image_url),
@@ -341,9 +312,9 @@ def update_image(scope: Scope, image_id: Any, **changes: Any) -> Image:
         )
     image = get_image(scope, image_id)
     cleaners = {
-        "image_type": lambda v: _enum(ImageType, v, "image_type"),
-        "status": lambda v: _enum(ImageStatus, v, "status"),
-        "position": _position,
+        "image_type": lambda v: choice(ImageType, v, "image_type"),
+        "status": lambda v: choice(ImageStatus, v, "status"),
+        "position": lambda v: whole_number(v, "position", minimum=0),
         "prompt": lambda v: (v or "").strip(),
         "alt_text": _alt_text,
         "image_url": _url,
@@ -373,8 +344,8 @@ def bulk_update_status(
     """Set `status` on all images of one content item, or on the images `ids` (≤ 100); exactly one of
     the two. Returns how many images were updated. Unknown or other-account ids are NotFound."""
     scope.require(Role.EDITOR)
-    new_status = _enum(ImageStatus, status, "status")
-    content_key = _optional_id(content_id, "content_id")
+    new_status = choice(ImageStatus, status, "status")
+    content_key = optional_number(content_id, "content_id", minimum=1)
     if (content_key is None) == (ids is None):
         raise ValidationError.field("ids", "Give exactly one of content_id or ids.")
     if ids is not None:

@@ -27,6 +27,7 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit
 from writer_app.services.clusters import ALL, normalize_keywords, site_sector_filter
 from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.inputs import choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 
@@ -102,21 +103,6 @@ class TaskChanges(TypedDict, total=False):
     status: str
 
 
-def _choice(enum_class: type[Any], value: Any, name: str) -> Any:
-    try:
-        return enum_class(value)
-    except ValueError:
-        choices = ", ".join(m.value for m in enum_class)
-        raise ValidationError.field(name, f"Unknown {name} “{value}”; use one of {choices}.") from None
-
-
-def _int(value: Any, name: str) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise ValidationError.field(name, f"{name} must be a whole number.") from None
-
-
 def _task_query(scope: Scope, filters: TaskFilters) -> Any:
     stmt = scoped(scope, Task, include_deleted=filters.trash).options(
         joinedload(Task.cluster), joinedload(Task.site), joinedload(Task.sector)
@@ -134,13 +120,13 @@ def _task_query(scope: Scope, filters: TaskFilters) -> Any:
             Task.title.icontains(term, autoescape=True) | Task.keywords.icontains(term, autoescape=True)
         )
     if filters.status:
-        stmt = stmt.where(Task.status == _choice(TaskStatus, filters.status, "status"))
+        stmt = stmt.where(Task.status == choice(TaskStatus, filters.status, "status"))
     if filters.cluster_id not in (None, "", ALL):
-        stmt = stmt.where(Task.cluster_id == _int(filters.cluster_id, "cluster_id"))
+        stmt = stmt.where(Task.cluster_id == whole_number(filters.cluster_id, "cluster_id"))
     if filters.content_type:
-        stmt = stmt.where(Task.content_type == _choice(ContentType, filters.content_type, "content_type"))
+        stmt = stmt.where(Task.content_type == choice(ContentType, filters.content_type, "content_type"))
     if filters.content_structure:
-        structure = _choice(ContentStructure, filters.content_structure, "content_structure")
+        structure = choice(ContentStructure, filters.content_structure, "content_structure")
         stmt = stmt.where(Task.content_structure == structure)
     return apply_ordering(stmt, filters.ordering, ORDERINGS, DEFAULT_ORDERING, Task.id)
 
@@ -210,7 +196,7 @@ def _apply(scope: Scope, task: Task, values: Mapping[str, Any]) -> dict[str, Any
                 fail(name, f"Choose a {name.replace('_', ' ')}.")
                 continue
             try:
-                put(name, _choice(enum_class, values[name], name))
+                put(name, choice(enum_class, values[name], name))
             except ValidationError as error:
                 fail(name, error.message)
     if "keywords" in values:
@@ -413,7 +399,7 @@ def bulk_update_status(scope: Scope, ids: Iterable[Any], status: str) -> int:
     """Set the status of up to 100 live tasks; returns how many changed status.
     An unknown status → ValidationError on `status`; unknown ids → NotFound, nothing changes."""
     scope.require(Role.EDITOR)
-    new_status = _choice(TaskStatus, status, "status")
+    new_status = choice(TaskStatus, status, "status")
     tasks = get_many(scope, Task, _bulk_ids(ids))
     changed = 0
     for task in tasks:
