@@ -226,7 +226,7 @@ def run(
             return
         flush_redis(redis_url)
         print("bench: publishing 50 items", flush=True)
-        with bench_wordpress(workdir, 0) as site:
+        with bench_wordpress(workdir, 0) as site, site.serve(opcache=True):
             saved = {key: app.config.get(key) for key in ("REDIS_URL", "MEDIA_ROOT")}
             app.config.update(REDIS_URL=redis_url, MEDIA_ROOT=str(media_root))
             try:

@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -178,44 +179,18 @@ def _fill(database: str, posts: int, port: int, seed_value: int = 8) -> None:
 
 
 @contextmanager
-def bench_wordpress(workdir: Path, posts: int, *, opcache: bool = True) -> Iterator[BenchWordPress]:
-    """A throwaway WordPress with `posts` published posts, served on 127.0.0.1 (2 PHP workers)."""
-    database = f"writer_wp_bench_{uuid.uuid4().hex[:8]}"
-    port = load.free_port()
-    url = f"http://127.0.0.1:{port}"
-    router = workdir / "wp-router.php"
-    router.write_text(ROUTER % {"config": CONFIG_NAME, "root": WP_ROOT})
-    _mysql(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    proc = None
+def _serve(url: str, port: int, router: Path, workdir: Path, opcache: bool) -> Iterator[None]:
+    """PHP's built-in server with 2 workers on 127.0.0.1:`port`, until the block ends."""
+    flags = [*PHP_FLAGS, "-d", f"opcache.enable_cli={1 if opcache else 0}"]
+    log = open(workdir / "wordpress.log", "ab")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        ["php", *flags, "-S", f"127.0.0.1:{port}", "-t", str(WP_ROOT), str(router)],
+        env={**os.environ, "PHP_CLI_SERVER_WORKERS": "2"},
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     try:
-        _write_config(database)
-        install = subprocess.run(
-            [
-                "php",
-                *PHP_FLAGS,
-                "-d",
-                "display_errors=stderr",
-                "-d",
-                "error_reporting=E_ALL&~E_DEPRECATED&~E_NOTICE",
-            ],
-            input=INSTALL % {"config": CONFIG_NAME, "port": port, "root": WP_ROOT, "url": url},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        app_password = install.stdout.strip().splitlines()[-1] if install.stdout.strip() else ""
-        if install.returncode != 0 or not app_password:
-            raise RuntimeError(f"WordPress install failed: {install.stderr[-500:]}")
-        _fill(database, posts, port)
-        flags = PHP_FLAGS + (["-d", "opcache.enable_cli=1"] if opcache else ["-d", "opcache.enable_cli=0"])
-        log = open(workdir / "wordpress.log", "ab")  # noqa: SIM115 - lives as long as the server
-        proc = subprocess.Popen(
-            ["php", *flags, "-S", f"127.0.0.1:{port}", "-t", str(WP_ROOT), str(router)],
-            env={**os.environ, "PHP_CLI_SERVER_WORKERS": "2"},
-            stdout=log,
-            stderr=log,
-            start_new_session=True,
-        )
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -226,11 +201,60 @@ def bench_wordpress(workdir: Path, posts: int, *, opcache: bool = True) -> Itera
             if time.monotonic() > deadline or proc.poll() is not None:
                 raise RuntimeError("the bench WordPress did not answer")
             time.sleep(0.3)
-        yield BenchWordPress(url=url, user="bench", app_password=app_password, database=database)
+        yield
     finally:
-        if proc is not None and proc.poll() is None:
+        if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGTERM)  # the server's workers are in its process group
             proc.wait(timeout=15)
+        log.close()
+
+
+class BenchSite(BenchWordPress):
+    """A bench WordPress whose server can be restarted with other PHP settings."""
+
+    def __init__(
+        self, url: str, app_password: str, database: str, port: int, router: Path, workdir: Path
+    ) -> None:
+        super().__init__(url=url, user="bench", app_password=app_password, database=database)
+        self.port, self.router, self.workdir = port, router, workdir
+
+    def serve(self, *, opcache: bool = True) -> Any:
+        return _serve(self.url, self.port, self.router, self.workdir, opcache)
+
+
+@contextmanager
+def bench_wordpress(workdir: Path, posts: int) -> Iterator[BenchSite]:
+    """A throwaway WordPress with `posts` published posts (database and config removed afterwards);
+    start its server with `site.serve(opcache=...)`."""
+    database = f"writer_wp_bench_{uuid.uuid4().hex[:8]}"
+    port = load.free_port()
+    url = f"http://127.0.0.1:{port}"
+    router = workdir / "wp-router.php"
+    router.write_text(ROUTER % {"config": CONFIG_NAME, "root": WP_ROOT})
+    _mysql(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+    try:
+        _write_config(database)
+        php = [
+            "php",
+            *PHP_FLAGS,
+            "-d",
+            "display_errors=stderr",
+            "-d",
+            "error_reporting=E_ALL&~E_DEPRECATED&~E_NOTICE",
+        ]
+        install = subprocess.run(
+            php,
+            input=INSTALL % {"config": CONFIG_NAME, "port": port, "root": WP_ROOT, "url": url},
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        app_password = install.stdout.strip().splitlines()[-1] if install.stdout.strip() else ""
+        if install.returncode != 0 or not app_password:
+            raise RuntimeError(f"WordPress install failed: {install.stderr[-500:]}")
+        _fill(database, posts, port)
+        yield BenchSite(url, app_password, database, port, router, workdir)
+    finally:
         CONFIG.unlink(missing_ok=True)
         _mysql(f"DROP DATABASE IF EXISTS `{database}`")
 
