@@ -25,6 +25,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.services import content as cs
+from writer_app.services.csv_export import CONTENT_EXPORT_HEADER, content_export_rows, csv_lines
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
 HOSTILE = (
@@ -334,7 +335,8 @@ def test_list_runs_a_fixed_number_of_queries(tenant: factories.Tenant, rows: int
 def test_csv_export_uses_filters_and_defuses_formulas(tenant: factories.Tenant) -> None:
     factories.make_content(tenant.cluster, "=HYPERLINK('x')", status=ContentStatus.REVIEW)
     factories.make_content(tenant.cluster, "Plain draft")
-    text = "".join(cs.export_content_csv(tenant.scope(Role.VIEWER), cs.ContentFilters(status="review")))
+    rows = content_export_rows(tenant.scope(Role.VIEWER), cs.ContentFilters(status="review"))
+    text = "".join(csv_lines(CONTENT_EXPORT_HEADER, rows))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 1
     assert rows[0]["title"] == "'=HYPERLINK('x')"

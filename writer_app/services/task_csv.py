@@ -1,17 +1,16 @@
-"""Tasks from and to CSV: a preview with per-row errors, an all-or-nothing import, streamed exports.
+"""Tasks from and to CSV: a preview with per-row errors, an all-or-nothing import, the export's rows.
 
-`csv_lines` / `csv_response` are the generic writers (the content list export uses them too).
+The generic, formula-safe writer is services/csv_export.csv_lines.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Response, stream_with_context
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import Cluster, Role, Sector, Site, Task, db
@@ -218,34 +217,6 @@ def import_csv(scope: Scope, text: str, site_id: Any = None, sector_id: Any = No
             )
         )
     return created
-
-
-def _safe_cell(value: Any) -> str:
-    """Neutralise spreadsheet formulas (CSV injection): text starting with = + - @ gets a quote."""
-    text = "" if value is None else str(value)
-    if text and text[0] in "=+-@\t\r":
-        return "'" + text
-    return text
-
-
-def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
-    """CSV text line by line (header first), formula-safe, for streaming."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    yield buffer.getvalue()
-    for row in rows:
-        buffer.seek(0)
-        buffer.truncate()
-        writer.writerow([_safe_cell(v) for v in row])
-        yield buffer.getvalue()
-
-
-def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
-    """A streamed CSV download; `rows` may be a generator that queries lazily."""
-    response = Response(stream_with_context(csv_lines(header, rows)), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 def task_export_rows(scope: Scope, filters: task_service.TaskFilters) -> Iterator[list[Any]]:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Response, abort, g, make_response, render_template, request, session
+from flask import Response, abort, g, make_response, render_template, request, session, stream_with_context
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
 from writer_app.models import Membership, Role
 from writer_app.services import accounts
+from writer_app.services.csv_export import csv_lines
 from writer_app.services.errors import DomainError
 from writer_app.services.scope import Scope
 
@@ -86,3 +87,10 @@ def apply_domain_error(form: Any, error: DomainError) -> None:
             field.errors = [*field.errors, *messages]
         else:
             form.form_errors.extend(messages)
+
+
+def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:
+    """A streamed CSV download; `rows` may query lazily while the response is sent."""
+    response = Response(stream_with_context(csv_lines(header, rows)), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

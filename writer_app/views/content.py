@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, request, stream_with_context, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 
 from writer_app.forms.content import ContentForm, DecisionForm, RestoreForm, ReviewSettingsForm, TermsForm
 from writer_app.models import (
@@ -20,13 +20,14 @@ from writer_app.models import (
 )
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
-from writer_app.services import review, revisions
+from writer_app.services import csv_export, review, revisions
 from writer_app.services import sites as site_service
 from writer_app.services.errors import Conflict, DomainError, NotFound, ValidationError
 from writer_app.services.html import sanitize_html
 from writer_app.services.pagination import PAGE_SIZES, page_params
 from writer_app.views.common import (
     apply_domain_error,
+    csv_response,
     current_scope,
     form_errors_status,
     is_fragment_request,
@@ -98,19 +99,8 @@ def export() -> Any:
     """The list's filters, every matching row (no paging) as CSV."""
     scope = current_scope()
     filters = content_service.ContentFilters.from_args(request.args)
-    chunks = content_service.export_content_csv(scope, filters)
-    first = next(chunks)  # validates the filters before the response starts
-    body = stream_with_context(_chain(first, chunks))
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=content.csv"},
-    )
-
-
-def _chain(first: str, rest: Any) -> Any:
-    yield first
-    yield from rest
+    rows = csv_export.content_export_rows(scope, filters)  # bad filters raise here, before the download
+    return csv_response("content.csv", csv_export.CONTENT_EXPORT_HEADER, rows)
 
 
 def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.services.pagination import PAGE_SIZES
 from writer_app.views.common import (
     apply_domain_error,
+    csv_response,
     current_scope,
     form_errors_status,
     is_fragment_request,
@@ -250,9 +251,7 @@ def export() -> Any:
     scope = current_scope()
     filters = task_service.TaskFilters.from_args(request.args)
     task_service.list_tasks(scope, filters, 1, 1)  # bad filters → 400 before the download starts
-    return task_csv.csv_response(
-        "tasks.csv", task_csv.EXPORT_HEADER, task_csv.task_export_rows(scope, filters)
-    )
+    return csv_response("tasks.csv", task_csv.EXPORT_HEADER, task_csv.task_export_rows(scope, filters))
 
 
 def _csv_text(form: CsvImportForm) -> str:

@@ -1,0 +1,157 @@
+"""The content list: filters, one page with image stats per row, the filtered SELECT (also for exports)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from writer_app.models import (
+    Content,
+    ContentSource,
+    ContentStatus,
+    ContentStructure,
+    ContentType,
+    Image,
+    ImageStatus,
+    ImageType,
+    db,
+)
+from writer_app.services.clusters import site_sector_filter
+from writer_app.services.inputs import optional_choice, optional_number
+from writer_app.services.pagination import Page, apply_ordering, paginate
+from writer_app.services.scope import Scope, scoped
+
+ORDERING = {
+    "title": Content.title,
+    "created_at": Content.created_at,
+    "updated_at": Content.updated_at,
+    "status": Content.status,
+}
+DEFAULT_ORDERING = "-updated_at"
+
+
+@dataclass
+class ContentFilters:
+    """List filters. site_id/sector_id None → the user's working site/sector (the whole account when
+    they have none); "all" → no limit (as clusters.site_sector_filter). `all_sites=True` is the same as
+    site_id="all". ordering: title | created_at | updated_at | status, "-" prefix for descending."""
+
+    search: str = ""
+    status: str | None = None
+    cluster_id: int | str | None = None
+    content_type: str | None = None
+    content_structure: str | None = None
+    source: str | None = None
+    site_id: int | str | None = None
+    sector_id: int | str | None = None
+    ordering: str = DEFAULT_ORDERING
+    all_sites: bool = False
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> ContentFilters:
+        """Filters from query-string style arguments (blank values are no filter)."""
+        return cls(
+            search=(args.get("search") or "").strip(),
+            status=args.get("status") or None,
+            cluster_id=args.get("cluster_id") or None,
+            content_type=args.get("content_type") or None,
+            content_structure=args.get("content_structure") or None,
+            source=args.get("source") or None,
+            site_id=args.get("site_id") or None,
+            sector_id=args.get("sector_id") or None,
+            ordering=args.get("ordering") or DEFAULT_ORDERING,
+        )
+
+
+@dataclass
+class ImageStats:
+    """Images of one content: whether a featured image exists and counts per status."""
+
+    has_featured_image: bool = False
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in ImageStatus})
+
+
+@dataclass
+class ContentPage(Page[Content]):
+    """A page of content plus `image_stats[content.id]` (one grouped query for the whole page)."""
+
+    image_stats: dict[int, ImageStats] = field(default_factory=dict)
+
+    def stats(self, content_id: int) -> ImageStats:
+        return self.image_stats.get(content_id) or ImageStats()
+
+
+def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Content]]:
+    """The SELECT behind the list and the CSV export (validated filters, ordering applied)."""
+    stmt = scoped(scope, Content)
+    if filters.all_sites:
+        site_id, sector_id = None, None
+    else:
+        site_id, sector_id = site_sector_filter(scope, filters.site_id, filters.sector_id)
+    if site_id is not None:
+        stmt = stmt.where(Content.site_id == site_id)
+    if sector_id is not None:
+        stmt = stmt.where(Content.sector_id == sector_id)
+    if filters.search.strip():
+        stmt = stmt.where(Content.title.icontains(filters.search.strip(), autoescape=True))
+    for column, enum_cls, value, name in (
+        (Content.status, ContentStatus, filters.status, "status"),
+        (Content.content_type, ContentType, filters.content_type, "content_type"),
+        (Content.content_structure, ContentStructure, filters.content_structure, "content_structure"),
+        (Content.source, ContentSource, filters.source, "source"),
+    ):
+        member = optional_choice(enum_cls, value, name)
+        if member is not None:
+            stmt = stmt.where(column == member)
+    cluster_id = None if filters.cluster_id == "all" else optional_number(filters.cluster_id, "cluster_id")
+    if cluster_id is not None:
+        stmt = stmt.where(Content.cluster_id == cluster_id)
+    return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+
+
+def list_content(scope: Scope, filters: ContentFilters, page: int = 1, page_size: int = 25) -> ContentPage:
+    """One page of content with cluster, site, sector, last editor and taxonomy terms loaded, and image
+    stats per row: 4 queries whatever the page holds."""
+    stmt = filtered_statement(scope, filters).options(
+        joinedload(Content.cluster),
+        joinedload(Content.site),
+        joinedload(Content.sector),
+        joinedload(Content.last_edited_by),
+        selectinload(Content.taxonomy_terms),
+    )
+    result = paginate(stmt, page, page_size)
+    return ContentPage(
+        items=result.items,
+        total=result.total,
+        page=result.page,
+        page_size=result.page_size,
+        image_stats=image_stats(scope, [c.id for c in result.items]),
+    )
+
+
+def image_stats(scope: Scope, content_ids: list[int]) -> dict[int, ImageStats]:
+    """has_featured_image and image counts per status for each content id, in ONE grouped query."""
+    stats: dict[int, ImageStats] = {cid: ImageStats() for cid in content_ids}
+    if not content_ids:
+        return stats
+    rows = db.session.execute(
+        select(Image.content_id, Image.image_type, Image.status, func.count())
+        .where(
+            Image.account_id == scope.account_id,
+            Image.content_id.in_(content_ids),
+            Image.deleted_at.is_(None),
+        )
+        .group_by(Image.content_id, Image.image_type, Image.status)
+    )
+    for content_id, image_type, status, count in rows:
+        entry = stats[content_id]
+        entry.total += count
+        entry.by_status[ImageStatus(status).value] += count
+        if ImageType(image_type) == ImageType.FEATURED:
+            entry.has_featured_image = True
+    return stats
