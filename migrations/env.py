@@ -3,6 +3,8 @@ from logging.config import fileConfig
 
 from flask import current_app
 
+from writer_app.models.base import include_in_schema_comparison
+
 from alembic import context
 
 # this is the Alembic Config object, which provides
@@ -58,7 +60,12 @@ def run_migrations_offline():
 
     """
     url = config.get_main_option("sqlalchemy.url")
-    context.configure(url=url, target_metadata=get_metadata(), literal_binds=True)
+    context.configure(
+        url=url,
+        target_metadata=get_metadata(),
+        literal_binds=True,
+        include_object=include_in_schema_comparison,
+    )
 
     with context.begin_transaction():
         context.run_migrations()
@@ -89,7 +96,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
+        context.configure(
+            connection=connection,
+            target_metadata=get_metadata(),
+            include_object=include_in_schema_comparison,
+            **conf_args,
+        )
 
         with context.begin_transaction():
             context.run_migrations()

@@ -2,8 +2,8 @@
 
 The task and content lists filter with ILIKE '%term%' (tasks: title or keywords; content: title).
 A B-tree cannot serve a leading wildcard, so on PostgreSQL these GIN pg_trgm indexes do; SQLite keeps
-its plain scan (nothing changes there). The models declare the same expression indexes (Alembic
-compares them on PostgreSQL and skips them on SQLite).
+its plain scan (nothing changes there). The models do not declare them: schema comparison skips them
+(writer_app.models.base.POSTGRES_SEARCH_INDEXES).
 
 Revision ID: 0002
 Revises: 0001

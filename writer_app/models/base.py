@@ -29,6 +29,19 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
+# PostgreSQL-only GIN pg_trgm indexes for substring search, created by migration 0002. They have no
+# model-level equivalent, so schema comparison (autogenerate, the migrations test) leaves them alone.
+POSTGRES_SEARCH_INDEXES = frozenset(
+    {"ix_writer_tasks_title_trgm", "ix_writer_tasks_keywords_trgm", "ix_writer_content_title_trgm"}
+)
+
+
+def include_in_schema_comparison(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    return not (type_ == "index" and reflected and compare_to is None and name in POSTGRES_SEARCH_INDEXES)
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 

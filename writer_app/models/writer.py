@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from writer_app.models.base import SoftDeleteMixin, TenantMixin, TimestampMixin, choice, db, utcnow
@@ -88,6 +88,14 @@ class Content(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
         Index("ix_writer_content_external_id", "external_id"),
         Index("ix_writer_content_site_sector", "site_id", "sector_id"),
         Index("ix_writer_content_account_created", "account_id", "created_at"),
+        # The list's default order and count over live rows (migration 0003).
+        Index(
+            "ix_writer_content_account_live_updated",
+            "account_id",
+            "updated_at",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
