@@ -54,7 +54,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
             "AI_PROVIDER": "offline",
             "RATELIMIT_STORAGE_URI": "memory://",
-        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
     with app.app_context():

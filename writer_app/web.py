@@ -95,7 +95,11 @@ NAV_ITEMS = [
     ("Clusters", "clusters.index"),
     ("Settings", "settings.index"),
 ]
-SETTINGS_EXTRA_ITEMS = [("AI", "settings_ai.index"), ("Review", "content.settings"), ("Audit log", "audit.index")]
+SETTINGS_EXTRA_ITEMS = [
+    ("AI", "settings_ai.index"),
+    ("Review", "content.settings"),
+    ("Audit log", "audit.index"),
+]
 SITE_EXTRA_LINKS = [("WordPress connection", "wordpress.site"), ("Checks", "validation.site_levels")]
 
 
