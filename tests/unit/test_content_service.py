@@ -85,6 +85,17 @@ def test_create_requires_title_cluster_type_and_structure(tenant: factories.Tena
     assert "essay" in error.value.fields["content_structure"][0]
 
 
+def test_create_links_only_a_task_of_the_account(
+    tenant: factories.Tenant, other_tenant: factories.Tenant
+) -> None:
+    ours = factories.make_task(tenant.cluster)
+    assert _create(tenant, task_id=ours.id).task_id == ours.id
+    for foreign in (factories.make_task(other_tenant.cluster).id, 987654):
+        with pytest.raises(ValidationError) as error:
+            _create(tenant, task_id=foreign)
+        assert "does not exist in this account" in error.value.fields["task_id"][0]
+
+
 def test_create_refuses_cluster_of_another_sector_and_foreign_site(
     tenant: factories.Tenant, other_tenant: factories.Tenant
 ) -> None:

@@ -209,6 +209,7 @@ def test_list_filters_search_and_ordering(tenant):
     assert names(taxonomy_type="tag") == ["Banana"]
     assert names(search="RED") == ["Cherry"]  # slug matches too, case-insensitive
     assert names(search="an") == ["Banana"]
+    assert names(search="%") == [] and names(search="_") == []  # LIKE wildcards are plain characters
     assert names(ordering="-name") == ["Cherry", "Banana", "apple"]
     for bad, field in (({"ordering": "count"}, "ordering"), ({"taxonomy_type": "x"}, "taxonomy_type")):
         with pytest.raises(ValidationError) as error:

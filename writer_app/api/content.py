@@ -21,23 +21,12 @@ from writer_app.api.schemas.content import (
 from writer_app.api.schemas.images import ImageOut
 from writer_app.models import Role
 from writer_app.services import content as content_service
-from writer_app.services import tasks
-from writer_app.services.errors import NotFound, ValidationError
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope
 
 BASE = "/writer/content/"
 ITEM = "/writer/content/<int:content_id>/"
 TAG = "content"
-
-
-def _check_task(scope: Scope, task_id: int) -> None:
-    # Stopgap until services.content.create_content checks task_id itself: an id of another
-    # account (or of nothing) must not be linked.
-    try:
-        tasks.get_task(scope, task_id)
-    except NotFound:
-        raise ValidationError.field("task_id", f"Task {task_id} does not exist in this account.") from None
 
 
 def _with_stats(scope: Scope, content_id: int) -> tuple[Any, Any]:
@@ -68,8 +57,6 @@ def list_content(scope: Scope, query: ContentQuery) -> Any:
     status=201,
 )
 def create_content(scope: Scope, body: ContentCreate) -> Any:
-    if body.task_id is not None:
-        _check_task(scope, body.task_id)
     content = content_service.create_content(scope, **body.model_dump())
     return _with_stats(scope, content.id)
 

@@ -28,6 +28,7 @@ from writer_app.models import (
     Revision,
     Role,
     Sector,
+    Task,
     db,
 )
 from writer_app.models.base import utcnow
@@ -200,7 +201,7 @@ def create_content(
         content_structure=values["content_structure"],
         source=values["source"],
         status=values["status"],
-        task_id=optional_number(task_id, "task_id"),
+        task_id=_task_of_account(scope, task_id),
         ai_model=ai_model or "",
         prompt_version=prompt_version,
         scheduled_at=scheduled_at,
@@ -213,6 +214,17 @@ def create_content(
     snapshot(scope, content, "Created")
     audit.record(scope, "content.create", content, title=content.title)
     return content
+
+
+def _task_of_account(scope: Scope, task_id: Any) -> int | None:
+    """The task a draft came from must be one of the account's tasks (a field error otherwise)."""
+    key = optional_number(task_id, "task_id")
+    if key is None:
+        return None
+    try:
+        return get(scope, Task, key, include_deleted=True).id
+    except NotFound:
+        raise ValidationError.field("task_id", f"Task {key} does not exist in this account.") from None
 
 
 def _required_enum(enum_cls: Any, value: Any, name: str) -> Any:

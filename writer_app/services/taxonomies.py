@@ -88,10 +88,10 @@ def list_taxonomies(
         stmt = stmt.where(ContentTaxonomy.taxonomy_type == _type(filters.taxonomy_type))
     search = (filters.search or "").strip()
     if search:
-        pattern = f"%{search.lower()}%"
         stmt = stmt.where(
             or_(
-                func.lower(ContentTaxonomy.name).like(pattern), func.lower(ContentTaxonomy.slug).like(pattern)
+                ContentTaxonomy.name.icontains(search, autoescape=True),
+                ContentTaxonomy.slug.icontains(search, autoescape=True),
             )
         )
     stmt = apply_ordering(stmt, filters.ordering, ORDERINGS, DEFAULT_ORDERING, ContentTaxonomy.id)
