@@ -131,6 +131,7 @@ def _bare_loop(
     from sqlalchemy.orm import selectinload
 
     from writer_app.models import Content, Image, db
+    from writer_app.services.publishing_steps import place_images
 
     items = []
     with app.app_context():
@@ -148,7 +149,11 @@ def _bare_loop(
                     "slug": f"bare-{content.id}",
                     "excerpt": content.meta_description,
                     "terms": [(str(t.taxonomy_type), t.slug, t.name) for t in content.taxonomy_terms],
-                    "images": [(media_root / i.image_path).read_bytes() for i in images],
+                    # (image id, featured?, file bytes): the featured image first, as Writer uploads them
+                    "images": [
+                        (i.id, str(i.image_type) == "featured", (media_root / i.image_path).read_bytes())
+                        for i in sorted(images, key=lambda i: (str(i.image_type) != "featured", i.position))
+                    ],
                 }
             )
         db.session.remove()
@@ -170,33 +175,38 @@ def _bare_loop(
                     ]
                 known[(rest, slug)] = int(found[0]["id"])
             ids_by_kind[kind].append(known[(rest, slug)])
-        media_ids = []
-        for n, data in enumerate(item["images"]):
+        featured_media = 0
+        in_article: dict[int, str] = {}
+        for image_id, featured, data in item["images"]:
             uploaded = session.post(
                 f"{api}/media",
                 params={"alt_text": item["title"], "title": item["title"]},
                 data=data,
                 headers={
                     "Content-Type": "image/png",
-                    "Content-Disposition": f'attachment; filename="{n}.png"',
+                    "Content-Disposition": f'attachment; filename="{image_id}.png"',
                 },
                 timeout=120,
             )
             uploaded.raise_for_status()
-            media_ids.append(int(uploaded.json()["id"]))
+            if featured:
+                featured_media = int(uploaded.json()["id"])
+            else:
+                in_article[image_id] = uploaded.json()["source_url"]
         for _ in range(2):  # the slug reservation and the create-or-update check
             session.get(
                 f"{api}/posts", params={"slug": item["slug"], "status": "any", "context": "edit"}, timeout=60
             ).raise_for_status()
         body = {
             "title": item["title"],
-            "content": item["html"],
+            # The same HTML Writer sends: in-article images placed after paragraphs (same helper).
+            "content": place_images(item["html"], in_article, dict.fromkeys(in_article, item["title"]), {}),
             "excerpt": item["excerpt"],
             "slug": item["slug"],
             "status": "publish",
             "categories": ids_by_kind["category"],
             "tags": ids_by_kind["tag"],
-            "featured_media": media_ids[0] if media_ids else 0,
+            "featured_media": featured_media,
         }
         post = session.post(f"{api}/posts", params={"context": "edit"}, json=body, timeout=60)
         post.raise_for_status()

@@ -2,7 +2,7 @@
 
 Needs what scripts/wordpress-dev.sh installs (Debian's wordpress, PHP, MariaDB running; it writes
 .wordpress/env). The bench never touches that development site: it installs a second site into a
-fresh MariaDB database (`/etc/wordpress/config-writer-bench.php`, picked by the router through
+fresh MariaDB database (`/etc/wordpress/config-writer-bench-<id>.php`, picked by the router through
 WORDPRESS_CONFIG), fills it with as many published posts as the measured account has content items
 (same titles and article HTML, 1 category + 2 tags each) with bulk SQL, serves it with PHP's built-in
 server and 2 workers on 127.0.0.1, and removes database and config afterwards.
@@ -34,8 +34,7 @@ from bench.text import article_html, title_for
 
 WP_ROOT = Path("/usr/share/wordpress")
 WP_CONTENT = "/var/lib/wordpress/wp-content"
-CONFIG_NAME = "writer-bench"
-CONFIG = Path(f"/etc/wordpress/config-{CONFIG_NAME}.php")
+CONFIG_DIR = Path("/etc/wordpress")
 DB_HOST, DB_PORT, DB_USER = "127.0.0.1", "3306", "root"
 PHP_FLAGS = ["-d", "memory_limit=256M", "-d", "max_execution_time=120"]
 CATEGORIES, TAGS = 20, 80
@@ -117,15 +116,15 @@ echo WP_Application_Passwords::chunk_password($created[0]), "\\n";
 """
 
 
-def _write_config(database: str) -> None:
-    CONFIG.write_text(
+def _write_config(config: Path, database: str) -> None:
+    config.write_text(
         "<?php\n// Written by Writer's bench/wordpress.py for one bench run; removed afterwards.\n"
         f"define('DB_NAME', '{database}');\ndefine('DB_USER', '{DB_USER}');\ndefine('DB_PASSWORD', '');\n"
         f"define('DB_HOST', '{DB_HOST}:{DB_PORT}');\ndefine('DB_CHARSET', 'utf8mb4');\n"
         f"define('WP_CONTENT_DIR', '{WP_CONTENT}');\ndefine('WP_ENVIRONMENT_TYPE', 'local');\n"
         "define('AUTOMATIC_UPDATER_DISABLED', true);\ndefine('DISABLE_WP_CRON', true);\n"
     )
-    CONFIG.chmod(0o640)
+    config.chmod(0o640)
 
 
 def _fill(database: str, posts: int, port: int, seed_value: int = 8) -> None:
@@ -226,14 +225,17 @@ class BenchSite(BenchWordPress):
 def bench_wordpress(workdir: Path, posts: int) -> Iterator[BenchSite]:
     """A throwaway WordPress with `posts` published posts (database and config removed afterwards);
     start its server with `site.serve(opcache=...)`."""
-    database = f"writer_wp_bench_{uuid.uuid4().hex[:8]}"
+    suffix = uuid.uuid4().hex[:8]
+    database = f"writer_wp_bench_{suffix}"
+    name = f"writer-bench-{suffix}"  # one config per site: bench runs side by side do not clash
+    config = CONFIG_DIR / f"config-{name}.php"
     port = load.free_port()
     url = f"http://127.0.0.1:{port}"
-    router = workdir / "wp-router.php"
-    router.write_text(ROUTER % {"config": CONFIG_NAME, "root": WP_ROOT})
+    router = workdir / f"wp-router-{suffix}.php"
+    router.write_text(ROUTER % {"config": name, "root": WP_ROOT})
     _mysql(f"CREATE DATABASE `{database}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
     try:
-        _write_config(database)
+        _write_config(config, database)
         php = [
             "php",
             *PHP_FLAGS,
@@ -244,7 +246,7 @@ def bench_wordpress(workdir: Path, posts: int) -> Iterator[BenchSite]:
         ]
         install = subprocess.run(
             php,
-            input=INSTALL % {"config": CONFIG_NAME, "port": port, "root": WP_ROOT, "url": url},
+            input=INSTALL % {"config": name, "port": port, "root": WP_ROOT, "url": url},
             capture_output=True,
             text=True,
             check=False,
@@ -255,7 +257,7 @@ def bench_wordpress(workdir: Path, posts: int) -> Iterator[BenchSite]:
         _fill(database, posts, port)
         yield BenchSite(url, app_password, database, port, router, workdir)
     finally:
-        CONFIG.unlink(missing_ok=True)
+        config.unlink(missing_ok=True)
         _mysql(f"DROP DATABASE IF EXISTS `{database}`")
 
 
