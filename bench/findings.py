@@ -19,12 +19,9 @@ def _page(result: LoadResult, bare_cpu: float) -> str | None:
         f"{p.queries} SQL statements"
     ]
     if p.duplicates:
+        flat = [" ".join(s.split()) for s in p.statements]
         repeated = sorted(
-            {
-                s.split(" FROM ")[1].split()[0]
-                for s in p.statements
-                if p.statements.count(s) > 1 and " FROM " in s
-            }
+            {s.split(" FROM ")[1].split()[0] for s in flat if flat.count(s) > 1 and " FROM " in s}
         )
         parts.append(
             f"{p.duplicates} statement(s) run twice in the same request (FROM {', '.join(repeated)}): "
