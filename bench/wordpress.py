@@ -277,12 +277,13 @@ def run(report: Report, args: argparse.Namespace, seeded: Seeded, *_: object) ->
     workdir = Path(args.workdir)
     results = []
     print(f"bench: WordPress with {seeded.scale:,} posts", flush=True)
-    for opcache in (True, False):
-        with bench_wordpress(workdir, seeded.scale, opcache=opcache) as site:
-            label = "wordpress posts" + (
-                " (opcache on)" if opcache else " (opcache off, as wordpress-dev.sh)"
-            )
-            results.append(measure_list(site, args, label))
+    with bench_wordpress(workdir, seeded.scale) as site:
+        for opcache in (True, False):
+            with site.serve(opcache=opcache):
+                label = "wordpress posts" + (
+                    " (opcache on)" if opcache else " (opcache off, as wordpress-dev.sh)"
+                )
+                results.append(measure_list(site, args, label))
     ours = next((r for r in report.loads.get(seeded.scale, []) if r.name == "api_content"), None)
     lines = [
         f"WordPress {_wp_version()} on PHP's built-in server (PHP_CLI_SERVER_WORKERS=2), {seeded.scale:,} "
