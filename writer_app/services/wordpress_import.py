@@ -4,13 +4,15 @@
     start_import(scope, site_id, cluster_id) -> Job             the same as a job on the `publish` queue
 
 Posts are matched by their WordPress id (Content.external_id on the site): a post imported before is
-updated when WordPress changed it since, and left alone otherwise; posts Writer published itself are
+updated when what Writer keeps of it changed in WordPress, and left alone otherwise; posts Writer published itself are
 never imported again. Terms are pulled first (wordpress_taxonomies), so every category and tag maps
 to a local term. The HTML is sanitized like every other stored HTML.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -78,6 +80,15 @@ def _cluster(scope: Scope, site: Site, cluster_id: Any) -> Cluster:
     return cluster
 
 
+def _fingerprint(post: dict[str, Any]) -> str:
+    """What Writer keeps of a post; modified_gmt alone misses edits within the same second."""
+    kept = [
+        (post.get(key) or {}).get("raw") if isinstance(post.get(key), dict) else post.get(key)
+        for key in ("title", "content", "excerpt", "status", "slug", "date_gmt", "link", "categories", "tags")
+    ]
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def _apply(content: Content, post: dict[str, Any]) -> None:
     raw = (post.get("content") or {}).get("raw") or ""
     html = sanitize_html(raw)
@@ -103,6 +114,7 @@ def _apply(content: Content, post: dict[str, Any]) -> None:
         "slug": post.get("slug"),
         "synced_at": utcnow().isoformat(),
         "imported": True,
+        "wp_fingerprint": _fingerprint(post),
     }
 
 
@@ -152,7 +164,7 @@ def import_posts(scope: Scope, site_id: Any, cluster_id: Any) -> ImportReport:
                 report.skipped.append(str(post["id"]))
                 continue
             if content is not None:
-                if (content.external_metadata or {}).get("modified_gmt") == post.get("modified_gmt"):
+                if (content.external_metadata or {}).get("wp_fingerprint") == _fingerprint(post):
                     report.unchanged += 1
                     continue
                 report.updated += 1
