@@ -63,6 +63,7 @@ class LoadResult:
     p99_ms: float
     requests: int
     errors: int
+    error_kinds: str = ""  # e.g. "non2xx 3, read 12" (wrk's counters)
     queries: int | None = None
     cpu_ms: float | None = None  # Python CPU per request, in-process (see profile_requests)
     sql_ms: float | None = None
@@ -242,6 +243,9 @@ def measure(
         p99_ms=summary["p99_us"] / 1000,
         requests=summary["requests"],
         errors=errors,
+        error_kinds=", ".join(
+            f"{k} {summary[k]}" for k in ("non2xx", "connect", "read", "write", "timeout") if summary[k]
+        ),
         bytes_per_request=size,
     )
 

@@ -54,6 +54,7 @@ def test_targets_use_the_mean_bare_figure_and_flag_misses():
         _result("bare_end", 1100, queries=0),
     ]
     report.loads[100_000] = [_result("bare", 1000, queries=0), _result("tasks_page", 100, queries=9)]
+    # 100k: 10% of its bare vs 13% at 10k -> 77%: missed
     evaluate(report)
     verdicts = {c.target: c.met for c in report.checks}
     assert verdicts["tasks page ≥ 12% of bare (10,000)"] is True

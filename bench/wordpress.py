@@ -297,7 +297,7 @@ def run(report: Report, args: argparse.Namespace, seeded: Seeded, *_: object) ->
         times = f"{ours.rps / r.rps:.1f}×" if ours and r.rps else "-"
         lines.append(
             f"| {r.name} | {r.rps:,.1f} | {r.p50_ms:.0f} | {r.p99_ms:.0f} | {r.bytes_per_request / 1024:.1f} | "
-            f"{r.errors} | {times} |"
+            f"{r.errors}{f' ({r.error_kinds})' if r.error_kinds else ''} | {times} |"
         )
     report.sections[title] = lines
     strict = results[0]
