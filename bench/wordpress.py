@@ -299,6 +299,11 @@ def run(report: Report, args: argparse.Namespace, seeded: Seeded, *_: object) ->
             f"| {r.name} | {r.rps:,.1f} | {r.p50_ms:.0f} | {r.p99_ms:.0f} | {r.bytes_per_request / 1024:.1f} | "
             f"{r.errors}{f' ({r.error_kinds})' if r.error_kinds else ''} | {times} |"
         )
+    lines += [
+        "",
+        "wrk's read errors here are PHP's server closing the connection after each answer (no keep-alive): "
+        "the answers are complete and counted; wrk reconnects.",
+    ]
     report.sections[title] = lines
     strict = results[0]
     if ours and strict.rps:
