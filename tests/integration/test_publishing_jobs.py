@@ -159,7 +159,6 @@ def test_without_redis_an_earlier_running_job_of_the_site_blocks(
 
 def test_abandoned_publish_job_puts_the_content_back(tenant, wordpress_credentials) -> None:
     from writer_app.services import jobs as job_service
-    from writer_app.services.publishing_finish import abandon
 
     connect(tenant, wordpress_credentials)
     content = publishable(tenant, "abandoned", status=ContentStatus.REVIEW)
@@ -168,7 +167,7 @@ def test_abandoned_publish_job_puts_the_content_back(tenant, wordpress_credentia
     job_id = _start(tenant, content_id)  # queued, never run
     job = db.session.get(Job, job_id)
 
-    abandon(job, job_service.WORKER_LOST)
+    job_service.fail_job(job, job_service.WORKER_LOST)  # what stale detection does with a lost worker
     db.session.commit()
 
     content = reload(content_id)

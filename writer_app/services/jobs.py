@@ -208,6 +208,8 @@ ABANDON_HANDLERS: dict[str, str] = {
     "generate_content": "writer_app.services.generation:abandon",
     "generate_image_prompts": "writer_app.services.image_generation:abandon",
     "generate_images": "writer_app.services.image_generation:abandon",
+    "wordpress_publish": "writer_app.services.publishing_finish:abandon",
+    "wordpress_update": "writer_app.services.publishing_finish:abandon",
 }
 
 
@@ -301,6 +303,8 @@ KIND_LABELS = {
     "generate_images": "Generate images",
     "wordpress_publish": "Publish to WordPress",
     "wordpress_update": "Update on WordPress",
+    "wordpress_sync_taxonomies": "Sync categories and tags",
+    "wordpress_import": "Import WordPress posts",
 }
 
 
@@ -308,6 +312,10 @@ def describe(scope: Scope, job: Job) -> list[dict[str, Any]]:
     """One row per object of the job: title, outcome and error, and the content to open (if any)."""
     from writer_app.models import Content, Image, ImageStatus, Task
 
+    if job.kind.startswith("wordpress_"):
+        from writer_app.services.publishing import describe_job
+
+        return describe_job(scope, job)
     items = (job.result or {}).get("items") or {}
     if job.object_type == "task":
         tasks = db.session.scalars(
@@ -332,7 +340,7 @@ def describe(scope: Scope, job: Job) -> list[dict[str, Any]]:
         select(Content).where(Content.id.in_(job.object_ids), Content.account_id == scope.account_id)
     )
     titles = {c.id: c.title for c in contents}
-    if job.kind not in ("generate_image_prompts", "generate_images"):  # e.g. publishing: the job's own state
+    if job.kind not in ("generate_image_prompts", "generate_images"):  # other kinds: the job's own state
         return [
             {
                 "id": cid,
