@@ -20,7 +20,7 @@ def _content(tenant: factories.Tenant, **kwargs) -> Content:
         kwargs.pop("title", "Heat pumps explained"),
         html="<p>Heat pumps move heat instead of making it.</p><h2>Costs</h2><p>They pay back in years.</p>",
         last_edited_by_id=tenant.editor.id,
-        **kwargs,
+        **{**factories.PUBLISHABLE, "primary_keyword": "heat pumps", **kwargs},
     )
     snapshot(tenant.scope(Role.EDITOR), content, "Created")
     db.session.commit()

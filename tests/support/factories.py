@@ -28,6 +28,16 @@ from writer_app.services.scope import Scope
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)
 
+# SEO fields that pass the checks every site requires by default: content with them can be published.
+PUBLISHABLE = {
+    "primary_keyword": "solar panels",
+    "meta_title": "Solar panels for small homes: what they cost",
+    "meta_description": (
+        "Solar panels on a small home: what a typical system costs, how much power it makes, and how many "
+        "years it takes to pay back."
+    ),
+}
+
 
 def make_account(name: str | None = None) -> Account:
     return accounts.create_account(name or f"Account {next(_seq)}")

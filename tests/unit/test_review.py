@@ -15,7 +15,9 @@ from writer_app.services.errors import Conflict, NotFound, PermissionDenied, Val
 @pytest.fixture
 def draft(tenant: factories.Tenant) -> Content:
     """A draft last edited by the editor."""
-    content = factories.make_content(tenant.cluster, "Solar guide", last_edited_by_id=tenant.editor.id)
+    content = factories.make_content(
+        tenant.cluster, "Solar guide", last_edited_by_id=tenant.editor.id, **factories.PUBLISHABLE
+    )
     db.session.commit()
     return content
 
@@ -138,11 +140,26 @@ def test_reviewer_who_generated_an_ai_draft_may_approve_it(tenant: factories.Ten
         content_type="post",
         content_structure="article",
         ai_model="offline",
+        **factories.PUBLISHABLE,
     )
     assert content.last_edited_by_id is None
     review.submit_for_review(reviewer, content.id)
     review.approve(reviewer, content.id)
     assert content.status == ContentStatus.PUBLISHED
+
+
+def test_approving_content_that_stays_here_runs_the_same_gate(
+    tenant: factories.Tenant, draft: Content
+) -> None:
+    draft.meta_title = ""
+    review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
+    with pytest.raises(Conflict) as error:
+        review.approve(tenant.scope(Role.REVIEWER), draft.id)
+    assert error.value.code == "publish_blocked" and "SEO title length" in error.value.message
+    review.approve(
+        tenant.scope(Role.REVIEWER), draft.id, "Title fixed in the next round", override_checks=True
+    )
+    assert draft.status == ContentStatus.PUBLISHED
 
 
 def test_approving_a_post_of_a_connected_site_goes_through_publishing(
@@ -155,10 +172,11 @@ def test_approving_a_post_of_a_connected_site_goes_through_publishing(
 
     tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"
     tenant.site.wp_app_password_encrypted = secrets.encrypt("abcd efgh ijkl mnop")
+    draft.meta_description = ""  # a required check now fails
     review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
     db.session.commit()
     reviewer = tenant.scope(Role.REVIEWER)
-    # The short factory draft fails required checks (no meta description): the gate refuses.
+    # Without a meta description the draft fails a required check: the gate refuses.
     with pytest.raises(Conflict) as error:
         review.approve(reviewer, draft.id)
     assert error.value.code == "publish_blocked"
@@ -181,7 +199,7 @@ def test_approving_a_page_publishes_it_here_only(tenant: factories.Tenant) -> No
     tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"
     tenant.site.wp_app_password_encrypted = secrets.encrypt("abcd efgh ijkl mnop")
     page = factories.make_content(
-        tenant.cluster, "About us", content_type="page", status=ContentStatus.REVIEW
+        tenant.cluster, "About us", content_type="page", status=ContentStatus.REVIEW, **factories.PUBLISHABLE
     )
     review.approve(tenant.scope(Role.REVIEWER), page.id)
     assert page.status == ContentStatus.PUBLISHED and page.published_at is not None

@@ -14,7 +14,11 @@ from writer_app.services import review
 
 def _content(tenant: factories.Tenant, status: ContentStatus = ContentStatus.DRAFT) -> Content:
     content = factories.make_content(
-        tenant.cluster, "Heat pumps explained", status=status, last_edited_by_id=tenant.editor.id
+        tenant.cluster,
+        "Heat pumps explained",
+        status=status,
+        last_edited_by_id=tenant.editor.id,
+        **factories.PUBLISHABLE,
     )
     db.session.commit()
     return content
@@ -138,6 +142,8 @@ def test_blocked_publish_offers_an_override_with_a_reason(client, login, tenant)
     tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"
     tenant.site.wp_app_password_encrypted = secrets.encrypt("abcd efgh ijkl mnop")
     content = _content(tenant, ContentStatus.REVIEW)
+    content.meta_description = ""  # a required check fails
+    db.session.commit()
     login(tenant.reviewer)
     blocked = client.post(f"/content/{content.id}/approve", data={"comment": ""})
     html = blocked.get_data(as_text=True)

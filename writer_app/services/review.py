@@ -8,8 +8,6 @@ publish gate, marks the content published and enqueues the job).
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,7 +25,8 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import utcnow
-from writer_app.services import audit
+from writer_app.services import audit, publishing
+from writer_app.services.content_checks import publish_gate
 from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
 from writer_app.services.scope import Scope, get
 
@@ -133,16 +132,6 @@ def submit_for_review(scope: Scope, content_id: Any, comment: str = "") -> Revie
     return _decide(scope, content, ReviewDecision.SUBMITTED, text)
 
 
-def _publish_hook() -> Callable[..., Any] | None:
-    """services.publishing.publish(scope, content_id, override_comment=None), once the WordPress publishing module exists."""
-    try:
-        module = importlib.import_module("writer_app.services.publishing")
-    except ModuleNotFoundError:
-        return None
-    hook = getattr(module, "publish", None)
-    return hook if callable(hook) else None
-
-
 def _goes_to_wordpress(content: Content) -> bool:
     """Posts of sites connected to WordPress are published there; anything else is published here only."""
     return ContentType(content.content_type) == ContentType.POST and content.site.wp_connected
@@ -166,11 +155,12 @@ def approve(
     if reason:
         raise PermissionDenied(reason)
     event = _decide(scope, content, ReviewDecision.APPROVED, text)
-    hook = _publish_hook()
-    if hook is not None and _goes_to_wordpress(content):
+    override = text if override_checks else None
+    if _goes_to_wordpress(content):
         # Checks the publish gate, marks the content published and starts the job.
-        hook(scope, content.id, override_comment=text if override_checks else None)
+        publishing.publish(scope, content.id, override_comment=override)
     else:
+        publish_gate(scope, content, override)  # nowhere to send it, but the same checks apply
         content.status = ContentStatus.PUBLISHED
         content.published_at = utcnow()
         db.session.flush()
