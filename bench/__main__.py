@@ -15,6 +15,7 @@ import secrets
 import sys
 import tempfile
 import time
+import traceback
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -63,14 +64,20 @@ def main(argv: list[str] | None = None) -> int:
     print(f"bench: logs and scratch files in {workdir}", flush=True)
     t0 = time.monotonic()
     report.sample_load()
-    run_all(report, args, only, ADMIN_URL, secret, workdir)
+    failed: BaseException | None = None
+    try:
+        run_all(report, args, only, ADMIN_URL, secret, workdir)
+    except Exception as exc:  # a partial run still writes what it measured
+        failed = exc
+        traceback.print_exc()
+        report.findings.append(f"**The run stopped early**: {type(exc).__name__}: {str(exc)[:300]}")
     report.sample_load()
     report_mod.evaluate(report)
     report.findings += diagnose(report)
     text = report_mod.write(report, args.output)
     print(text)
     print(f"bench: done in {time.monotonic() - t0:.0f} s; results in {args.output}", flush=True)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
