@@ -206,6 +206,7 @@ def run(
                 try:
                     for k, proc in enumerate(procs):
                         sampler.watch(f"rq worker {k}", proc.pid)
+                        sampler.watch(f"rq worker {k} itself", proc.pid, include_children=False)
                     print(f"bench: generation with {workers} worker(s)", flush=True)
                     wall, statuses, job_run = _generate(app, seeded, ids, timeout=120)
                 finally:
@@ -235,7 +236,14 @@ def run(
                         "" if ok else f"not every task completed: {outcome}",
                     )
                 )
-                peak = max(peaks.values(), default=0.0)
+                parent = max((v for k, v in peaks.items() if k.endswith("itself")), default=0.0)
+                peak = max((v for k, v in peaks.items() if not k.endswith("itself")), default=0.0)
+                if peak - parent > 20:
+                    job_notes.append(
+                        f"- {workers} worker(s): work horses peaked at {peak:.0f} MB RSS, the worker process "
+                        f"itself at {parent:.0f} MB: each forked job loads about {peak - parent:.0f} MB the "
+                        "worker did not load before forking, and pays the time to load it on every job."
+                    )
                 key = "rq worker (incl. work horse)"
                 report.memory[key] = max(report.memory.get(key, 0.0), peak)
             lines += ["", *job_notes]

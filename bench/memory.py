@@ -59,16 +59,16 @@ class PeakSampler:
 
     def __init__(self, interval: float = 0.2) -> None:
         self.interval = interval
-        self.roots: dict[str, tuple[int, bool]] = {}  # role -> (pid, include the pid itself)
+        self.roots: dict[str, tuple[int, bool, bool]] = {}  # role -> (pid, the pid itself, its descendants)
         self.peaks: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._lock = threading.Lock()
 
-    def watch(self, role: str, pid: int, *, include_root: bool = True) -> None:
-        """Sample `pid` (when include_root) and every descendant of it under `role`."""
+    def watch(self, role: str, pid: int, *, include_root: bool = True, include_children: bool = True) -> None:
+        """Sample `pid` (when include_root) and every descendant of it (when include_children) under `role`."""
         with self._lock:
-            self.roots[role] = (pid, include_root)
+            self.roots[role] = (pid, include_root, include_children)
 
     def start(self) -> PeakSampler:
         self._thread.start()
@@ -77,8 +77,8 @@ class PeakSampler:
     def sample(self) -> None:
         with self._lock:
             roots = dict(self.roots)
-        for role, (pid, include_root) in roots.items():
-            pids = descendants(pid) + ([pid] if include_root else [])
+        for role, (pid, include_root, include_children) in roots.items():
+            pids = (descendants(pid) if include_children else []) + ([pid] if include_root else [])
             for p in pids:
                 value = max(rss_mb(p), peak_rss_mb(p))
                 if value > self.peaks.get(role, 0.0):
