@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import humanize
-from flask import Flask, Response, current_app, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -86,7 +86,7 @@ def _error_response(
     return response
 
 
-# Navigation, declared once; an entry shows as soon as its blueprint is registered.
+# Navigation, declared once.
 NAV_ITEMS = [
     ("Tasks", "tasks.index"),
     ("Content", "content.index"),
@@ -103,10 +103,6 @@ SETTINGS_EXTRA_ITEMS = [
 SITE_EXTRA_LINKS = [("WordPress connection", "wordpress.site"), ("Checks", "validation.site_levels")]
 
 
-def _existing(items: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(label, endpoint) for label, endpoint in items if endpoint in current_app.view_functions]
-
-
 def timeago(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -117,10 +113,7 @@ def timeago(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        nav_items=lambda: _existing(NAV_ITEMS),
-        settings_extra_items=lambda: _existing(SETTINGS_EXTRA_ITEMS),
-        site_extra_links=lambda: _existing(SITE_EXTRA_LINKS),
-        endpoint_exists=lambda endpoint: endpoint in current_app.view_functions,
+        nav_items=NAV_ITEMS, settings_extra_items=SETTINGS_EXTRA_ITEMS, site_extra_links=SITE_EXTRA_LINKS
     )
     app.jinja_env.filters["timeago"] = timeago
     logging.basicConfig(

@@ -35,5 +35,6 @@ def test_dashboard_counts_only_this_accounts_work(client, tenant, other_tenant, 
     assert _count(page, "Queued") == 2 and _count(page, "Failed") == 1
     assert _count(page, "Review") == 1
     assert "Ready for eyes" in page and "Not ours" not in page
+    assert re.search(r'href="/content/\d+">Ready for eyes</a>', page)  # links to the review page
     assert ">42<" in page
     assert "content generation" in page and "(1/3)" in page
