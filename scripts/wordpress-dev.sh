@@ -32,7 +32,10 @@ CONFIG="/etc/wordpress/config-${WP_HOST}.php"
 ROUTER=/etc/wordpress/writer-router.php
 STATE="$REPO/.wordpress"
 ENV_FILE="$STATE/env"
-PID_FILE="$STATE/server.pid"
+# The server and its application password belong to the machine, not to one checkout: every clone
+# (CI's fresh one included) finds the same running server and reuses the same password.
+MACHINE_ENV="/etc/wordpress/writer-dev-${WP_PORT}.env"
+PID_FILE="/run/writer-wordpress-${WP_PORT}.pid"
 LOG_FILE="$STATE/server.log"
 # php -S defaults: 2 MB uploads, one process. Raised for media uploads and parallel requests.
 PHP_FLAGS=(-d upload_max_filesize=64M -d post_max_size=64M -d memory_limit=256M -d max_execution_time=120)
@@ -229,6 +232,15 @@ WP_USER='$WP_ADMIN'
 WP_APP_PASSWORD='$app_password'
 WP_ADMIN_PASSWORD='$admin_password'
 EOF
+  cp "$ENV_FILE" "$MACHINE_ENV"
+}
+
+# A checkout without credentials takes the machine's (they still verify, so nothing is rotated).
+adopt_machine_env() {
+  if [ ! -f "$ENV_FILE" ] && [ -f "$MACHINE_ENV" ]; then
+    mkdir -p "$STATE"
+    (umask 077 && cp "$MACHINE_ENV" "$ENV_FILE")
+  fi
 }
 
 cmd_install() {
@@ -273,8 +285,11 @@ cmd_stop() {
     kill -- "-$pid" 2>/dev/null || kill "$pid"  # setsid made it a group leader: workers go too
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     log "stopped (pid $pid)"
+  elif pkill -f -- "-S $WP_HOST:$WP_PORT"; then
+    for _ in $(seq 50); do answering || break; sleep 0.1; done
+    log "stopped (the server on $WP_HOST:$WP_PORT)"
   else
-    log "not running (no server started by this script)"
+    log "not running"
   fi
   rm -f "$PID_FILE"
 }
@@ -286,6 +301,7 @@ cmd_status() {
 
 print_env() { cat "$ENV_FILE"; }
 
+adopt_machine_env
 case "${1:-}" in
   install) cmd_install; print_env ;;
   start) cmd_start; print_env ;;
