@@ -64,6 +64,13 @@ class LoadResult:
     requests: int
     errors: int
     error_kinds: str = ""  # e.g. "non2xx 3, read 12" (wrk's counters)
+    paired_bare_rps: float | None = None  # the bare endpoint measured right after this page
+
+    def share(self, bare_rps: float) -> float:
+        """This page's req/s over the ceiling: its paired bare figure when there is one."""
+        ceiling = self.paired_bare_rps or bare_rps
+        return self.rps / ceiling if ceiling else 0.0
+
     queries: int | None = None
     cpu_ms: float | None = None  # Python CPU per request, in-process (see profile_requests)
     sql_ms: float | None = None

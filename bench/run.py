@@ -12,6 +12,7 @@ from bench.memory import PeakSampler, app_memory_probe
 from bench.report import Check, Report
 from bench.seed import Seeded, fresh_database, seed
 
+PAIRED_BARE_SECONDS = 3
 INDEX_NODE = re.compile(r"(?:Bitmap Index Scan on|Index (?:Only )?Scan(?: Backward)? using) (\S+)")
 LIST_PAGES = ("tasks_page", "content_page", "api_tasks", "api_content", "api_content_search")
 
@@ -83,19 +84,19 @@ def _pages(
     with load.gunicorn(env, workers=args.workers, log_dir=workdir) as server:
         sampler.watch("gunicorn web worker", server.proc.pid, include_root=False)
         cookie = load.login_cookie(server.url)
+        bare_url = server.url + "/bench/bare"
         for target in wanted:
             report.sample_load()
             print(f"bench: {seeded.scale:,} rows: {target.name} {target.path}", flush=True)
-            results.append(
-                load.measure(
-                    server,
-                    target,
-                    cookie,
-                    seeded.api_token,
-                    duration=args.duration,
-                    connections=args.connections,
-                )
+            result = load.measure(
+                server, target, cookie, seeded.api_token, duration=args.duration, connections=args.connections
             )
+            if not target.name.startswith("bare"):
+                # The ceiling again right after the page: when other processes come and go, the ratio
+                # of two neighbouring measurements is what stays comparable.
+                summary = load.wrk(bare_url, {}, PAIRED_BARE_SECONDS, args.connections)
+                result.paired_bare_rps = summary["requests"] / (summary["duration_us"] / 1e6)
+            results.append(result)
         sampler.sample()
     peaks = sampler.stop()
     key = f"gunicorn web worker ({seeded.scale:,} rows)"
