@@ -50,8 +50,8 @@ class BenchWordPress:
 
 
 def unavailable_reason() -> str | None:
-    if not (load.REPO / ".wordpress/env").exists():
-        return "scripts/wordpress-dev.sh has not been run here (.wordpress/env is missing)"
+    if not (load.REPO / ".wordpress/env").exists() and not list(CONFIG_DIR.glob("writer-dev-*.env")):
+        return "scripts/wordpress-dev.sh has not been run on this machine (no .wordpress/env)"
     if not (WP_ROOT / "wp-load.php").exists() or shutil.which("php") is None:
         return "WordPress or PHP is not installed (run scripts/wordpress-dev.sh install)"
     if shutil.which("mysql") is None:
