@@ -125,3 +125,17 @@ def test_admin_grants_and_removes_credits_never_below_zero(client, tenant, login
 def test_credits_page_is_for_admins(client, tenant, login):
     login(tenant.editor)
     assert client.get("/settings/credits").status_code == 403
+
+
+def test_token_last_use_is_recorded_at_most_once_a_minute(tenant):
+    from datetime import timedelta
+
+    token, raw = tokens.create_token(tenant.editor, tenant.account.id, "ci")
+    tokens.authenticate(raw)
+    first = token.last_used_at
+    assert first is not None
+    tokens.authenticate(raw)
+    assert token.last_used_at == first  # a burst of API calls writes nothing more
+    token.last_used_at = first - timedelta(minutes=2)
+    tokens.authenticate(raw)
+    assert token.last_used_at > first - timedelta(minutes=2)

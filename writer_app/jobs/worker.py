@@ -86,4 +86,14 @@ def run_worker(
         maintenance_interval=int(min(600, max(30, window / 2))),
     )
     worker.writer_app, worker.stale_after = app, stale_after
+    _preload_for_jobs()
     return worker.work(burst=burst, with_scheduler=True, logging_level=app.config.get("LOG_LEVEL", "INFO"))
+
+
+def _preload_for_jobs() -> None:
+    """Load once in the worker what every forked job would otherwise load again (about 60-80 MB and a
+    second or two per job): the readability dictionary and the AI SDK."""
+    import writer_app.integrations.ai_openai  # noqa: F401 - imported for its side effect: loaded once
+    from writer_app.services.validation import warm_up
+
+    warm_up()

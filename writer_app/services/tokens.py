@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import UTC, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -15,6 +16,7 @@ from writer_app.services.accounts import scope_for
 from writer_app.services.errors import NotFound, ValidationError
 from writer_app.services.scope import Scope
 
+LAST_USED_PRECISION = timedelta(minutes=1)
 TOKEN_PREFIX = "wrt_"  # noqa: S105 - a public marker, not a secret
 
 
@@ -58,7 +60,12 @@ def authenticate(raw: str) -> tuple[ApiToken, Scope] | None:
     ).first()
     if membership is None:
         return None
-    token.last_used_at = utcnow()
+    now = utcnow()
+    last = token.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite returns naive UTC datetimes
+        last = last.replace(tzinfo=UTC)
+    if last is None or now - last > LAST_USED_PRECISION:  # not a write on every API request
+        token.last_used_at = now
     return token, scope_for(membership)
 
 
