@@ -131,9 +131,13 @@ def memberships(user: User) -> list[Membership]:
     return list(db.session.scalars(stmt))
 
 
-def membership_for(user: User, account_id: int | None) -> Membership | None:
-    """The user's membership in `account_id`, else in their current account, else their first one."""
-    candidates = memberships(user)
+def membership_for(
+    user: User, account_id: int | None, candidates: list[Membership] | None = None
+) -> Membership | None:
+    """The user's membership in `account_id`, else in their current account, else their first one.
+
+    `candidates` are the user's memberships when the caller has them loaded already."""
+    candidates = memberships(user) if candidates is None else candidates
     for wanted in (account_id, user.current_account_id):
         for m in candidates:
             if wanted is not None and m.account_id == wanted:

@@ -11,9 +11,9 @@ from writer_app.forms.settings import EmptyForm
 from writer_app.forms.tasks import ClusterForm, sector_groups, site_choices
 from writer_app.models import Cluster, Role, db
 from writer_app.services import clusters as cluster_service
-from writer_app.services import sites as site_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.views.common import (
+    account_sites,
     apply_domain_error,
     current_scope,
     form_errors_status,
@@ -47,7 +47,7 @@ def index() -> Any:
         sections = [
             (sector, list(rows)) for sector, rows in groupby(page.items, key=lambda row: row.cluster.sector)
         ]
-    sites = site_service.list_sites(scope)
+    sites = account_sites()
     return render(
         "clusters/index.html",
         block="results",
@@ -65,7 +65,7 @@ def index() -> Any:
 
 
 def _cluster_form(form: ClusterForm) -> ClusterForm:
-    sites = site_service.list_sites(current_scope())
+    sites = account_sites()
     form.site_id.choices = site_choices(sites)
     form.sector_groups = sector_groups(sites)
     return form

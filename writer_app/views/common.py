@@ -10,8 +10,8 @@ from flask import Response, abort, g, make_response, render_template, request, s
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from writer_app.models import Membership, Role
-from writer_app.services import accounts
+from writer_app.models import Membership, Role, Site
+from writer_app.services import accounts, sites
 from writer_app.services.csv_export import csv_lines
 from writer_app.services.errors import DomainError
 from writer_app.services.scope import Scope
@@ -19,12 +19,26 @@ from writer_app.services.scope import Scope
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def current_memberships() -> list[Membership]:
+    """The logged-in user's memberships (with their accounts), loaded once per request."""
+    if "memberships" not in g:
+        g.memberships = accounts.memberships(current_user)
+    return g.memberships
+
+
 def current_membership() -> Membership | None:
     if not current_user.is_authenticated:
         return None
     if "membership" not in g:
-        g.membership = accounts.membership_for(current_user, session.get("account_id"))
+        g.membership = accounts.membership_for(current_user, session.get("account_id"), current_memberships())
     return g.membership
+
+
+def account_sites() -> list[Site]:
+    """The current account's sites with their sectors, loaded once per request (layout and view share it)."""
+    if "sites" not in g:
+        g.sites = sites.list_sites(current_scope())
+    return g.sites
 
 
 def current_scope() -> Scope:

@@ -21,11 +21,11 @@ from writer_app.models import (
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
 from writer_app.services import csv_export, review, revisions
-from writer_app.services import sites as site_service
 from writer_app.services.errors import Conflict, DomainError, NotFound, ValidationError
 from writer_app.services.html import sanitize_html
 from writer_app.services.pagination import PAGE_SIZES, page_params
 from writer_app.views.common import (
+    account_sites,
     apply_domain_error,
     csv_response,
     current_scope,
@@ -82,7 +82,7 @@ def index() -> Any:
         filters=filters,
         filter_error=error,
         state=state,
-        sites=site_service.list_sites(scope),
+        sites=account_sites(),
         clusters=cluster_service.clusters_for_choices(scope),
         statuses=list(ContentStatus),
         types=list(ContentType),

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import Role
-from writer_app.services import accounts, sites
-from writer_app.views.common import current_membership
+from writer_app.services import accounts
+from writer_app.views.common import account_sites, current_membership, current_memberships
 
 
 def inject_layout_context() -> dict[str, Any]:
@@ -24,8 +24,8 @@ def inject_layout_context() -> dict[str, Any]:
     context.update(
         scope=scope,
         membership=membership,
-        memberships=accounts.memberships(current_user),
-        layout_sites=sites.list_sites(scope),
+        memberships=current_memberships(),
+        layout_sites=account_sites(),
         layout_form=EmptyForm(),
     )
     return context

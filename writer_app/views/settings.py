@@ -20,6 +20,7 @@ from writer_app.models import Role, db
 from writer_app.services import accounts, credits, sites, tokens
 from writer_app.services.errors import DomainError
 from writer_app.views.common import (
+    account_sites,
     apply_domain_error,
     current_scope,
     form_errors_status,
@@ -115,7 +116,7 @@ def sites_page() -> Any:
         "settings/sites.html",
         form=form,
         sector_form=SectorForm(prefix="sector"),
-        sites=sites.list_sites(scope),
+        sites=account_sites(),
         can_manage=scope.can(Role.ADMIN),
     )
 

@@ -21,12 +21,12 @@ from writer_app.forms.tasks import (
 )
 from writer_app.models import Role, db
 from writer_app.services import clusters as cluster_service
-from writer_app.services import sites as site_service
 from writer_app.services import task_csv
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.services.pagination import PAGE_SIZES
 from writer_app.views.common import (
+    account_sites,
     apply_domain_error,
     csv_response,
     current_scope,
@@ -74,7 +74,7 @@ def _list_context(args: MultiDict[str, str], notice: tuple[str, str] | None = No
     except ValidationError as exc:
         error, status = exc, (200 if is_fragment_request() else 400)
         page = None
-    sites = site_service.list_sites(scope)
+    sites = account_sites()
     context = {
         "page": page,
         "filters": filters,
@@ -191,7 +191,7 @@ def cancel(task_id: int) -> Any:
 
 def _task_form(form: TaskForm) -> TaskForm:
     scope = current_scope()
-    form.set_choices(site_service.list_sites(scope), cluster_service.clusters_for_choices(scope))
+    form.set_choices(account_sites(), cluster_service.clusters_for_choices(scope))
     return form
 
 
@@ -270,7 +270,7 @@ def _csv_text(form: CsvImportForm) -> str:
 @role_required(Role.EDITOR)
 def import_tasks() -> Any:
     scope = current_scope()
-    sites = site_service.list_sites(scope)
+    sites = account_sites()
     form = CsvImportForm()
     form.site_id.choices = site_choices(sites)
     form.sector_groups = sector_groups(sites)

@@ -10,12 +10,13 @@ from wtforms.fields import SelectChoice
 from writer_app.forms.settings import EmptyForm
 from writer_app.forms.taxonomies import TaxonomyFilterForm, TaxonomyForm
 from writer_app.models import Role, Site, db
-from writer_app.services import sites, taxonomies
+from writer_app.services import taxonomies
 from writer_app.services.clusters import ALL
 from writer_app.services.errors import DomainError, ValidationError
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope
 from writer_app.views.common import (
+    account_sites,
     apply_domain_error,
     current_scope,
     form_errors_status,
@@ -74,7 +75,7 @@ def _list_page(scope: Scope, term_form: TaxonomyForm, site_list: list[Site], sta
 @role_required()
 def index() -> Any:
     scope = current_scope()
-    site_list = sites.list_sites(scope)
+    site_list = account_sites()
     form = _term_form(scope, site_list, formdata=None)
     # Preselect the listed site, else the working site, else the only site there is.
     only_site = site_list[0].id if len(site_list) == 1 else ""
@@ -87,7 +88,7 @@ def index() -> Any:
 @role_required(Role.ADMIN)
 def create() -> Any:
     scope = current_scope()
-    site_list = sites.list_sites(scope)
+    site_list = account_sites()
     form = _term_form(scope, site_list)
     if form.validate_on_submit():
         try:
@@ -127,7 +128,7 @@ def _redirect(target: str) -> Any:
 def detail(taxonomy_id: int) -> Any:
     scope = current_scope()
     term = taxonomies.get_taxonomy(scope, taxonomy_id)
-    site_list = sites.list_sites(scope)
+    site_list = account_sites()
     form = _term_form(scope, site_list, obj=term)
     status = 200
     if request.method == "POST":
