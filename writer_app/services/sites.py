@@ -17,6 +17,10 @@ def list_sites(scope: Scope) -> list[Site]:
     return list(db.session.scalars(stmt))
 
 
+def get_site(scope: Scope, site_id: int) -> Site:
+    return get(scope, Site, site_id)
+
+
 def create_site(scope: Scope, name: str, domain: str = "") -> Site:
     scope.require(Role.ADMIN)
     name = name.strip()

@@ -12,14 +12,15 @@ import logging
 from typing import Any
 
 from flask import Blueprint, flash, g, redirect, request, url_for
-from sqlalchemy import select
 
 from writer_app.forms.settings import EmptyForm
 from writer_app.forms.wordpress import ConnectionForm, ImportForm, PublishForm, ScheduleForm, UnpublishForm
-from writer_app.models import Cluster, Content, ContentStatus, Role, Site, SyncStatus, db
+from writer_app.models import Content, ContentStatus, Role, Site, SyncStatus, db
+from writer_app.services import clusters as cluster_service
+from writer_app.services import content as content_service
 from writer_app.services import publishing, wordpress_import, wordpress_sites, wordpress_taxonomies
+from writer_app.services import sites as site_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
-from writer_app.services.scope import get, scoped
 from writer_app.views.common import (
     apply_domain_error,
     current_scope,
@@ -48,7 +49,7 @@ def _dispatch_pending(response: Any) -> Any:
 
 def _site_context(site_id: int, **overrides: Any) -> dict[str, Any]:
     scope = current_scope()
-    site = get(scope, Site, site_id)
+    site = site_service.get_site(scope, site_id)
     form = ConnectionForm(formdata=None, url=site.wp_url, username=site.wp_username)
     context: dict[str, Any] = {
         "site": site,
@@ -65,8 +66,8 @@ def _site_context(site_id: int, **overrides: Any) -> dict[str, Any]:
 
 
 def _cluster_choices(site: Site) -> list[tuple[int, str]]:
-    stmt = scoped(current_scope(), Cluster).where(Cluster.site_id == site.id).order_by(Cluster.name)
-    return [(c.id, c.name) for c in db.session.scalars(stmt)]
+    clusters = cluster_service.clusters_for_choices(current_scope())
+    return [(c.id, c.name) for c in clusters if c.site_id == site.id]
 
 
 @bp.route("/settings/sites/<int:site_id>/wordpress", methods=["GET", "POST"])
@@ -149,7 +150,7 @@ def sync(site_id: int) -> Any:
 @role_required(Role.ADMIN)
 def import_posts(site_id: int) -> Any:
     form = ImportForm()
-    form.cluster_id.choices = _cluster_choices(get(current_scope(), Site, site_id))
+    form.cluster_id.choices = _cluster_choices(site_service.get_site(current_scope(), site_id))
     if not form.validate_on_submit():
         return render(
             "wordpress/site.html", status=form_errors_status(), **_site_context(site_id, import_form=form)
@@ -281,5 +282,5 @@ def status(content_id: int) -> Any:
     """Ask WordPress now (read only): remote status, link, drift, missing."""
     scope = current_scope()
     result = publishing.wordpress_status(scope, content_id)
-    content = db.session.scalar(select(Content).where(Content.id == result.content_id))
+    content = content_service.get_content(scope, content_id)
     return render("wordpress/status.html", block="status", wp_status=result, content=content)
