@@ -17,7 +17,8 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from writer_app.models import Cluster, ContentStructure, ContentType, Site, TaskStatus
+from writer_app.models import ContentStructure, ContentType, Site, TaskStatus
+from writer_app.services.clusters import ClusterChoice
 
 
 def label(value: str) -> str:
@@ -50,11 +51,11 @@ def sector_groups(sites: Iterable[Site]) -> dict[str, list[Option]]:
     }
 
 
-def cluster_groups(clusters: Iterable[Cluster]) -> dict[str, list[Option]]:
+def cluster_groups(clusters: Iterable[ClusterChoice]) -> dict[str, list[Option]]:
     """Clusters grouped by "site · sector", each option naming its sector."""
     groups: dict[str, list[Option]] = {}
     for cluster in clusters:
-        groups.setdefault(f"{cluster.site.name} · {cluster.sector.name}", []).append(
+        groups.setdefault(f"{cluster.site_name} · {cluster.sector_name}", []).append(
             (str(cluster.id), cluster.name, {"data-sector-id": str(cluster.sector_id)})
         )
     return groups
@@ -76,7 +77,7 @@ class TaskForm(FlaskForm):
     word_count = IntegerField("Word count", default=1000, validators=[Optional()])
     description = TextAreaField("Brief for the writer", validators=[Optional(), Length(max=10_000)])
 
-    def set_choices(self, sites: Iterable[Site], clusters: Iterable[Cluster]) -> None:
+    def set_choices(self, sites: Iterable[Site], clusters: Iterable[ClusterChoice]) -> None:
         """Options of the site select, and the grouped sector/cluster options the template renders."""
         sites = list(sites)
         self.site_id.choices = site_choices(sites)

@@ -7,7 +7,7 @@ content and cluster-map role counts come from GROUP BY subqueries joined to the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, Unpack
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -192,14 +192,29 @@ def get_cluster_row(scope: Scope, cluster_id: Any) -> ClusterRow:
     return _row(values)
 
 
-def clusters_for_choices(scope: Scope) -> list[Cluster]:
-    """Every cluster of the account with its site and sector, for select boxes (one query)."""
+class ClusterChoice(NamedTuple):
+    """A cluster as a select option shows it: plain values, no ORM objects to build per row."""
+
+    id: int
+    name: str
+    site_id: int
+    sector_id: int
+    site_name: str
+    sector_name: str
+
+
+def clusters_for_choices(scope: Scope) -> list[ClusterChoice]:
+    """Every cluster of the account with its site and sector names, for select boxes (one query)."""
     stmt = (
         scoped(scope, Cluster)
-        .options(joinedload(Cluster.site), joinedload(Cluster.sector))
+        .join(Cluster.site)
+        .join(Cluster.sector)
+        .with_only_columns(
+            Cluster.id, Cluster.name, Cluster.site_id, Cluster.sector_id, Site.name, Sector.name
+        )
         .order_by(Cluster.site_id, Cluster.sector_id, Cluster.name)
     )
-    return list(db.session.scalars(stmt).unique())
+    return [ClusterChoice(*row) for row in db.session.execute(stmt)]
 
 
 def _check_name(scope: Scope, name: str | None, sector_id: int, exclude_id: int | None = None) -> str:

@@ -43,3 +43,7 @@ def register_blueprints(app: Flask) -> None:
     from writer_app.views.context import inject_layout_context
 
     app.context_processor(inject_layout_context)
+
+    from writer_app.views.row_urls import row_url
+
+    app.jinja_env.globals["row_url"] = row_url
