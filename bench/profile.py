@@ -29,6 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--html", action="store_true", help="write bench/profile.html instead of text")
+    parser.add_argument("--no-tree", action="store_true", help="only the figures, no call tree")
     args = parser.parse_args(argv)
 
     secret = secrets.token_hex(16)
@@ -55,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if seeded:
         print(f"API token: BENCH_TOKEN={token}")
 
-    profile = load.profile_requests(app, [target], token, repeat=10)[target.name]
+    profile = load.profile_requests(app, [target], token, repeat=args.repeat)[target.name]
     print(
         f"{target.name}: {profile.queries} SQL ({profile.sql_ms:.1f} ms), {profile.cpu_ms:.1f} ms CPU, "
         f"{profile.url_for_calls} url_for"
@@ -63,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     for statement in profile.statements:
         print("  SQL:", " ".join(statement.split())[:160])
 
+    if args.no_tree:
+        return 0
     from pyinstrument import Profiler
 
     with app.app_context():

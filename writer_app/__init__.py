@@ -22,6 +22,10 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
+    from writer_app.services import count_cache
+
+    count_cache.init_app(app)
+
     from writer_app import cli, web
     from writer_app.api import register_api
     from writer_app.views import register_blueprints

@@ -139,7 +139,7 @@ def list_tasks(
     Unknown filter values, orderings and page sizes raise ValidationError naming the field.
     """
     page_number, size = page_params(page, page_size)
-    return paginate(_task_query(scope, filters or TaskFilters()), page_number, size)
+    return paginate(_task_query(scope, filters or TaskFilters()), page_number, size, scope.account_id)
 
 
 def iter_tasks(scope: Scope, filters: TaskFilters | None = None, batch: int = 500) -> Iterable[Task]:
