@@ -128,7 +128,8 @@ def render(report: Report) -> str:
         bare = bare_rps(results)
         out += ["", f"## Pages and API at {scale:,} rows", ""]
         out.append(
-            f"gunicorn, {report.args.get('workers', 2)} sync workers, wrk {report.args.get('connections')} "
+            f"gunicorn, {report.args.get('workers', 2)} sync workers with Redis as in production (rate limits, "
+            f"cached list totals), wrk {report.args.get('connections')} "
             f"connections × {report.args.get('duration')} s per row on 127.0.0.1 (wrk shares the 2 cores). "
             "× bare: the page's req/s over the bare endpoint's, measured for 3 s right after the page "
             "(that figure in parentheses), so load from other processes affects both alike."

@@ -77,8 +77,29 @@ def available(app: Any, wanted: list[load.Target]) -> tuple[list[load.Target], l
 def _pages(
     report: Report, args: argparse.Namespace, seeded: Seeded, app: Any, secret: str, workdir: Path, full: bool
 ):
+    from tests.support.services import redis_database
+
+    # Served as in production: with Redis (rate limits, cached list totals), on a database number of its own.
+    with redis_database() as redis_url:
+        app.config["REDIS_URL"] = redis_url or ""
+        try:
+            _measure_pages(report, args, seeded, app, secret, workdir, full, redis_url or "")
+        finally:
+            app.config["REDIS_URL"] = ""
+
+
+def _measure_pages(
+    report: Report,
+    args: argparse.Namespace,
+    seeded: Seeded,
+    app: Any,
+    secret: str,
+    workdir: Path,
+    full: bool,
+    redis_url: str,
+):
     wanted, missing = available(app, targets(seeded, full=full))
-    env = load.server_env(seeded.database_url, secret)
+    env = load.server_env(seeded.database_url, secret, {"REDIS_URL": redis_url} if redis_url else None)
     sampler = PeakSampler().start()
     results: list[load.LoadResult] = []
     with load.gunicorn(env, workers=args.workers, log_dir=workdir) as server:
