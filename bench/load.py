@@ -281,64 +281,66 @@ def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 
 
     found: dict[str, Profile] = {}
     with app.app_context():
-        app.config["WTF_CSRF_ENABLED"] = False
-        client = app.test_client()
-        answer = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
-        if answer.status_code != 302:
-            raise RuntimeError(f"test-client login failed: {answer.status_code}")
-        statements: list[str] = []
-        timings: list[float] = []
-
-        def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-            if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
-                statements.append(statement)
-            timings.append(-time.perf_counter())
-
-        def after(*_args: Any) -> None:
-            timings[-1] += time.perf_counter()
-
-        url_calls = [0]
-        original_url_for = app.url_for
-
-        def counting_url_for(*args: Any, **kwargs: Any) -> str:
-            url_calls[0] += 1
-            return original_url_for(*args, **kwargs)
-
         engine = db.engine
-        for target in targets:
-            headers = {"Authorization": f"Bearer {token}"} if target.auth == "token" else {}
-            client.get(target.path, headers=headers)  # warm: first-request lookups are not per-request cost
-            statements.clear()
-            timings.clear()
-            url_calls[0] = 0
-            app.url_for = counting_url_for  # type: ignore[method-assign]
-            app.jinja_env.globals["url_for"] = counting_url_for  # templates hold the bound method
-            event.listen(engine, "before_cursor_execute", before)
-            event.listen(engine, "after_cursor_execute", after)
-            try:
-                answer = client.get(target.path, headers=headers)
-            finally:
-                event.remove(engine, "before_cursor_execute", before)
-                event.remove(engine, "after_cursor_execute", after)
-                del app.url_for
-                app.jinja_env.globals["url_for"] = original_url_for
-            if answer.status_code != 200:
-                raise RuntimeError(f"{target.name}: test client got {answer.status_code}")
-            cpu = []
-            for _ in range(repeat):
-                started = time.process_time()
-                client.get(target.path, headers=headers)
-                cpu.append((time.process_time() - started) * 1000)
-            found[target.name] = Profile(
-                queries=len(statements),
-                duplicates=len(statements) - len(set(statements)),
-                sql_ms=sum(t for t in timings if t > 0) * 1000,
-                cpu_ms=statistics.median(cpu),
-                url_for_calls=url_calls[0],
-                statements=list(statements),
-            )
-            if os.environ.get("BENCH_SHOW_SQL"):
-                print(f"--- {target.name}: {len(statements)} statements")
-                for statement in statements:
-                    print("   ", " ".join(statement.split())[:200])
+    # Requests run outside any app context, as under gunicorn: each one gets a fresh session, so
+    # loading the user and the membership is counted too (an outer context would keep them cached).
+    app.config["WTF_CSRF_ENABLED"] = False
+    client = app.test_client()
+    answer = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
+    if answer.status_code != 302:
+        raise RuntimeError(f"test-client login failed: {answer.status_code}")
+    statements: list[str] = []
+    timings: list[float] = []
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
+            statements.append(statement)
+        timings.append(-time.perf_counter())
+
+    def after(*_args: Any) -> None:
+        timings[-1] += time.perf_counter()
+
+    url_calls = [0]
+    original_url_for = app.url_for
+
+    def counting_url_for(*args: Any, **kwargs: Any) -> str:
+        url_calls[0] += 1
+        return original_url_for(*args, **kwargs)
+
+    for target in targets:
+        headers = {"Authorization": f"Bearer {token}"} if target.auth == "token" else {}
+        client.get(target.path, headers=headers)  # warm: first-request lookups are not per-request cost
+        statements.clear()
+        timings.clear()
+        url_calls[0] = 0
+        app.url_for = counting_url_for  # type: ignore[method-assign]
+        app.jinja_env.globals["url_for"] = counting_url_for  # templates hold the bound method
+        event.listen(engine, "before_cursor_execute", before)
+        event.listen(engine, "after_cursor_execute", after)
+        try:
+            answer = client.get(target.path, headers=headers)
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+            event.remove(engine, "after_cursor_execute", after)
+            del app.url_for
+            app.jinja_env.globals["url_for"] = original_url_for
+        if answer.status_code != 200:
+            raise RuntimeError(f"{target.name}: test client got {answer.status_code}")
+        cpu = []
+        for _ in range(repeat):
+            started = time.process_time()
+            client.get(target.path, headers=headers)
+            cpu.append((time.process_time() - started) * 1000)
+        found[target.name] = Profile(
+            queries=len(statements),
+            duplicates=len(statements) - len(set(statements)),
+            sql_ms=sum(t for t in timings if t > 0) * 1000,
+            cpu_ms=statistics.median(cpu),
+            url_for_calls=url_calls[0],
+            statements=list(statements),
+        )
+        if os.environ.get("BENCH_SHOW_SQL"):
+            print(f"--- {target.name}: {len(statements)} statements")
+            for statement in statements:
+                print("   ", " ".join(statement.split())[:200])
     return found
