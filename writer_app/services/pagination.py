@@ -10,7 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, select
 
 from writer_app.models import db
-from writer_app.services.count_cache import cached_count
+from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.errors import ValidationError
 
 T = TypeVar("T")
@@ -56,16 +56,16 @@ def page_params(page: Any, page_size: Any, default_size: int = 25) -> tuple[int,
     return page_number, size
 
 
-def paginate(stmt: Select[Any], page: int, page_size: int, account_id: int | None = None) -> Page[Any]:
+def paginate(stmt: Select[Any], page: int, page_size: int, count_key: CountKey | None = None) -> Page[Any]:
     """Two queries whatever the data size: the count and the page itself.
 
-    With `account_id` the total comes from the count cache while the account's data is unchanged.
+    With `count_key` the total comes from the count cache while the account's data is unchanged.
     """
 
     def count() -> int:
         return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
-    total = count() if account_id is None else cached_count(account_id, stmt, count)
+    total = count() if count_key is None else cached_count(count_key, count)
     items = list(db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).unique())
     return Page(items=items, total=total, page=page, page_size=page_size)
 

@@ -7,7 +7,7 @@ Writes need the editor role, are audited and only flushed (the caller commits on
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy.orm import joinedload
@@ -26,6 +26,7 @@ from writer_app.models import (
 from writer_app.models.base import utcnow
 from writer_app.services import audit
 from writer_app.services.clusters import ALL, normalize_keywords, site_sector_filter
+from writer_app.services.count_cache import CountKey
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.inputs import choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
@@ -139,7 +140,11 @@ def list_tasks(
     Unknown filter values, orderings and page sizes raise ValidationError naming the field.
     """
     page_number, size = page_params(page, page_size)
-    return paginate(_task_query(scope, filters or TaskFilters()), page_number, size, scope.account_id)
+    filters = filters or TaskFilters()
+    # The rows counted depend on the filters and the working site/sector, not on their order.
+    counted = replace(filters, ordering=DEFAULT_ORDERING)
+    count_key = CountKey(scope.account_id, f"tasks {scope.site_id} {scope.sector_id} {counted!r}")
+    return paginate(_task_query(scope, filters), page_number, size, count_key)
 
 
 def iter_tasks(scope: Scope, filters: TaskFilters | None = None, batch: int = 500) -> Iterable[Task]:
