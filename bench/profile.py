@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             seeded = seed(app, args.scale)
         print(f"seeded {args.scale:,} rows; next time: --database {url}", flush=True)
     token = seeded.api_token if seeded else os.environ.get("BENCH_TOKEN", "")
-    review_id = seeded.review_content_id if seeded else 1
+    review_id = seeded.review_content_id if seeded else int(os.environ.get("BENCH_REVIEW_ID", "1"))
     fake = Seeded("", 0, 0, 0, token, review_id)
     chosen = [t for t in targets(fake) if t.name == args.target]
     if not chosen:

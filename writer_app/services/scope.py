@@ -63,11 +63,14 @@ def get(
         key = int(object_id)
     except (TypeError, ValueError):
         raise NotFound(f"{_label(model)} not found.") from None
-    stmt = scoped(scope, model, include_deleted=include_deleted).where(model.id == key)  # type: ignore[attr-defined]
-    if options:
-        stmt = stmt.options(*options)
-    obj = db.session.scalars(stmt).first()
-    if obj is None:
+    # By primary key through the identity map: a request that needs the same object in several
+    # services loads it once. The account (and trash) check is the same as scoped()'s.
+    obj = db.session.get(model, key, options=options)
+    if (
+        obj is None
+        or obj.account_id != scope.account_id  # type: ignore[attr-defined]
+        or (_soft_deletable(model) and not include_deleted and obj.deleted_at is not None)  # type: ignore[attr-defined]
+    ):
         raise NotFound(f"{_label(model)} {key} not found.")
     return obj
 
