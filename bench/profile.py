@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
         print("API targets need BENCH_TOKEN=<token> with --database (the seed prints it)", file=sys.stderr)
         return 2
     if seeded:
-        print(f"API token: BENCH_TOKEN={token}")
+        print(f"for --database runs: BENCH_TOKEN={token} BENCH_REVIEW_ID={review_id}")
 
     from tests.support.services import redis_database
 
