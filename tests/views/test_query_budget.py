@@ -21,3 +21,15 @@ def test_list_pages_run_at_most_eight_statements(client, tenant, login, url):
         response = client.get(url)
     assert response.status_code == 200
     assert queries.count <= 8, "\n".join(queries.statements)
+
+
+def test_review_page_loads_each_thing_once(client, tenant, login):
+    content = factories.make_content(tenant.cluster, "Solar roofs")
+    db.session.commit()
+    login(tenant.editor)
+    url = f"/content/{content.id}"
+    client.get(url)
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(queries.statements) == len(set(queries.statements)), "\n".join(queries.statements)
