@@ -11,10 +11,11 @@ from typing import Any
 import humanize
 from flask import Flask, Response, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from writer_app.extensions import login_manager
-from writer_app.models import User, db
+from writer_app.models import Membership, User, db
 from writer_app.services.errors import DomainError
 
 log = logging.getLogger("writer.request")
@@ -125,7 +126,9 @@ def init_app(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
+        # Every page's layout lists the user's accounts: load them with the user, in one query.
+        memberships = joinedload(User.memberships).joinedload(Membership.account)
+        user = db.session.get(User, int(user_id), options=[memberships])
         return user if user is not None and user.active else None  # deactivation ends open sessions too
 
     @app.before_request

@@ -20,9 +20,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def current_memberships() -> list[Membership]:
-    """The logged-in user's memberships (with their accounts), loaded once per request."""
+    """The logged-in user's memberships with their accounts (loaded with the user), by account name."""
     if "memberships" not in g:
-        g.memberships = accounts.memberships(current_user)
+        g.memberships = sorted(current_user.memberships, key=lambda m: m.account.name)
     return g.memberships
 
 
