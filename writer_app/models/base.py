@@ -36,10 +36,20 @@ POSTGRES_SEARCH_INDEXES = frozenset(
 )
 
 
+# SQLite-only FTS5 search tables of migration 0004 (and the shadow tables FTS5 keeps beside them).
+SQLITE_SEARCH_TABLES = ("writer_tasks_search", "writer_content_search")
+
+
 def include_in_schema_comparison(
     obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
 ) -> bool:
-    return not (type_ == "index" and reflected and compare_to is None and name in POSTGRES_SEARCH_INDEXES)
+    if not reflected or compare_to is not None:
+        return True
+    if type_ == "index":
+        return name not in POSTGRES_SEARCH_INDEXES
+    if type_ == "table":
+        return not (name or "").startswith(SQLITE_SEARCH_TABLES)
+    return True
 
 
 def utcnow() -> datetime:

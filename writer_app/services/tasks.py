@@ -33,6 +33,7 @@ from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.inputs import choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
+from writer_app.services.search import contains_text
 
 MAX_BULK_IDS = 100
 MIN_WORDS, MAX_WORDS = 100, 10_000
@@ -123,9 +124,7 @@ def _task_query(scope: Scope, filters: TaskFilters) -> Any:
         stmt = stmt.where(Task.sector_id == sector_id)
     term = (filters.search or "").strip()
     if term:
-        stmt = stmt.where(
-            Task.title.icontains(term, autoescape=True) | Task.keywords.icontains(term, autoescape=True)
-        )
+        stmt = stmt.where(contains_text(Task, term))
     if filters.status:
         stmt = stmt.where(Task.status == choice(TaskStatus, filters.status, "status"))
     if filters.cluster_id not in (None, "", ALL):
