@@ -80,6 +80,11 @@ def cached_count(key: CountKey, count: Callable[[], int]) -> int:
     return total
 
 
+def wrote(session: Session) -> bool:
+    """Whether the session's open transaction has written anything (flushed or still pending)."""
+    return bool(session.info.get(_WRITTEN) or session.new or session.dirty or session.deleted)
+
+
 def _mark(session: Session, account_id: int) -> None:
     session.info.setdefault(_WRITTEN, set()).add(account_id)
 

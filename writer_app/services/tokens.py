@@ -48,17 +48,20 @@ def authenticate(raw: str) -> tuple[ApiToken, Scope] | None:
     """The token and its scope, or None when unknown, revoked, or its user is inactive or gone."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == _hash(raw)).options(joinedload(ApiToken.user))
-    ).first()
-    if token is None or token.revoked_at is not None or not token.user.active:
-        return None
-    membership = db.session.scalars(
-        select(Membership).where(
-            Membership.user_id == token.user_id, Membership.account_id == token.account_id
+    # One indexed query on every API request: the token, its user and the user's membership.
+    found = db.session.execute(
+        select(ApiToken, Membership)
+        .join(
+            Membership,
+            (Membership.user_id == ApiToken.user_id) & (Membership.account_id == ApiToken.account_id),
         )
+        .where(ApiToken.token_hash == _hash(raw))
+        .options(joinedload(ApiToken.user))
     ).first()
-    if membership is None:
+    if found is None:
+        return None
+    token, membership = found
+    if token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
     last = token.last_used_at
