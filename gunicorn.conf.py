@@ -9,7 +9,7 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    # Load the readability checks' pronunciation dictionary before the first request, not during it.
+    # Load the readability checks' syllable tables before the first request, not during it.
     from writer_app.services.validation import warm_up
 
     warm_up()
