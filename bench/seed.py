@@ -347,6 +347,7 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
     """Migrate the app's (empty PostgreSQL) database and fill it; returns what the bench needs."""
     from flask_migrate import upgrade
 
+    from writer_app import init_migrations
     from writer_app.models import (
         Content,
         ContentClusterMap,
@@ -361,6 +362,7 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
 
     started = time.perf_counter()
     with app.app_context():
+        init_migrations(app)
         upgrade()
         measured = _tenancy("Bench Measured", BENCH_EMAIL)
         other = _tenancy("Bench Other", OTHER_EMAIL)

@@ -17,7 +17,7 @@ from sqlalchemy import text
 
 from tests.support import factories
 from tests.support.services import flush_redis, missing_service, postgres_database, redis_database
-from writer_app import create_app
+from writer_app import create_app, init_migrations
 from writer_app.extensions import limiter
 from writer_app.models import Account, User, db
 
@@ -57,6 +57,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
         }
     )
+    init_migrations(app)
     with app.app_context():
         upgrade()
     yield app

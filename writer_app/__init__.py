@@ -13,10 +13,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
     app.config.update(load_config(app.instance_path, overrides))
 
-    from writer_app.extensions import csrf, db, limiter, login_manager, migrate
+    from writer_app.extensions import csrf, db, limiter, login_manager
 
-    db.init_app(app)
-    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
+    db.init_app(app)  # Flask-Migrate only when a migration runs: init_migrations, cli.MigrationsGroup
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
     limiter.init_app(app)
@@ -35,6 +34,16 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     register_api(app)
     cli.init_app(app)
     return app
+
+
+def init_migrations(app: Flask) -> None:
+    """Set up Flask-Migrate on `app` (once) so `flask_migrate.upgrade()` and `flask db …` work."""
+    from flask_migrate import Migrate
+
+    from writer_app.extensions import db
+
+    if "migrate" not in app.extensions:
+        Migrate(app, db, directory=str(_migrations_dir()), render_as_batch=True, compare_type=True)
 
 
 def _migrations_dir():  # the repository's migrations/ folder, next to the package

