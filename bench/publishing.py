@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import io
+import itertools
+import statistics
 import time
 from pathlib import Path
 from typing import Any
@@ -116,10 +118,21 @@ def _publish_with_writer(
                 break
             time.sleep(0.05)
         wall = time.perf_counter() - started
+        timings = db.session.execute(
+            select(Job.created_at, Job.started_at, Job.ended_at)
+            .where(Job.id.in_(job_ids))
+            .order_by(Job.started_at)
+        ).all()
         outcome: dict[str, int] = {}
         for sync in db.session.scalars(select(Content.sync_status).where(Content.id.in_(ids))):
             outcome[f"sync {sync}"] = outcome.get(f"sync {sync}", 0) + 1
         db.session.remove()
+    rows = [t for t in timings if t.started_at and t.ended_at]
+    if rows:
+        running = [(t.ended_at - t.started_at).total_seconds() for t in rows]
+        gaps = [(b.started_at - a.ended_at).total_seconds() for a, b in itertools.pairwise(rows)]
+        outcome["_job_ms"] = round(1000 * statistics.mean(running))
+        outcome["_gap_ms"] = round(1000 * statistics.mean(gaps)) if gaps else 0
     return wall, outcome
 
 
@@ -258,6 +271,7 @@ def run(
             finally:
                 app.config.update(saved)
     ratio = writer_s / bare_s
+    job_ms, gap_ms = outcome.pop("_job_ms", 0), outcome.pop("_gap_ms", 0)
     synced = outcome.get("sync synced", 0)
     report.sections[TITLE] = [
         f"{len(ids)} items (a category, 2 tags, a featured image, every other item 2 in-article images: "
@@ -272,6 +286,9 @@ def run(
         f"| bare requests loop, same calls | {bare_s:.2f} | {bare_s / len(ids) * 1000:.0f} | |",
         "",
         f"Writer ÷ bare: {ratio:.2f}×; Writer's overhead per item {(writer_s - bare_s) / len(ids) * 1000:.0f} ms.",
+        "",
+        f"A job ran {job_ms} ms on average (started → ended in its Job row); between the end of one job and the "
+        f"start of the next {gap_ms} ms went by (RQ: dequeue, fork of the work horse, its set-up).",
     ]
     report.checks.append(
         Check(

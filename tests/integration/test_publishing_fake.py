@@ -116,3 +116,20 @@ def test_500_after_the_post_was_stored_is_retried_without_a_duplicate(
     assert content.external_id == str(next(iter(fake.posts)))
     assert content.status == ContentStatus.PUBLISHED and content.sync_status == SyncStatus.SYNCED
     assert content.external_metadata["publish_steps"]["post"]["action"] == "found by slug and updated"
+
+
+def test_the_sites_url_form_is_looked_up_once_then_remembered(app, tenant, fake_wordpress) -> None:
+    fake, url = fake_wordpress
+    fake.fail_creates = 0
+    site = tenant.site
+    site.wp_url, site.wp_username, site.wp_app_password_encrypted = url, "admin", secrets.encrypt("pw")
+    first, second = publishable(tenant, "first-post"), publishable(tenant, "second-post")
+    db.session.commit()
+
+    assert run_publish(tenant, first.id).status == JobStatus.FINISHED
+    index_lookups = fake.calls.count("GET /wp-json/")
+    assert index_lookups == 1
+    assert run_publish(tenant, second.id).status == JobStatus.FINISHED
+    assert fake.calls.count("GET /wp-json/") == index_lookups  # the second job knew the form already
+    db.session.expire_all()
+    assert db.session.get(type(site), site.id).settings["wordpress"]["rest_route"] is False

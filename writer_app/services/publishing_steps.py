@@ -45,7 +45,7 @@ from writer_app.services.errors import DomainError
 from writer_app.services.jobs import RetryLater
 from writer_app.services.publish_lock import SiteBusy, site_lock
 from writer_app.services.scope import Scope, get
-from writer_app.services.wordpress_sites import client_for
+from writer_app.services.wordpress_sites import client_for, remember_url_form
 
 log = logging.getLogger("writer.publishing")
 
@@ -345,6 +345,7 @@ def run_publish_job(
             with site_lock(content.site_id, job.id), client_for(content.site) as client:
                 run = PublishRun(job, scope, content, client)
                 post = run_steps(run)
+                remember_url_form(content.site, client)
             return succeed(scope, job_id, content_id, post, run.steps)
         except (WordPressUnavailable, SiteBusy) as exc:
             db.session.rollback()

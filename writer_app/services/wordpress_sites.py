@@ -105,7 +105,19 @@ def credentials_for(site: Site) -> WordPressCredentials:
 
 def client_for(site: Site) -> WordPressClient:
     timeout = current_app.config.get("WORDPRESS_TIMEOUT", (5, 30))
-    return WordPressClient(credentials_for(site), timeout=tuple(timeout))  # type: ignore[arg-type]
+    # Which URL form the site answers on (/wp-json/ or ?rest_route=), once known, saves a request a job.
+    rest_route = ((site.settings or {}).get(SETTINGS_KEY) or {}).get("rest_route")
+    return WordPressClient(credentials_for(site), timeout=tuple(timeout), rest_route=rest_route)  # type: ignore[arg-type]
+
+
+def remember_url_form(site: Site, client: WordPressClient) -> None:
+    """Store the URL form `client` found, so the next client of the site need not look for it."""
+    info = (site.settings or {}).get(SETTINGS_KEY) or {}
+    if info.get("rest_route") != client.uses_rest_route:
+        site.settings = {
+            **(site.settings or {}),
+            SETTINGS_KEY: {**info, "rest_route": client.uses_rest_route},
+        }
 
 
 def test_site_connection(scope: Scope, site_id: Any) -> ConnectionReport:
@@ -118,6 +130,7 @@ def test_site_connection(scope: Scope, site_id: Any) -> ConnectionReport:
     info.update(ok=report.ok, summary=report.summary(), checked_at=utcnow().isoformat())
     if report.api_answers:
         info.update(timezone=report.timezone, gmt_offset=report.gmt_offset, site_name=report.site_name)
+        info.update(rest_route=client.uses_rest_route)
     site.settings = {**(site.settings or {}), SETTINGS_KEY: info}
     audit.record(scope, "site.wordpress_test", site, ok=report.ok, problems=report.problems)
     db.session.flush()
