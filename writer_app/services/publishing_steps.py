@@ -85,13 +85,13 @@ class PublishRun:
         return {**(current or {}), **sections}
 
     def done(self, step: str, number: int, **detail: Any) -> None:
+        """Record a finished step and the job's progress, in one commit."""
         self.steps[step] = {"at": utcnow().isoformat(), **detail}
         self.steps["last_step"] = step
-        self._save(external_metadata=self._meta(publish_steps=self.steps))
         job = db.session.get(Job, self.job.id)
         if job is not None:
             jobs.advance(job, number)
-            db.session.commit()
+        self._save(external_metadata=self._meta(publish_steps=self.steps))
 
     # --- step 1: terms --------------------------------------------------------------------------
 
