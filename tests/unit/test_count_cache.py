@@ -34,6 +34,8 @@ def test_a_repeated_list_takes_its_total_from_the_cache(tenant_with_tasks):
     # Other filters are other totals.
     assert _counts_issued(scope, TaskFilters(search="task 1")) == (1, 1)
     assert _counts_issued(scope, TaskFilters(search="task 1")) == (1, 0)
+    # The same rows in another order are the same total.
+    assert _counts_issued(scope, TaskFilters(search="task 1", ordering="title")) == (1, 0)
 
 
 def test_creating_trashing_and_bulk_changes_show_at_once(tenant_with_tasks):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -136,9 +136,7 @@ def list_content(
     )
     if not with_html:
         stmt = stmt.options(defer(Content.html))
-    counted = replace(filters, ordering=DEFAULT_ORDERING)
-    count_key = CountKey(scope.account_id, f"content {scope.site_id} {scope.sector_id} {counted!r}")
-    result = paginate(stmt, page, page_size, count_key)
+    result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters))
     return ContentPage(
         items=result.items,
         total=result.total,

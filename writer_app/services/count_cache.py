@@ -9,6 +9,7 @@ total is never older than the last committed write. Without Redis, totals are si
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from sqlalchemy import TextClause, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from writer_app.models import db
+from writer_app.services.scope import Scope
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,13 @@ class CountKey(NamedTuple):
 
     account_id: int
     what: str
+
+    @classmethod
+    def for_list(cls, scope: Scope, name: str, filters: Any) -> CountKey:
+        """A filtered list's total: the filters and the working site/sector decide its rows, the order
+        does not (`filters` is a dataclass with an `ordering` field)."""
+        unordered = dataclasses.replace(filters, ordering="")
+        return cls(scope.account_id, f"{name} {scope.site_id} {scope.sector_id} {unordered!r}")
 
 
 def cached_count(key: CountKey, count: Callable[[], int]) -> int:

@@ -7,7 +7,7 @@ Writes need the editor role, are audited and only flushed (the caller commits on
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any, Required, TypedDict, Unpack
 
 from sqlalchemy.orm import joinedload
@@ -146,10 +146,9 @@ def list_tasks(
     """
     page_number, size = page_params(page, page_size)
     filters = filters or TaskFilters()
-    # The rows counted depend on the filters and the working site/sector, not on their order.
-    counted = replace(filters, ordering=DEFAULT_ORDERING)
-    count_key = CountKey(scope.account_id, f"tasks {scope.site_id} {scope.sector_id} {counted!r}")
-    return paginate(_task_query(scope, filters), page_number, size, count_key)
+    return paginate(
+        _task_query(scope, filters), page_number, size, CountKey.for_list(scope, "tasks", filters)
+    )
 
 
 def iter_tasks(scope: Scope, filters: TaskFilters | None = None, batch: int = 500) -> Iterable[Task]:
