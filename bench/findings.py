@@ -38,8 +38,8 @@ def _page(result: LoadResult, bare_cpu: float) -> str | None:
         parts.append(f"a read request writes ({', '.join(writes)}): every GET pays an UPDATE and a commit")
     if result.bytes_per_request > BIG_ANSWER:
         parts.append(
-            f"{result.bytes_per_request / 1024:.0f} KB per answer: each row carries the full article HTML, "
-            "which is loaded, serialized and sent for every list page"
+            f"{result.bytes_per_request / 1024:.0f} KB per answer: each row carries the full article HTML "
+            "(the documented shape of the API's content), which is loaded, serialized and sent for every page"
         )
     return "; ".join(parts) + "."
 
@@ -66,6 +66,7 @@ def diagnose(report: Report) -> list[str]:
             if other and r.sql_ms is not None and other.sql_ms is not None and not r.name.startswith("bare"):
                 findings.append(
                     f"{r.name} at {scales[-1]:,} rows: SQL {other.sql_ms:.1f} ms vs {r.sql_ms:.1f} ms at "
-                    f"{scales[0]:,} (the count of matching rows grows with the table; the page itself does not)."
+                    f"{scales[0]:,} (counting the matching rows grows with the table: totals come from the "
+                    "count cache while the account's data is unchanged, as in a load run; the page does not grow)."
                 )
     return findings
