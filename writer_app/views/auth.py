@@ -13,8 +13,7 @@ from writer_app.forms.auth import LoginForm, PasswordForm, SignupForm
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import db
 from writer_app.services import accounts
-from writer_app.services.errors import DomainError
-from writer_app.views.common import apply_domain_error, form_errors_status, render
+from writer_app.views.common import form_errors_status, render, saving
 
 bp = Blueprint("auth", __name__)
 
@@ -63,15 +62,11 @@ def login() -> Any:
 def signup() -> Any:
     form = SignupForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             user, account = accounts.sign_up(
                 form.email.data, form.password.data, form.account_name.data, form.name.data or ""
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             _start_session(user)
             flash(
                 f"Welcome to Writer. “{account.name}” is ready: add a site in Settings to start.", "success"
@@ -96,12 +91,9 @@ def logout() -> Any:
 def password() -> Any:
     form = PasswordForm()
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             accounts.change_password(current_user, form.current_password.data, form.new_password.data)
-        except DomainError as error:
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash("Your password is changed.", "success")
             return redirect(url_for("dashboard.index"))
     status = 200 if request.method == "GET" else form_errors_status()

@@ -14,12 +14,12 @@ from writer_app.services import clusters as cluster_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.views.common import (
     account_sites,
-    apply_domain_error,
     current_scope,
     form_errors_status,
     is_fragment_request,
     render,
     role_required,
+    saving,
 )
 
 bp = Blueprint("clusters", __name__, url_prefix="/clusters")
@@ -73,15 +73,9 @@ def _cluster_form(form: ClusterForm) -> ClusterForm:
 
 def _save(form: ClusterForm, save: Any, cluster: Cluster | None) -> Any:
     if form.validate_on_submit():
-        try:
+        with saving(form, not_found_is_404=True) as outcome:
             saved = save()
-        except NotFound:
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(f"Saved cluster “{saved.name}”.", "success")
             return redirect(url_for(".index"))
     status = form_errors_status() if request.method == "POST" else 200

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -10,10 +12,10 @@ from flask import Response, abort, g, make_response, render_template, request, s
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
-from writer_app.models import Membership, Role, Site
+from writer_app.models import Membership, Role, Site, db
 from writer_app.services import accounts, sites
 from writer_app.services.csv_export import csv_lines
-from writer_app.services.errors import DomainError
+from writer_app.services.errors import DomainError, NotFound
 from writer_app.services.scope import Scope
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -101,6 +103,34 @@ def apply_domain_error(form: Any, error: DomainError) -> None:
             field.errors = [*field.errors, *messages]
         else:
             form.form_errors.extend(messages)
+
+
+@dataclass
+class Saving:
+    ok: bool = False  # the service call went through and is committed
+
+
+@contextmanager
+def saving(form: Any, *, not_found_is_404: bool = False) -> Iterator[Saving]:
+    """Run the service calls of a submitted form: commit when they went through (`.ok`), or roll back
+    and show the service's error on the form. With `not_found_is_404` a NotFound answers 404 instead.
+
+        with saving(form) as saved:
+            task = tasks.update_task(...)
+        if saved.ok:
+            return redirect(...)
+    """
+    outcome = Saving()
+    try:
+        yield outcome
+    except DomainError as error:
+        db.session.rollback()
+        if not_found_is_404 and isinstance(error, NotFound):
+            raise
+        apply_domain_error(form, error)
+        return
+    db.session.commit()
+    outcome.ok = True
 
 
 def csv_response(filename: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Response:

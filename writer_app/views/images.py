@@ -10,7 +10,7 @@ from writer_app.forms.images import BulkStatusForm, ImageFilterForm, ImageForm
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import Content, Role, Task, db
 from writer_app.services import images, media
-from writer_app.services.errors import DomainError, NotFound, ValidationError
+from writer_app.services.errors import NotFound, ValidationError
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope, get
 from writer_app.views.common import (
@@ -20,6 +20,7 @@ from writer_app.views.common import (
     is_fragment_request,
     render,
     role_required,
+    saving,
 )
 
 bp = Blueprint("images", __name__, url_prefix="/images")
@@ -105,7 +106,7 @@ def detail(image_id: int) -> Any:
     if request.method == "POST":
         scope.require(Role.EDITOR)  # viewers read; their POSTs are 403
         if form.validate_on_submit():
-            try:
+            with saving(form) as saved:
                 images.update_image(
                     scope,
                     image.id,
@@ -115,11 +116,7 @@ def detail(image_id: int) -> Any:
                     alt_text=form.alt_text.data or "",
                     prompt=form.prompt.data or "",
                 )
-            except DomainError as error:
-                db.session.rollback()
-                apply_domain_error(form, error)
-            else:
-                db.session.commit()
+            if saved.ok:
                 flash("Image saved.", "success")
                 return _redirect(url_for(".detail", image_id=image.id))
         if form.errors or form.form_errors:

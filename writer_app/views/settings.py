@@ -21,11 +21,11 @@ from writer_app.services import accounts, credits, sites, tokens
 from writer_app.services.errors import DomainError
 from writer_app.views.common import (
     account_sites,
-    apply_domain_error,
     current_scope,
     form_errors_status,
     render,
     role_required,
+    saving,
 )
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
@@ -34,13 +34,9 @@ bp = Blueprint("settings", __name__, url_prefix="/settings")
 def _saved_or_errors(form: Any, action: Any, message: str, template: str, /, **context: Any) -> Any:
     """Run a service action for a valid form: commit and redirect, or re-render with the errors."""
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             action()
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(message, "success")
             return redirect(request.path)
     return render(template, status=form_errors_status() if request.method == "POST" else 200, **context)
@@ -143,13 +139,9 @@ def tokens_page() -> Any:
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             _, new_token = tokens.create_token(current_user, scope.account_id, form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             form = TokenForm(formdata=None)
     status = form_errors_status() if request.method == "POST" and form.errors else 200
     return render(

@@ -8,15 +8,14 @@ from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from writer_app.forms.settings_ai import AISettingsForm
 from writer_app.integrations.ai import ARTICLE_PROMPT_PLACEHOLDERS, DEFAULT_ARTICLE_PROMPT
-from writer_app.models import Role, db
+from writer_app.models import Role
 from writer_app.services import generation
-from writer_app.services.errors import DomainError
 from writer_app.views.common import (
-    apply_domain_error,
     current_scope,
     form_errors_status,
     render,
     role_required,
+    saving,
 )
 
 bp = Blueprint("settings_ai", __name__, url_prefix="/settings/ai")
@@ -32,15 +31,11 @@ def index() -> Any:
         data={"prompt_template": template, "in_article_images": account.setting("in_article_images")}
     )
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             new_version = generation.save_ai_settings(
                 scope, form.prompt_template.data or "", form.in_article_images.data
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"AI settings saved; drafts now use prompt version {new_version}.", "success")
             return redirect(url_for(".index"))
     return render(

@@ -34,6 +34,7 @@ from writer_app.views.common import (
     is_fragment_request,
     render,
     role_required,
+    saving,
 )
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -198,15 +199,9 @@ def _task_form(form: TaskForm) -> TaskForm:
 def _save_task(form: TaskForm, save: Any, template_context: dict[str, Any]) -> Any:
     """Validate the form, call the service, commit and go back to the list; or show field errors."""
     if form.validate_on_submit():
-        try:
+        with saving(form, not_found_is_404=True) as saved:
             task = save({name: getattr(form, name).data for name in FORM_FIELDS})
-        except NotFound:
-            raise
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(f"Saved “{task.title}”.", "success")
             return redirect(_safe_next(request.args.get("next")))
     status = form_errors_status() if request.method == "POST" else 200

@@ -12,7 +12,7 @@ from writer_app.forms.taxonomies import TaxonomyFilterForm, TaxonomyForm
 from writer_app.models import Role, Site, db
 from writer_app.services import taxonomies
 from writer_app.services.clusters import ALL
-from writer_app.services.errors import DomainError, ValidationError
+from writer_app.services.errors import ValidationError
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope
 from writer_app.views.common import (
@@ -23,6 +23,7 @@ from writer_app.views.common import (
     is_fragment_request,
     render,
     role_required,
+    saving,
 )
 
 bp = Blueprint("taxonomies", __name__, url_prefix="/taxonomies")
@@ -91,7 +92,7 @@ def create() -> Any:
     site_list = account_sites()
     form = _term_form(scope, site_list)
     if form.validate_on_submit():
-        try:
+        with saving(form) as saved:
             term = taxonomies.create_taxonomy(
                 scope,
                 site_id=form.site_id.data,
@@ -101,11 +102,7 @@ def create() -> Any:
                 taxonomy_type=form.taxonomy_type.data,
                 description=form.description.data or "",
             )
-        except DomainError as error:
-            db.session.rollback()
-            apply_domain_error(form, error)
-        else:
-            db.session.commit()
+        if saved.ok:
             flash(
                 f"{term.taxonomy_type.value.capitalize()} “{term.name}” added (slug {term.slug}).", "success"
             )
@@ -134,7 +131,7 @@ def detail(taxonomy_id: int) -> Any:
     if request.method == "POST":
         scope.require(Role.ADMIN)  # everyone reads; only admins change
         if form.validate_on_submit():
-            try:
+            with saving(form) as saved:
                 taxonomies.update_taxonomy(
                     scope,
                     term.id,
@@ -144,11 +141,7 @@ def detail(taxonomy_id: int) -> Any:
                     sector_id=form.sector_id.data or None,
                     description=form.description.data or "",
                 )
-            except DomainError as error:
-                db.session.rollback()
-                apply_domain_error(form, error)
-            else:
-                db.session.commit()
+            if saved.ok:
                 flash("Term saved.", "success")
                 return _redirect(url_for(".detail", taxonomy_id=term.id))
         status = form_errors_status()

@@ -10,19 +10,18 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields import SelectChoice
 
-from writer_app.models import Role, db
+from writer_app.models import Role
 from writer_app.services import content_checks as checks_service
 from writer_app.services import metadata, site_checks
-from writer_app.services.errors import DomainError
 from writer_app.services.validation import CHECKS
 from writer_app.services.validation.model import LEVELS
 from writer_app.views.common import (
-    apply_domain_error,
     current_scope,
     form_errors_status,
     is_fragment_request,
     render,
     role_required,
+    saving,
 )
 
 bp = Blueprint("validation", __name__)
@@ -154,15 +153,11 @@ def site_levels(site_id: int) -> Any:
     if request.method == "POST":
         scope.require(Role.ADMIN)
         if form.validate_on_submit():
-            try:
+            with saving(form) as saved:
                 site_checks.update_site_checks(
                     scope, site_id, {key: form[key].data for key in CHECKS}, form["seo_plugin"].data
                 )
-            except DomainError as error:
-                db.session.rollback()
-                apply_domain_error(form, error)
-            else:
-                db.session.commit()
+            if saved.ok:
                 flash(f"Checks of “{checks.site.name}” saved.", "success")
                 return redirect(url_for(".site_levels", site_id=site_id))
     status = form_errors_status() if request.method == "POST" else 200
