@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import defer, joinedload, selectinload
@@ -26,7 +24,7 @@ from writer_app.models import (
 )
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.count_cache import CountKey
-from writer_app.services.inputs import optional_choice, optional_number
+from writer_app.services.inputs import QueryFilters, optional_choice, optional_number
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, scoped
 from writer_app.services.search import contains_text
@@ -41,7 +39,7 @@ DEFAULT_ORDERING = "-updated_at"
 
 
 @dataclass
-class ContentFilters:
+class ContentFilters(QueryFilters):
     """List filters. site_id/sector_id None → the user's working site/sector (the whole account when
     they have none); "all" → no limit (as clusters.site_sector_filter). `all_sites=True` is the same as
     site_id="all". ordering: title | created_at | updated_at | status, "-" prefix for descending."""
@@ -56,21 +54,6 @@ class ContentFilters:
     sector_id: int | str | None = None
     ordering: str = DEFAULT_ORDERING
     all_sites: bool = False
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, Any]) -> ContentFilters:
-        """Filters from query-string style arguments (blank values are no filter)."""
-        return cls(
-            search=(args.get("search") or "").strip(),
-            status=args.get("status") or None,
-            cluster_id=args.get("cluster_id") or None,
-            content_type=args.get("content_type") or None,
-            content_structure=args.get("content_structure") or None,
-            source=args.get("source") or None,
-            site_id=args.get("site_id") or None,
-            sector_id=args.get("sector_id") or None,
-            ordering=args.get("ordering") or DEFAULT_ORDERING,
-        )
 
 
 @dataclass

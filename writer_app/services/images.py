@@ -7,7 +7,7 @@ Services flush, never commit: the view, API handler or job commits once.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,7 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit, media
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import NotFound, ValidationError
-from writer_app.services.inputs import choice, optional_number, whole_number
+from writer_app.services.inputs import QueryFilters, choice, optional_number, whole_number
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 
@@ -32,7 +32,7 @@ EDITABLE_FIELDS = frozenset({"image_type", "prompt", "alt_text", "status", "posi
 
 
 @dataclass
-class ImageFilters:
+class ImageFilters(QueryFilters):
     """List filters (all optional). ids may be given as strings (query parameters); they are checked.
 
     ordering: created_at | position | id, "-" prefix for descending (default "-created_at").
@@ -46,14 +46,6 @@ class ImageFilters:
     ordering: str | None = None
     site_id: int | str | None = None
     sector_id: int | str | None = None
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, Any]) -> ImageFilters:
-        """Filters from query-string style arguments (blank values are no filter)."""
-        return cls(**{name: (args.get(name) or None) for name in _FILTER_NAMES})
-
-
-_FILTER_NAMES = ("task_id", "content_id", "image_type", "status", "ordering", "site_id", "sector_id")
 
 
 @dataclass

@@ -6,8 +6,10 @@ answers 400 with it.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from enum import Enum
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from writer_app.services.errors import ValidationError
 
@@ -41,3 +43,24 @@ def whole_number(value: Any, name: str, *, minimum: int | None = None) -> int:
 def optional_number(value: Any, name: str, *, minimum: int | None = None) -> int | None:
     """Like `whole_number`, with blank meaning no value (filters, optional ids)."""
     return None if value in (None, "") else whole_number(value, name, minimum=minimum)
+
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+
+
+class QueryFilters:
+    """Mixin for a list's filter dataclass: `from_args` reads it from query-string style arguments.
+
+    A blank value is no filter (the field keeps its default), text is stripped, and a bool field is on
+    for 1/true/yes/on. The services check the values themselves (choices, ids)."""
+
+    @classmethod
+    def from_args(cls, args: Mapping[str, Any]) -> Self:
+        values: dict[str, Any] = {}
+        for field in dataclasses.fields(cls):  # type: ignore[arg-type]
+            raw = args.get(field.name)
+            if field.type in (bool, "bool"):
+                values[field.name] = str(raw or "").strip().lower() in TRUE_WORDS
+            elif text := str(raw).strip() if raw is not None else "":
+                values[field.name] = text
+        return cls(**values)

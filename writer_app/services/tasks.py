@@ -30,7 +30,7 @@ from writer_app.services import audit
 from writer_app.services.clusters import ALL, normalize_keywords, site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.errors import Conflict, NotFound, ValidationError
-from writer_app.services.inputs import choice, whole_number
+from writer_app.services.inputs import QueryFilters, choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 from writer_app.services.search import contains_text
@@ -44,7 +44,7 @@ DEFAULT_ORDERING = "-created_at"
 
 
 @dataclass
-class TaskFilters:
+class TaskFilters(QueryFilters):
     """Filters of the task list; every field optional. site_id/sector_id None → the working context,
     "all" → every site. `trash=True` lists soft-deleted tasks instead of live ones."""
 
@@ -57,21 +57,6 @@ class TaskFilters:
     sector_id: int | str | None = None
     ordering: str = DEFAULT_ORDERING
     trash: bool = False
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, Any]) -> TaskFilters:
-        """Filters from query-string style arguments (blank values are no filter)."""
-        return cls(
-            search=(args.get("search") or "").strip(),
-            status=args.get("status") or None,
-            cluster_id=args.get("cluster_id") or None,
-            content_type=args.get("content_type") or None,
-            content_structure=args.get("content_structure") or None,
-            site_id=args.get("site_id") or None,
-            sector_id=args.get("sector_id") or None,
-            ordering=args.get("ordering") or DEFAULT_ORDERING,
-            trash=str(args.get("trash", "")).lower() in ("1", "true", "yes", "on"),
-        )
 
 
 class NewTask(TypedDict, total=False):

@@ -7,7 +7,7 @@ the user typed (name, or slug when given), never as a database error. External s
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +29,7 @@ from writer_app.services import audit
 from writer_app.services.accounts import slugify
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import ValidationError
+from writer_app.services.inputs import QueryFilters
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, resolve_site_sector, scoped
 
@@ -46,7 +47,7 @@ MAX_SLUG = 200
 
 
 @dataclass
-class TaxonomyFilters:
+class TaxonomyFilters(QueryFilters):
     """taxonomy_type: category|tag; search matches name or slug; site_id: None → the scope's working
     site, "all" → every site. ordering: name | slug | taxonomy_type | created_at, "-" prefix for
     descending (default name)."""
@@ -55,16 +56,6 @@ class TaxonomyFilters:
     site_id: int | str | None = None
     search: str = ""
     ordering: str | None = None
-
-    @classmethod
-    def from_args(cls, args: Mapping[str, Any]) -> TaxonomyFilters:
-        """Filters from query-string style arguments (blank values are no filter)."""
-        return cls(
-            taxonomy_type=args.get("taxonomy_type") or None,
-            site_id=args.get("site_id") or None,
-            search=(args.get("search") or "").strip(),
-            ordering=args.get("ordering") or None,
-        )
 
 
 def _type(value: Any) -> TaxonomyType:
