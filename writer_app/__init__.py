@@ -21,9 +21,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     limiter.init_app(app)
     login_manager.init_app(app)
 
-    from writer_app.services import count_cache
+    from writer_app.services import data_version
 
-    count_cache.init_app(app)
+    data_version.init_app(app)
 
     from writer_app import cli, web
     from writer_app.api import register_api

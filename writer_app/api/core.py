@@ -22,11 +22,12 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from writer_app import response_cache
 from writer_app.api.schemas.common import MAX_INT, In, JobAccepted, Out, PageQuery
 from writer_app.api.schemas.jobs import JobOut
 from writer_app.extensions import limiter
 from writer_app.models import Job, Role, db
-from writer_app.services import count_cache, tokens
+from writer_app.services import data_version, tokens
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.pagination import Page
 from writer_app.services.scope import Scope
@@ -137,7 +138,17 @@ def route(
                 if (limited := _throttle()) is not None:
                     return limited
                 scope.require(role)  # type: ignore[arg-type]
-            return _run(op, fn, scope, path)
+            if not (paged and method == "GET" and scope is not None):
+                return _run(op, fn, scope, path)
+            response = response_cache.serve(
+                scope,
+                lambda: _run(op, fn, scope, path),
+                ttl_seconds=response_cache.API_TTL_SECONDS,
+                session_bound=False,
+            )
+            if data_version.wrote(db.session):  # authentication noted the token's use
+                db.session.commit()
+            return response
 
         view.api_operation = op  # type: ignore[attr-defined]
         bp.add_url_rule(rule, endpoint=endpoint, view_func=view, methods=[method])
@@ -166,7 +177,7 @@ def _run(op: Operation, fn: Callable[..., Any], scope: Scope | None, path: dict[
     try:
         result = fn(scope, **kwargs)
         response = _respond(op, result, kwargs.get("query"))
-        if request.method != "GET" or count_cache.wrote(db.session):  # reads have nothing to commit
+        if request.method != "GET" or data_version.wrote(db.session):  # reads have nothing to commit
             db.session.commit()
     except StaleDataError:
         db.session.rollback()

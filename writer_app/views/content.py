@@ -18,6 +18,7 @@ from writer_app.models import (
     SyncStatus,
     db,
 )
+from writer_app.response_cache import cached_page
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
 from writer_app.services import csv_export, review, revisions
@@ -63,6 +64,7 @@ ORDERINGS = [
 
 @bp.get("/")
 @role_required()
+@cached_page
 def index() -> Any:
     scope = current_scope()
     args = request.args

@@ -20,6 +20,7 @@ from writer_app.forms.tasks import (
     site_choices,
 )
 from writer_app.models import Role, db
+from writer_app.response_cache import cached_page
 from writer_app.services import clusters as cluster_service
 from writer_app.services import task_csv
 from writer_app.services import tasks as task_service
@@ -109,6 +110,7 @@ def _working_label(scope: Any, sites: list[Any]) -> str:
 
 @bp.get("/")
 @role_required()
+@cached_page
 def index() -> Any:
     context, status = _list_context(request.args)
     return render("tasks/index.html", block="results", status=status, **context)

@@ -1,0 +1,143 @@
+"""Each account's data version, and values kept in Redis under it until the account's data changes.
+
+Every commit that wrote rows of an account bumps that account's version; statements that may
+touch several accounts (bulk UPDATEs, raw SQL) and rows without an account (users, accounts
+themselves) bump a global one. A value stored under the versions read *before* computing it is
+therefore never served after a later commit: list totals (count_cache) and whole list responses
+(writer_app/response_cache) live on this. Without Redis, or with Redis down, nothing is cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from typing import Any, NamedTuple
+
+from flask import Flask, current_app, has_app_context
+from redis import Redis
+from redis.exceptions import RedisError
+from sqlalchemy import TextClause, event
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from writer_app.models import db
+
+log = logging.getLogger(__name__)
+
+ALL_ACCOUNTS = 0  # the version every key also depends on
+_WRITTEN = "data_version_written"  # session.info: account ids written in the open transaction
+
+
+def _redis() -> Redis | None:
+    url = current_app.config.get("REDIS_URL")
+    if not url:
+        return None
+    clients: dict[str, Redis] = current_app.extensions.setdefault("data_version_redis", {})
+    if url not in clients:  # one client (and connection pool) per process, not one per request
+        clients[url] = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+    return clients[url]
+
+
+def _prefix() -> str:
+    database = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    return "writer:cache:" + hashlib.blake2b(database.encode(), digest_size=6).hexdigest()
+
+
+class Slot(NamedTuple):
+    """Where a value lives in the account's current data version, and what is there (None: nothing
+    yet, or no cache at all)."""
+
+    redis_key: str | None
+    value: bytes | None
+
+
+def lookup(account_id: int, what: str) -> Slot:
+    """The slot for `what` (anything that names the value: its kind and inputs) in `account_id`'s data.
+
+    Read the slot *before* computing a missing value and store into it afterwards: a write committed
+    meanwhile bumps the version, and the value lands under the old one, where nobody looks any more."""
+    client = _redis()
+    if client is None:
+        return Slot(None, None)
+    prefix = _prefix()
+    digest = hashlib.blake2b(what.encode(), digest_size=16).hexdigest()
+    try:
+        versions = client.mget(f"{prefix}:v:{ALL_ACCOUNTS}", f"{prefix}:v:{account_id}")
+        redis_key = f"{prefix}:{account_id}:{int(versions[0] or 0)}:{int(versions[1] or 0)}:{digest}"
+        return Slot(redis_key, client.get(redis_key))
+    except RedisError:
+        log.warning("cache unreachable; computing directly", exc_info=True)
+        return Slot(None, None)
+
+
+def store(slot: Slot, value: bytes | str | int, ttl_seconds: int) -> None:
+    """Keep `value` in `slot` for at most `ttl_seconds` (which bounds memory, and staleness should
+    Redis miss a version bump)."""
+    client = _redis()
+    if slot.redis_key is None or client is None:
+        return
+    try:
+        client.set(slot.redis_key, value, ex=ttl_seconds)
+    except RedisError:
+        log.warning("cache unreachable; value not stored", exc_info=True)
+
+
+def wrote(session: Session) -> bool:
+    """Whether the session's open transaction has written anything (flushed or still pending)."""
+    return bool(session.info.get(_WRITTEN) or session.new or session.dirty or session.deleted)
+
+
+def _mark(session: Session, account_id: int) -> None:
+    session.info.setdefault(_WRITTEN, set()).add(account_id)
+
+
+def _after_flush(session: Session, _context: Any) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        account_id = getattr(obj, "account_id", None)
+        if obj in session.dirty and not session.is_modified(obj):
+            continue
+        # Rows without an account (users, accounts themselves) may cascade anywhere: every account.
+        _mark(session, account_id if isinstance(account_id, int) else ALL_ACCOUNTS)
+
+
+def _do_orm_execute(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if isinstance(statement, TextClause):
+        writes = not statement.text.lstrip().upper().startswith("SELECT")
+    else:
+        writes = state.is_insert or state.is_update or state.is_delete
+    if writes:  # bulk INSERT/UPDATE/DELETE or raw SQL: which accounts it touches is unknown
+        _mark(state.session, ALL_ACCOUNTS)
+
+
+def _after_commit(session: Session) -> None:
+    written = session.info.pop(_WRITTEN, None)
+    if not written or not has_app_context():
+        return
+    client = _redis()
+    if client is None:
+        return
+    prefix = _prefix()
+    try:
+        with client.pipeline(transaction=False) as pipe:
+            for account_id in written:
+                pipe.incr(f"{prefix}:v:{account_id}")
+            pipe.execute()
+    except RedisError:
+        log.warning("cache unreachable; cached values expire with their TTL", exc_info=True)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_WRITTEN, None)
+
+
+def init_app(app: Flask) -> None:
+    """Listen to every session of the app's session class (once per process: apps share the class)."""
+    session_class = db.session.session_factory.class_
+    for name, listener in (
+        ("after_flush", _after_flush),
+        ("do_orm_execute", _do_orm_execute),
+        ("after_commit", _after_commit),
+        ("after_rollback", _after_rollback),
+    ):
+        if not event.contains(session_class, name, listener):
+            event.listen(session_class, name, listener)
