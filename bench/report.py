@@ -11,6 +11,7 @@ from typing import Any
 
 from bench.load import LoadResult
 
+FRESH = "_fresh"  # a target's name for the same request past the response cache
 RESULTS = Path(__file__).resolve().parent / "results.md"
 
 
@@ -154,6 +155,15 @@ def write(report: Report, path: Path = RESULTS) -> str:
     return text
 
 
+def _fresh_note(results: dict[str, LoadResult], bare: float, name: str, p99: bool = False) -> str:
+    """How the same request does when computed every time (`Cache-Control: no-cache`)."""
+    computed = results.get(name + FRESH)
+    if computed is None:
+        return ""
+    figure = f"p99 {computed.p99_ms:.0f} ms" if p99 else f"{computed.share(bare):.1%} of bare"
+    return f"from the response cache; computed every time: {figure}"
+
+
 def _by_name(results: list[LoadResult]) -> dict[str, LoadResult]:
     return {r.name: r for r in results}
 
@@ -170,9 +180,21 @@ def evaluate(report: Report) -> None:
     tasks = base.get("tasks_page")
     if bare and tasks:
         ratio = tasks.share(bare)
-        checks.append(Check(f"tasks page ≥ 12% of bare ({scales[0]:,})", f"{ratio:.1%}", ratio >= 0.12))
         checks.append(
-            Check("tasks page p99 ≤ 100 ms at 8 connections", f"{tasks.p99_ms:.0f} ms", tasks.p99_ms <= 100)
+            Check(
+                f"tasks page ≥ 12% of bare ({scales[0]:,})",
+                f"{ratio:.1%}",
+                ratio >= 0.12,
+                _fresh_note(base, bare, "tasks_page"),
+            )
+        )
+        checks.append(
+            Check(
+                "tasks page p99 ≤ 100 ms at 8 connections",
+                f"{tasks.p99_ms:.0f} ms",
+                tasks.p99_ms <= 100,
+                _fresh_note(base, bare, "tasks_page", p99=True),
+            )
         )
     else:
         checks.append(Check("tasks page ≥ 12% of bare", "-", None, "tasks page not available"))
@@ -180,28 +202,33 @@ def evaluate(report: Report) -> None:
         result = base.get(name)
         if bare and result:
             ratio = result.share(bare)
-            checks.append(Check(f"{name} ≥ 15% of bare", f"{ratio:.1%}", ratio >= 0.15))
+            checks.append(
+                Check(f"{name} ≥ 15% of bare", f"{ratio:.1%}", ratio >= 0.15, _fresh_note(base, bare, name))
+            )
     if len(scales) > 1:
         big = _by_name(report.loads[scales[-1]])
         big_bare = bare_rps(report.loads[scales[-1]])
         for name in ("tasks_page", "api_tasks"):
-            if name in big and name in base and bare and big_bare:
+            # Computed answers (past the response cache): what the data's growth costs the queries.
+            measured = name + FRESH if name + FRESH in big and name + FRESH in base else name
+            if measured in big and measured in base and bare and big_bare:
                 # Each scale against its own bare figure: the two runs are minutes apart, and what else
                 # the machine did then must not count as the data's doing.
-                ratio = big[name].share(big_bare) / base[name].share(bare)
-                raw = big[name].rps / base[name].rps
+                ratio = big[measured].share(big_bare) / base[measured].share(bare)
+                raw = big[measured].rps / base[measured].rps
                 checks.append(
                     Check(
                         f"{name} at {scales[-1]:,} ≥ 80% of {scales[0]:,}",
                         f"{ratio:.1%}",
                         ratio >= 0.8,
-                        f"share of bare {big[name].share(big_bare):.1%} vs {base[name].share(bare):.1%}; "
-                        f"raw req/s {raw:.0%}",
+                        f"{measured}: share of bare {big[measured].share(big_bare):.1%} vs "
+                        f"{base[measured].share(bare):.1%}; raw req/s {raw:.0%}",
                     )
                 )
     for scale in scales:
         for result in report.loads[scale]:
-            if result.name in ("bare", "bare_end", "review_page") or result.queries is None:
+            skipped = ("bare", "bare_end", "review_page")
+            if result.name in skipped or result.name.endswith(FRESH) or result.queries is None:
                 continue
             checks.append(
                 Check(f"{result.name} SQL ≤ 8 ({scale:,})", str(result.queries), result.queries <= 8)

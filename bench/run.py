@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
 from bench import load
 from bench.memory import PeakSampler, app_memory_probe
-from bench.report import Check, Report
+from bench.report import FRESH, Check, Report
 from bench.seed import Seeded, fresh_database, seed
 
 PAIRED_BARE_SECONDS = 3
@@ -18,28 +19,41 @@ LIST_PAGES = ("tasks_page", "content_page", "api_tasks", "api_content", "api_con
 
 
 def targets(seeded: Seeded, *, full: bool = True) -> list[load.Target]:
-    """What is measured. The tasks list is the issue's: 50 rows, status filter + search, page 3."""
+    """What is measured. The tasks list is the issue's: 50 rows, status filter + search, page 3.
+
+    List answers come from the response cache while the data is unchanged, as served; the `_fresh`
+    rows send `Cache-Control: no-cache`, so every request computes its answer."""
     term = seeded.search_term
     q = f"search={term.replace(' ', '+')}"
-    found = [
-        load.Target("bare", "/bench/bare", "none", "ok"),
-        load.Target("tasks_page", f"/tasks/?status=queued&{q}&page=3&page_size=50", "session", term),
-        load.Target("api_tasks", f"/api/v1/writer/tasks/?status=queued&{q}&page_size=50", "token", term),
-    ]
+    tasks_page = load.Target("tasks_page", f"/tasks/?status=queued&{q}&page=3&page_size=50", "session", term)
+    api_tasks = load.Target(
+        "api_tasks", f"/api/v1/writer/tasks/?status=queued&{q}&page_size=50", "token", term
+    )
+    found = [load.Target("bare", "/bench/bare", "none", "ok"), tasks_page, fresh(tasks_page)]
     if full:
-        found[2:2] = [
+        api_content = load.Target("api_content", "/api/v1/writer/content/?page_size=50", "token", '"count"')
+        found += [
             load.Target("content_page", "/content/?page_size=50", "session", "<table"),
             load.Target("review_page", f"/content/{seeded.review_content_id}", "session", "Revision"),
-        ]
-        found += [
-            load.Target("api_content", "/api/v1/writer/content/?page_size=50", "token", '"count"'),
+            api_tasks,
+            fresh(api_tasks),
+            api_content,
+            fresh(api_content),
             load.Target(
                 "api_content_search", f"/api/v1/writer/content/?status=draft&{q}&page_size=50", "token", term
             ),
         ]
+    else:
+        found += [api_tasks, fresh(api_tasks)]
     # The ceiling again at the end: ratios use the mean of both, so drift during the run evens out.
     found.append(load.Target("bare_end", "/bench/bare", "none", "ok"))
     return found
+
+
+def fresh(target: load.Target) -> load.Target:
+    """The same request, computed every time (past the response cache)."""
+    headers = {"Cache-Control": "no-cache"}
+    return dataclasses.replace(target, name=target.name + FRESH, headers=headers)
 
 
 def _small(target: load.Target) -> load.Target:

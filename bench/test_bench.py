@@ -67,6 +67,26 @@ def test_targets_use_the_mean_bare_figure_and_flag_misses():
     assert "**MISSED**" in text
 
 
+def test_growth_is_judged_on_computed_answers_and_cached_ones_name_them():
+    report = Report(started=datetime.now(UTC), args={"connections": 8, "duration": 10})
+    report.loads[10_000] = [
+        _result("bare", 1000, queries=0),
+        _result("tasks_page", 500),  # from the response cache
+        _result("tasks_page_fresh", 100, p99=150),
+    ]
+    report.loads[100_000] = [
+        _result("bare", 1000, queries=0),
+        _result("tasks_page", 500),
+        _result("tasks_page_fresh", 70),  # the queries slowed down with the data: 70%
+    ]
+    evaluate(report)
+    checks = {c.target: c for c in report.checks}
+    assert checks["tasks_page at 100,000 ≥ 80% of 10,000"].met is False
+    assert checks["tasks page ≥ 12% of bare (10,000)"].note.endswith("computed every time: 10.0% of bare")
+    assert "p99 150 ms" in checks["tasks page p99 ≤ 100 ms at 8 connections"].note
+    assert not [name for name in checks if name.startswith("tasks_page_fresh SQL")]
+
+
 def _postgres() -> bool:
     try:
         psycopg.connect(ADMIN_URL, connect_timeout=2).close()
