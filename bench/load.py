@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import requests
 
@@ -184,6 +185,9 @@ def login_cookie(base_url: str) -> str:
     answer = session.post(f"{base_url}/login", data=data, allow_redirects=False, timeout=10)
     if answer.status_code != 302 or "session" not in session.cookies:
         raise RuntimeError(f"bench login failed: {answer.status_code} {answer.text[:300]}")
+    # Then land where the login leads, as a browser does: the session gets its CSRF token there, and
+    # every later request sends that session (wrk repeats the cookie it is given).
+    session.get(urljoin(base_url + "/", answer.headers["Location"]), timeout=10).raise_for_status()
     return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
 
 
