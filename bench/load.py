@@ -29,6 +29,9 @@ import requests
 from bench.seed import BENCH_EMAIL, BENCH_PASSWORD
 
 REPO = Path(__file__).resolve().parent.parent
+# One browser: Flask-Login ties a session to its user agent and marks the session "not fresh" (a changed
+# cookie) for any other, which wrk, repeating the cookie it was given, would then ask for every time.
+USER_AGENT = "writer-bench"
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
 LUA_DONE = """
 done = function(summary, latency, requests)
@@ -175,6 +178,7 @@ class Server:
 def login_cookie(base_url: str) -> str:
     """Log in through the real form (CSRF token included); returns the Cookie header value."""
     session = requests.Session()
+    session.headers["User-Agent"] = USER_AGENT
     page = session.get(f"{base_url}/login", timeout=10)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text) or re.search(
         r'value="([^"]+)"[^>]*name="csrf_token"', page.text
@@ -193,7 +197,7 @@ def login_cookie(base_url: str) -> str:
 
 def headers_for(target: Target, cookie: str, token: str) -> dict[str, str]:
     if target.auth == "session":
-        return {"Cookie": cookie, **target.headers}
+        return {"Cookie": cookie, "User-Agent": USER_AGENT, **target.headers}
     if target.auth == "token":
         return {"Authorization": f"Bearer {token}", **target.headers}
     return dict(target.headers)
