@@ -206,10 +206,10 @@ def _bare_loop(
                 featured_media = int(uploaded.json()["id"])
             else:
                 in_article[image_id] = uploaded.json()["source_url"]
-        for _ in range(2):  # the slug reservation and the create-or-update check
-            session.get(
-                f"{api}/posts", params={"slug": item["slug"], "status": "any", "context": "edit"}, timeout=60
-            ).raise_for_status()
+        # the slug reservation (a first attempt creates the post without looking again)
+        session.get(
+            f"{api}/posts", params={"slug": item["slug"], "status": "any", "context": "edit"}, timeout=60
+        ).raise_for_status()
         body = {
             "title": item["title"],
             # The same HTML Writer sends: in-article images placed after paragraphs (same helper).

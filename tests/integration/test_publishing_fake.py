@@ -116,6 +116,21 @@ def test_500_after_the_post_was_stored_is_retried_without_a_duplicate(
     assert content.external_id == str(next(iter(fake.posts)))
     assert content.status == ContentStatus.PUBLISHED and content.sync_status == SyncStatus.SYNCED
     assert content.external_metadata["publish_steps"]["post"]["action"] == "found by slug and updated"
+    # The reservation looked the slug up, the retry looked again: the lost answer's post was found.
+    assert fake.calls.count("GET /wp-json/wp/v2/posts") == 2
+
+
+def test_a_first_attempt_looks_its_slug_up_once(app, tenant, fake_wordpress) -> None:
+    fake, url = fake_wordpress
+    fake.fail_creates = 0
+    site = tenant.site
+    site.wp_url, site.wp_username, site.wp_app_password_encrypted = url, "admin", secrets.encrypt("pw")
+    content = publishable(tenant, "plain-post")
+    db.session.commit()
+
+    assert run_publish(tenant, content.id).status == JobStatus.FINISHED
+    assert fake.calls.count("GET /wp-json/wp/v2/posts") == 1  # reserved free just before the create
+    assert [p["slug"] for p in fake.posts.values()] == ["plain-post"]
 
 
 def test_the_sites_url_form_is_looked_up_once_then_remembered(app, tenant, fake_wordpress) -> None:

@@ -159,10 +159,11 @@ class PublishRun:
 
     # --- step 3: the post -----------------------------------------------------------------------
 
-    def _reserve_slug(self, wanted: str) -> str:
+    def _reserve_slug(self, wanted: str) -> tuple[str, bool]:
+        """The post's slug, and whether it was reserved just now (then no post has it: looked up)."""
         reserved = self.steps.get("reserved_slug")
         if reserved:
-            return str(reserved)
+            return str(reserved), False
         base = slugify(wanted or self.content.title, 180)
         slug = base
         if self.client.find_posts(slug):
@@ -171,7 +172,7 @@ class PublishRun:
                 slug = f"{base}-{self.content_id}-{int(time.time())}"
         self.steps["reserved_slug"] = slug
         self._save(external_metadata=self._meta(publish_steps=self.steps))
-        return slug
+        return slug, True
 
     def write_post(self, body: dict[str, Any]) -> dict[str, Any]:
         post_id = self.content.external_id
@@ -186,10 +187,11 @@ class PublishRun:
                     post_id,
                     self.content_id,
                 )
-        slug = self._reserve_slug(body.get("slug") or "")
+        slug, fresh = self._reserve_slug(body.get("slug") or "")
         body = {**body, "slug": slug}
-        existing = self.client.find_posts(slug)
-        if existing:  # an earlier attempt created it, and its answer was lost
+        # Reserved by an earlier attempt: that attempt may have created the post and lost the answer.
+        existing = [] if fresh else self.client.find_posts(slug)
+        if existing:
             post = self.client.update_post(int(existing[0]["id"]), body)
             action = "found by slug and updated"
         else:
@@ -332,6 +334,10 @@ def run_publish_job(
     a final failure puts the content back to the status it had, sync status failed, error stored."""
     from writer_app.services.publishing_finish import fail, run_steps, succeed
 
+    # A step commits as soon as it is done, and the job reads back what it wrote through SELECTs, so
+    # objects need not be reloaded after every commit (a dozen SELECTs a job less). The session is
+    # the job's own: job_context gives each run a fresh one.
+    db.session().expire_on_commit = False
     job = jobs.load(job_id)
     if job is None or not jobs.mark_started(job):
         return {}
@@ -351,6 +357,9 @@ def run_publish_job(
             db.session.rollback()
             if delays:
                 time.sleep(delays.pop(0))
+                # Start again from what is committed: the last step may have committed just before
+                # the failure, with no transaction left for the rollback to expire.
+                db.session.expire_all()
                 continue
             if not final_attempt:
                 _note_retry(job_id, content_id, readable(exc))
