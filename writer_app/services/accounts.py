@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -23,9 +25,12 @@ def slugify(text: str, max_length: int = 200) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:max_length] or "item"
 
 
+def _hash_method() -> str:
+    return current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")  # tests set a cheap one
+
+
 def _hash_password(password: str) -> str:
-    # Tests use a cheap method (PASSWORD_HASH_METHOD); production keeps werkzeug's scrypt default.
-    return generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
+    return generate_password_hash(password, method=_hash_method())
 
 
 def normalize_email(email: str) -> str:
@@ -92,6 +97,11 @@ def sign_up(email: str, password: str, account_name: str, name: str = "") -> tup
     return user, account
 
 
+@cache
+def _unknown_user_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(16), method=method)
+
+
 class LoginRefused(Exception):
     """Credentials are right but the user may not log in (deactivated, no account)."""
 
@@ -99,8 +109,14 @@ class LoginRefused(Exception):
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, None if wrong; LoginRefused if they may not log in."""
     user = find_user(email)
-    if user is None or not check_password_hash(user.password_hash, password or ""):
+    if user is None:
+        # As slow as a wrong password, so answer times do not tell which emails have users.
+        check_password_hash(_unknown_user_hash(_hash_method()), password or "")
         return None
+    if not check_password_hash(user.password_hash, password or ""):
+        return None
+    if user.password_hash.split("$", 1)[0] != _hash_method():
+        user.password_hash = _hash_password(password)  # stored anew with the current parameters
     if not user.active:
         raise LoginRefused("This user is deactivated. Ask an admin of your account to reactivate it.")
     if not user.memberships:
