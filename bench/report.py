@@ -133,7 +133,9 @@ def render(report: Report) -> str:
             f"cached list totals), wrk {report.args.get('connections')} "
             f"connections × {report.args.get('duration')} s per row on 127.0.0.1 (wrk shares the 2 cores). "
             "× bare: the page's req/s over the bare endpoint's, measured for 3 s right after the page "
-            "(that figure in parentheses), so load from other processes affects both alike."
+            "(that figure in parentheses), so load from other processes affects both alike. Lists are "
+            "answered from the response cache as served; `_fresh` rows send `Cache-Control: no-cache`. "
+            "The SQL and CPU columns are of one request computed in-process (past the cache)."
         )
         out.append("")
         out += _load_table(results, bare)
