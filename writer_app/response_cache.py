@@ -31,6 +31,7 @@ PAGE_TTL_SECONDS = 60
 API_TTL_SECONDS = 600
 HIT_HEADER = "X-Writer-Cache"  # "hit" or "miss": for people reading responses, and for tests
 _VARYING_HEADERS = ("HX-Request", "HX-Boosted", "HX-History-Restore-Request", "HX-Target")
+_UNSTORED_HEADERS = {"content-length", "date", "set-cookie", HIT_HEADER.lower()}
 
 
 def serve(scope: Scope, build: Callable[[], Response], *, ttl_seconds: int, session_bound: bool) -> Response:
@@ -86,14 +87,12 @@ def _storable(response: Response, session_bound: bool) -> bool:
 
 
 def _to_stored(response: Response) -> bytes:
-    meta = {"content_type": response.content_type, "vary": sorted(response.vary)}
-    return json.dumps(meta).encode() + b"\n" + response.get_data()
+    headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _UNSTORED_HEADERS]
+    return json.dumps(headers).encode() + b"\n" + response.get_data()
 
 
 def _from_stored(stored: bytes) -> Response:
     head, _, body = stored.partition(b"\n")
-    meta = json.loads(head)
-    response = current_app.response_class(body, content_type=meta["content_type"])
-    response.vary.update(meta["vary"])
+    response = current_app.response_class(body, headers=json.loads(head))
     response.headers[HIT_HEADER] = "hit"
     return response

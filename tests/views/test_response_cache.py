@@ -29,7 +29,9 @@ def test_a_repeated_list_page_is_answered_from_the_cache(tasks_page):
     assert second.get_data() == first.get_data()
     assert "Solar roofs for farms" in second.get_data(as_text=True)
     assert not [s for s in queries.statements if "writer_tasks" in s or "sites" in s]
-    assert second.headers["Content-Security-Policy"]  # the usual headers still apply
+    assert second.headers["Content-Type"] == first.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "HX-Request" in second.headers["Vary"]  # the view's own headers are kept with the body
+    assert second.headers["Content-Security-Policy"]  # and the usual ones still apply
 
 
 def test_a_commit_to_the_account_shows_on_the_next_request(tasks_page, tenant):
