@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from writer_app.extensions import login_manager
 from writer_app.models import Membership, User, db
+from writer_app.models.base import as_utc
 from writer_app.services.errors import DomainError
 
 log = logging.getLogger("writer.request")
@@ -107,9 +108,7 @@ SITE_EXTRA_LINKS = [("WordPress connection", "wordpress.site"), ("Checks", "vali
 def timeago(value: datetime | None) -> str:
     if value is None:
         return ""
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
-        value = value.replace(tzinfo=UTC)
-    return humanize.naturaltime(datetime.now(UTC) - value)
+    return humanize.naturaltime(datetime.now(UTC) - as_utc(value))
 
 
 def init_app(app: Flask) -> None:

@@ -149,6 +149,7 @@ def test_without_redis_an_earlier_running_job_of_the_site_blocks(
 
     run_publish_job(job_id, final_attempt=True)
 
+    assert db.session().expire_on_commit  # the job's setting for its own commits ends with it
     job = db.session.get(Job, job_id, populate_existing=True)
     assert job.status == JobStatus.FAILED and "Another publish job for this site" in job.error
     assert (

@@ -31,7 +31,7 @@ from writer_app.models import (
     Task,
     db,
 )
-from writer_app.models.base import utcnow
+from writer_app.models.base import as_utc, utcnow
 from writer_app.services import audit
 from writer_app.services.accounts import slugify
 from writer_app.services.content_list import (  # noqa: F401 - the list API, re-exported for callers
@@ -248,9 +248,7 @@ def conflict_message(content: Content) -> str:
     revision = latest_revision(content.id)
     user = content.last_edited_by or (revision.user if revision is not None else None)
     same_author = revision is not None and revision.user_id == content.last_edited_by_id
-    when = revision.created_at if revision is not None and same_author else content.updated_at
-    if when is not None and when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
+    when = as_utc(revision.created_at if revision is not None and same_author else content.updated_at)
     at = when.astimezone(UTC).strftime("%H:%M UTC") if when else "an unknown time"
     who = user.display_name if user else "Someone"
     return f"{who} saved a newer version at {at}; reload to see it — your text is kept below."

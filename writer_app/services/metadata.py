@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from writer_app.models import Content, ContentType, Image, ImageStatus, TaxonomyType
-from writer_app.models.base import utcnow
+from writer_app.models.base import as_utc, utcnow
 from writer_app.services import content as content_service
 from writer_app.services.accounts import slugify
 from writer_app.services.html import html_to_text
@@ -144,11 +144,9 @@ def _excerpt(meta_description: str) -> str:
 
 
 def _schedule(content: Content) -> tuple[str, str | None]:
-    when = content.scheduled_at
+    when = as_utc(content.scheduled_at)
     if when is None:
         return "publish", None
-    if when.tzinfo is None:  # SQLite hands back naive datetimes; we store UTC
-        when = when.replace(tzinfo=UTC)
     if when <= utcnow():
         return "publish", None
     return "future", when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")

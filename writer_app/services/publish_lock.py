@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from writer_app.jobs.connection import redis_connection
 from writer_app.models import Job, JobStatus, db
-from writer_app.models.base import utcnow
+from writer_app.models.base import as_utc, utcnow
 
 LOCK_TTL = 15 * 60  # seconds; a crashed worker's lock expires
 WAIT_SECONDS = 120
@@ -33,7 +33,7 @@ def _kinds() -> tuple[str, ...]:
 
 def _earlier_running(site_id: int, job_id: str) -> bool:
     mine = db.session.get(Job, job_id)
-    started = mine.started_at if mine is not None else None
+    started = as_utc(mine.started_at) if mine is not None else None
     rows = db.session.scalars(
         select(Job).where(Job.kind.in_(_kinds()), Job.status == JobStatus.STARTED, Job.id != job_id)
     )
@@ -41,12 +41,10 @@ def _earlier_running(site_id: int, job_id: str) -> bool:
     for job in rows:
         if (job.result or {}).get("site_id") != site_id:
             continue
-        beat = job.heartbeat_at or job.started_at
-        if beat is not None and beat.tzinfo is None:
-            beat = beat.replace(tzinfo=now.tzinfo)
+        beat = as_utc(job.heartbeat_at or job.started_at)
         if beat is None or now - beat > FRESH:
             continue  # a lost worker's job; the stale check fails it
-        other = job.started_at
+        other = as_utc(job.started_at)
         if started is None or other is None or (other, job.id) < (started, job_id):
             return True
     return False

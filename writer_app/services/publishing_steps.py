@@ -15,7 +15,8 @@ from __future__ import annotations
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app
@@ -332,12 +333,25 @@ def run_publish_job(
 ) -> dict[str, Any]:
     """The job: run the steps; transient failures retry (RQ with intervals, inline with short delays);
     a final failure puts the content back to the status it had, sync status failed, error stored."""
+    with _loaded_across_commits():
+        return _run_publish_job(job_id, final_attempt)
+
+
+@contextmanager
+def _loaded_across_commits() -> Iterator[None]:
+    """A step commits as soon as it is done, and the job reads back what it wrote through SELECTs, so
+    its objects need not be reloaded after every commit (a dozen SELECTs a job less)."""
+    session = db.session()
+    previous, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        yield
+    finally:
+        session.expire_on_commit = previous
+
+
+def _run_publish_job(job_id: str, final_attempt: bool) -> dict[str, Any]:
     from writer_app.services.publishing_finish import fail, run_steps, succeed
 
-    # A step commits as soon as it is done, and the job reads back what it wrote through SELECTs, so
-    # objects need not be reloaded after every commit (a dozen SELECTs a job less). The session is
-    # the job's own: job_context gives each run a fresh one.
-    db.session().expire_on_commit = False
     job = jobs.load(job_id)
     if job is None or not jobs.mark_started(job):
         return {}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import ApiToken, Membership, User, db
-from writer_app.models.base import utcnow
+from writer_app.models.base import as_utc, utcnow
 from writer_app.services import audit
 from writer_app.services.accounts import scope_for
 from writer_app.services.errors import NotFound, ValidationError
@@ -64,9 +64,7 @@ def authenticate(raw: str) -> tuple[ApiToken, Scope] | None:
     if token.revoked_at is not None or not token.user.active:
         return None
     now = utcnow()
-    last = token.last_used_at
-    if last is not None and last.tzinfo is None:  # SQLite returns naive UTC datetimes
-        last = last.replace(tzinfo=UTC)
+    last = as_utc(token.last_used_at)
     if last is None or now - last > LAST_USED_PRECISION:  # not a write on every API request
         token.last_used_at = now
     return token, scope_for(membership)

@@ -16,10 +16,10 @@ from writer_app.api.schemas.common import (
     PageQuery,
     Short,
     Text,
-    aware,
     orderings,
     partial,
 )
+from writer_app.models.base import as_utc
 from writer_app.services.clusters import ClusterRow
 
 ClusterOrdering = orderings("name", "created_at", "sector")
@@ -90,6 +90,6 @@ class ClusterOut(Out):
             sector_name=cluster.sector.name,
             tasks_count=row.tasks,
             content_count=row.content,
-            created_at=aware(cluster.created_at),
-            updated_at=aware(cluster.updated_at),
+            created_at=as_utc(cluster.created_at),
+            updated_at=as_utc(cluster.updated_at),
         )

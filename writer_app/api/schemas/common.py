@@ -7,7 +7,6 @@ requests, serialize responses and produce the OpenAPI document (one source of tr
 from __future__ import annotations
 
 import copy
-from datetime import UTC, datetime
 from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
@@ -118,13 +117,6 @@ class JobAccepted(Out):
 
     task_id: str = Field(description="The job id.")
     status_url: str
-
-
-def aware(value: datetime | None) -> datetime | None:
-    """Timestamps as UTC with an offset (SQLite hands back naive datetimes; we store UTC)."""
-    if value is not None and value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value
 
 
 def orderings(*names: str) -> Any:

@@ -16,7 +16,6 @@ from writer_app.api.schemas.common import (
     PageQuery,
     Short,
     Text,
-    aware,
     orderings,
     partial,
 )
@@ -32,6 +31,7 @@ from writer_app.models import (
     SyncStatus,
     TaxonomyType,
 )
+from writer_app.models.base import as_utc
 
 ContentOrdering = orderings("title", "created_at", "updated_at", "status")
 Keywords = Text(10_000) | Annotated[list[Short], Field(max_length=100)]
@@ -179,8 +179,8 @@ class ContentOut(Out):
             external_type=content.external_type or "",
             external_metadata=content.external_metadata or {},
             sync_status=SyncStatus(content.sync_status),
-            scheduled_at=aware(content.scheduled_at),
-            published_at=aware(content.published_at),
+            scheduled_at=as_utc(content.scheduled_at),
+            published_at=as_utc(content.published_at),
             site_id=content.site_id,
             sector_id=content.sector_id,
             sector_name=content.sector.name,
@@ -191,8 +191,8 @@ class ContentOut(Out):
             image_count=stats.total,
             image_status_counts=ImageCounts(**by_status),
             version=content.version,
-            created_at=aware(content.created_at),
-            updated_at=aware(content.updated_at),
+            created_at=as_utc(content.created_at),
+            updated_at=as_utc(content.updated_at),
         )
 
 

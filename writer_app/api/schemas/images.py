@@ -17,11 +17,11 @@ from writer_app.api.schemas.common import (
     Out,
     PageQuery,
     Text,
-    aware,
     orderings,
     partial,
 )
 from writer_app.models import Image, ImageStatus, ImageType
+from writer_app.models.base import as_utc
 from writer_app.services.images import MAX_BULK_IDS
 
 ImageOrdering = orderings("created_at", "position", "id")
@@ -135,8 +135,8 @@ class ImageOut(Out):
             error=image.error or "",
             site_id=image.site_id,
             sector_id=image.sector_id,
-            created_at=aware(image.created_at),
-            updated_at=aware(image.updated_at),
+            created_at=as_utc(image.created_at),
+            updated_at=as_utc(image.updated_at),
         )
 
 

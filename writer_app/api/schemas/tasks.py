@@ -17,11 +17,11 @@ from writer_app.api.schemas.common import (
     PageQuery,
     Short,
     Text,
-    aware,
     orderings,
     partial,
 )
 from writer_app.models import ContentStructure, ContentType, Task, TaskStatus
+from writer_app.models.base import as_utc
 from writer_app.services.tasks import MAX_BULK_IDS, MAX_WORDS, MIN_WORDS
 
 Keywords = Text(10_000) | Annotated[list[Short], Field(max_length=200)]
@@ -130,6 +130,6 @@ class TaskOut(Out):
             site_id=task.site_id,
             sector_id=task.sector_id,
             sector_name=task.sector.name,
-            created_at=aware(task.created_at),
-            updated_at=aware(task.updated_at),
+            created_at=as_utc(task.created_at),
+            updated_at=as_utc(task.updated_at),
         )

@@ -16,11 +16,11 @@ from writer_app.api.schemas.common import (
     PageQuery,
     Short,
     Text,
-    aware,
     orderings,
     partial,
 )
 from writer_app.models import ContentTaxonomy, SyncStatus, TaxonomyType
+from writer_app.models.base import as_utc
 from writer_app.services.taxonomies import MAX_SLUG
 
 TaxonomyOrdering = orderings("name", "slug", "taxonomy_type", "created_at")
@@ -96,8 +96,8 @@ class TaxonomyOut(Out):
             sync_status=SyncStatus(term.sync_status),
             count=term.count or 0,
             metadata=term.metadata_ or {},
-            created_at=aware(term.created_at),
-            updated_at=aware(term.updated_at),
+            created_at=as_utc(term.created_at),
+            updated_at=as_utc(term.updated_at),
         )
 
 

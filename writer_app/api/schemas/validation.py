@@ -8,7 +8,8 @@ from typing import Any, Literal, Self
 
 from pydantic import BaseModel, Field
 
-from writer_app.api.schemas.common import Html, In, Out, Short, Text, aware
+from writer_app.api.schemas.common import Html, In, Out, Short, Text
+from writer_app.models.base import as_utc
 from writer_app.services.content_checks import ContentReport
 from writer_app.services.metadata import PublishPreview
 
@@ -76,7 +77,7 @@ class ValidationOut(Out):
             history=[
                 RevisionScoreOut(
                     number=h.number,
-                    created_at=aware(h.created_at),
+                    created_at=as_utc(h.created_at),
                     seo_score=h.seo_score,
                     readability_score=h.readability_score,
                     word_count=h.word_count,
