@@ -25,7 +25,17 @@ def tasks_data(tenant):
     return tenant
 
 
-def test_filtering_by_status_updates_table_and_url_without_reload(page, tasks_data, web_login, screenshot):
+@pytest.fixture(params=["computed", "cached"])
+def list_answers(request: pytest.FixtureRequest) -> str:
+    """Run a test with list pages computed every time, and again answered from the response cache."""
+    if request.param == "cached":
+        request.getfixturevalue("redis_url")
+    return request.param
+
+
+def test_filtering_by_status_updates_table_and_url_without_reload(
+    page, tasks_data, web_login, screenshot, list_answers
+):
     web_login(tasks_data.editor)
     page.goto("/tasks/")
     rows = page.locator("#task-results tbody tr")
@@ -64,8 +74,10 @@ def test_filtering_by_status_updates_table_and_url_without_reload(page, tasks_da
 
     # reload keeps the state the URL holds
     page.goto("/tasks/?status=completed")
+    again = page.goto("/tasks/?status=completed")
     assert rows.count() == 1 and page.get_by_label("Status", exact=True).input_value() == "completed"
-    screenshot("reloaded")
+    assert again.headers.get("x-writer-cache") == ("hit" if list_answers == "cached" else None)
+    screenshot(f"reloaded-{list_answers}")
 
 
 def test_create_task_with_a_field_error_then_fix_it(page, tasks_data, web_login, screenshot):
@@ -95,7 +107,7 @@ def test_create_task_with_a_field_error_then_fix_it(page, tasks_data, web_login,
     assert (task.word_count, task.cluster_id) == (1200, tenant.cluster.id)
 
 
-def test_bulk_status_change(page, tasks_data, web_login, screenshot):
+def test_bulk_status_change(page, tasks_data, web_login, screenshot, list_answers):
     web_login(tasks_data.editor)
     page.goto("/tasks/?status=queued")
     page.evaluate("window.__noReload = 'still here'")
@@ -114,7 +126,9 @@ def test_bulk_status_change(page, tasks_data, web_login, screenshot):
     page.get_by_label("New status").select_option("completed")
     page.get_by_role("button", name="Set status").click()
     page.get_by_text("Set 2 tasks to “completed”.").wait_for()
-    screenshot("bulk-status")
+    screenshot(f"bulk-status-{list_answers}")
+    page.reload()  # a full page again: what it shows reflects the change
+    expect(page.locator("#task-results tbody tr[data-status=completed]")).to_have_count(3)
     db.session.expire_all()
     statuses = {t.title: t.status for t in db.session.scalars(select(Task))}
     assert statuses == {
