@@ -17,15 +17,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from functools import wraps
-from typing import Any, TypeVar
 
 from flask import Response, current_app, request, session
 
 from writer_app.services import data_version
 from writer_app.services.scope import Scope
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 PAGE_TTL_SECONDS = 60
 API_TTL_SECONDS = 600
@@ -51,20 +47,6 @@ def serve(scope: Scope, build: Callable[[], Response], *, ttl_seconds: int, sess
         data_version.store(slot, _to_stored(response), ttl_seconds)
         response.headers[HIT_HEADER] = "miss"
     return response
-
-
-def cached_page(view: F) -> F:
-    """Serve an HTML list view through the cache (wrap it inside `role_required`)."""
-    from writer_app.views.common import current_scope  # views import this module's callers
-
-    @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        def build() -> Response:
-            return current_app.make_response(view(*args, **kwargs))
-
-        return serve(current_scope(), build, ttl_seconds=PAGE_TTL_SECONDS, session_bound=True)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _what(scope: Scope, session_bound: bool) -> str:

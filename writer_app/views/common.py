@@ -12,6 +12,7 @@ from flask import Response, abort, g, make_response, render_template, request, s
 from flask_login import current_user, login_required
 from jinja2_fragments.flask import render_block
 
+from writer_app import response_cache
 from writer_app.models import Membership, Role, Site, db
 from writer_app.services import accounts, sites
 from writer_app.services.csv_export import csv_lines
@@ -65,6 +66,22 @@ def role_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
         return wrapper  # type: ignore[return-value]
 
     return decorator
+
+
+def cached_page(view: F) -> F:
+    """Answer a list view from the response cache while the account's data is unchanged (wrap it
+    inside `role_required`, which still runs for every request)."""
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        def build() -> Response:
+            return make_response(view(*args, **kwargs))
+
+        return response_cache.serve(
+            current_scope(), build, ttl_seconds=response_cache.PAGE_TTL_SECONDS, session_bound=True
+        )
+
+    return wrapper  # type: ignore[return-value]
 
 
 def is_fragment_request() -> bool:

@@ -18,7 +18,6 @@ from writer_app.models import (
     SyncStatus,
     db,
 )
-from writer_app.response_cache import cached_page
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
 from writer_app.services import csv_export, review, revisions
@@ -28,6 +27,7 @@ from writer_app.services.pagination import PAGE_SIZES, page_params
 from writer_app.views.common import (
     account_sites,
     apply_domain_error,
+    cached_page,
     csv_response,
     current_scope,
     form_errors_status,

@@ -20,7 +20,6 @@ from writer_app.forms.tasks import (
     site_choices,
 )
 from writer_app.models import Role, db
-from writer_app.response_cache import cached_page
 from writer_app.services import clusters as cluster_service
 from writer_app.services import task_csv
 from writer_app.services import tasks as task_service
@@ -29,6 +28,7 @@ from writer_app.services.pagination import PAGE_SIZES
 from writer_app.views.common import (
     account_sites,
     apply_domain_error,
+    cached_page,
     csv_response,
     current_scope,
     form_errors_status,
