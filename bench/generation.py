@@ -63,7 +63,12 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 
 def _workers(
-    env: dict[str, str], count: int, workdir: Path, redis_url: str, queue: str = "ai"
+    env: dict[str, str],
+    count: int,
+    workdir: Path,
+    redis_url: str,
+    queue: str = "ai",
+    options: tuple[str, ...] = (),
 ) -> list[subprocess.Popen[bytes]]:
     from redis import Redis
     from rq import Worker
@@ -73,7 +78,16 @@ def _workers(
         log = open(workdir / f"worker-{n}.log", "ab")  # noqa: SIM115 - lives as long as the process
         procs.append(
             subprocess.Popen(
-                [str(load.REPO / ".venv/bin/flask"), "--app", "wsgi", "writer", "worker", "--queue", queue],
+                [
+                    str(load.REPO / ".venv/bin/flask"),
+                    "--app",
+                    "wsgi",
+                    "writer",
+                    "worker",
+                    "--queue",
+                    queue,
+                    *options,
+                ],
                 cwd=load.REPO,
                 env=env,
                 stdout=log,

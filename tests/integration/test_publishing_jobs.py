@@ -34,7 +34,9 @@ def _start(tenant, content_id: int) -> str:
 
 
 @pytest.mark.redis
+@pytest.mark.parametrize("worker_options", [(), ("--no-fork",)], ids=["forking", "no-fork"])
 def test_worker_publishes_queued_jobs_one_post_each(
+    worker_options: tuple[str, ...],
     app: Flask,
     database_url: str,
     redis_url: str,
@@ -62,7 +64,8 @@ def test_worker_publishes_queued_jobs_one_post_each(
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "MEDIA_ROOT": app.config["MEDIA_ROOT"],
            "SECRET_KEY": app.config["SECRET_KEY"], "FLASK_APP": "wsgi"}  # fmt: skip
     done = subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "wsgi", "writer", "worker", "--burst", "--queue", "publish"],
+        [sys.executable, "-m", "flask", "--app", "wsgi", "writer", "worker", "--burst", "--queue", "publish",
+         *worker_options],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=180,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
