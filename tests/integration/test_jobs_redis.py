@@ -310,3 +310,16 @@ def test_queued_jobs_that_redis_lost_are_failed_and_refunded(
     assert db.session.get(Task, lost_task.id).status == TaskStatus.FAILED
     assert db.session.get(Job, kept.id).status == JobStatus.QUEUED
     assert credits.balance(tenant.account.id) == 90  # only the kept job still holds credits
+
+
+@pytest.mark.parametrize("fork", [True, False], ids=["forking", "no-fork"])
+def test_a_no_fork_worker_runs_jobs_in_its_own_process(app: Flask, redis_url: str, fork: bool) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    from writer_app.jobs.worker import run_worker
+
+    queued = Queue("publish", connection=Redis.from_url(redis_url)).enqueue(os.getpid)
+    assert run_worker(app, burst=True, queues=["publish"], fork=fork)
+    queued.refresh()
+    assert (queued.return_value() == os.getpid()) is not fork  # a forked work horse has its own pid

@@ -14,6 +14,7 @@ from flask import Flask
 from redis.exceptions import RedisError
 from rq import Queue, SimpleWorker, Worker
 from rq.job import Job as RQJob
+from rq.worker import BaseWorker
 
 from writer_app.jobs.connection import redis_connection
 from writer_app.jobs.queue import QUEUES
@@ -47,7 +48,7 @@ def check_stale(app: Flask, stale_after: timedelta | None = None) -> list[str]:
     return ids
 
 
-class _StaleJobCheck(Worker):
+class _StaleJobCheck(BaseWorker):
     """Also fails stale jobs during RQ's periodic maintenance, so a job lost with a crashed worker is
     noticed by the workers still alive."""
 
@@ -63,7 +64,7 @@ class _StaleJobCheck(Worker):
                 log.warning("stale-job check failed", exc_info=True)
 
 
-class WriterWorker(_StaleJobCheck):
+class WriterWorker(_StaleJobCheck, Worker):
     """Forks a work horse per job: a job's memory and crashes end with it, but every horse starts
     cold (a new database connection, SQL statements compiled afresh: 30-80 ms a job)."""
 
