@@ -21,7 +21,16 @@ from writer_app.models.enums import (
 from writer_app.models.history import AuditEvent, ReviewEvent, Revision
 from writer_app.models.jobs import Job
 from writer_app.models.planner import Cluster, ContentIdea
-from writer_app.models.tenancy import Account, ApiToken, Membership, Sector, Site, User
+from writer_app.models.tenancy import (
+    Account,
+    ApiToken,
+    Invitation,
+    Membership,
+    Sector,
+    Site,
+    User,
+    UserSession,
+)
 from writer_app.models.writer import (
     Content,
     ContentClusterMap,
@@ -51,6 +60,7 @@ __all__ = [
     "Image",
     "ImageStatus",
     "ImageType",
+    "Invitation",
     "Job",
     "JobStatus",
     "Membership",
@@ -65,5 +75,6 @@ __all__ = [
     "TaskStatus",
     "TaxonomyType",
     "User",
+    "UserSession",
     "db",
 ]
