@@ -7,15 +7,27 @@ VENDOR := writer_app/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format assets install migrate demo worker wordpress bench clean
+.PHONY: run test lint format assets install lock migrate demo worker wordpress bench clean
 
-$(VENV)/.installed: pyproject.toml
+# Exact versions from the lock (what CI tested), then Writer itself without resolving anything again.
+$(VENV)/.installed: pyproject.toml requirements-dev.lock
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
 install: $(VENV)/.installed
+
+# Resolve the ranges in pyproject.toml afresh: requirements.lock (the app, for production) and
+# requirements-dev.lock (the app and the dev extra, for make install and CI); the app's pins are the
+# tested ones. Commit both.
+# LOCK_ARGS= keeps the current pins and only adds what is new.
+LOCK_ARGS ?= --upgrade
+lock:
+	test -x $(VENV)/bin/uv || $(MAKE) install
+	$(VENV)/bin/uv pip compile --quiet $(LOCK_ARGS) --python-version 3.11 --extra dev pyproject.toml -o requirements-dev.lock
+	$(VENV)/bin/uv pip compile --quiet --python-version 3.11 -c requirements-dev.lock pyproject.toml -o requirements.lock
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
