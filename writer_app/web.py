@@ -134,7 +134,9 @@ def init_app(app: Flask) -> None:
     def load_user(user_id: str) -> User | None:
         # The cookie's server-side session, its user and the user's accounts (every page's layout lists
         # them), in one query; a remember-me cookie carries no session token, so it never logs anyone in.
-        record = sessions.find(int(user_id), session.get(SESSION_TOKEN_KEY, ""))
+        record = sessions.find(
+            int(user_id) if str(user_id).isdigit() else 0, session.get(SESSION_TOKEN_KEY, "")
+        )
         if record is None:  # revoked, expired, deactivated: anonymous from now on
             for key in ("_user_id", "_fresh", "_id", SESSION_TOKEN_KEY):
                 session.pop(key, None)

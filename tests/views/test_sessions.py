@@ -212,10 +212,11 @@ def test_a_remember_me_cookie_logs_nobody_in(app, tenant):
     assert _sends_to_login(stranger)
 
 
-def test_the_session_cookie_of_one_user_cannot_claim_another(app, client, tenant, login):
+@pytest.mark.parametrize("claimed", ["admin", "junk", "99999999999999999999"])
+def test_the_session_cookie_of_one_user_cannot_claim_another(app, client, tenant, login, claimed):
     login(tenant.editor)
     with client.session_transaction() as session:
-        session["_user_id"] = str(tenant.admin.id)
+        session["_user_id"] = str(tenant.admin.id) if claimed == "admin" else claimed
     assert _sends_to_login(client)
 
 

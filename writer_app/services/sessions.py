@@ -62,7 +62,7 @@ def find(user_id: int, raw: str) -> UserSession | None:
     """The live session of this token and user, with the user, their memberships and accounts loaded
     (one query: every page's layout needs them); None when unknown, revoked, expired, idle for too
     long, another user's, or the user is deactivated."""
-    if not raw:
+    if not raw or not 1 <= user_id <= _MAX_ID:
         return None
     now = utcnow()
     stmt = (
