@@ -100,6 +100,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
+        # Server-side sessions (services/sessions.py): ended this long after login, or after this long unused.
+        "SESSION_LIFETIME_DAYS": _int("SESSION_LIFETIME_DAYS", 14),
+        "SESSION_IDLE_DAYS": _int("SESSION_IDLE_DAYS", 7),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
@@ -138,6 +141,8 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "CREDIT_PRICES",
         "API_RATE_LIMIT",
         "LOGIN_RATE_LIMIT",
+        "SESSION_LIFETIME_DAYS",
+        "SESSION_IDLE_DAYS",
     ]
     for key in keys:
         value = config.get(key)

@@ -9,17 +9,19 @@ from datetime import UTC, datetime
 from typing import Any
 
 import humanize
-from flask import Flask, Response, g, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.orm import joinedload
 from werkzeug.exceptions import HTTPException
 
 from writer_app.extensions import login_manager
-from writer_app.models import Membership, User, db
+from writer_app.models import User, db
 from writer_app.models.base import as_utc
+from writer_app.services import sessions
 from writer_app.services.errors import DomainError
 
 log = logging.getLogger("writer.request")
+
+SESSION_TOKEN_KEY = "session_token"  # noqa: S105 - the Flask session key holding the raw session token
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -123,17 +125,33 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Please log in to continue."
     login_manager.login_message_category = "info"
 
+    # A session that was revoked or expired says so once, on the login page it is sent to.
+    login_manager.localize_callback = lambda message: (
+        "Your session has ended. Log in again." if g.get("session_ended") else message
+    )
+
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        # Every page's layout lists the user's accounts: load them with the user, in one query.
-        memberships = joinedload(User.memberships).joinedload(Membership.account)
-        user = db.session.get(User, int(user_id), options=[memberships])
-        return user if user is not None and user.active else None  # deactivation ends open sessions too
+        # The cookie's server-side session, its user and the user's accounts (every page's layout lists
+        # them), in one query; a remember-me cookie carries no session token, so it never logs anyone in.
+        record = sessions.find(
+            int(user_id) if str(user_id).isdigit() else 0, session.get(SESSION_TOKEN_KEY, "")
+        )
+        if record is None:  # revoked, expired, deactivated: anonymous from now on
+            for key in ("_user_id", "_fresh", "_id", SESSION_TOKEN_KEY):
+                session.pop(key, None)
+            g.session_ended = True
+            return None
+        sessions.touch(record)
+        g.user_session = record
+        return record.user
 
     @app.before_request
     def start_timer() -> None:
         # `g` outlives a request when an app context was already pushed (tests, CLI): start clean.
         for cached in ("_login_user", "membership", "memberships", "sites", "csrf_token"):
+            g.pop(cached, None)
+        for cached in ("user_session", "session_ended"):
             g.pop(cached, None)
         g.request_started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex

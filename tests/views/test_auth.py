@@ -1,5 +1,6 @@
 """Sign-up, login/logout, throttling, CSRF, password change, account and context switching."""
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.factories import PASSWORD, make_account, make_sector, make_site
@@ -157,6 +158,24 @@ def test_next_parameter_only_redirects_within_the_site(client, tenant):
         "/login?next=https://evil.example/", data={"email": tenant.editor.email, "password": PASSWORD}
     )
     assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize(
+    "next_param",
+    ["/%09/evil.example", "/%5C%5Cevil.example", "/%0d%0a", "//x", "https://x", "/%2509/evil.example"],
+)
+def test_next_parameter_refuses_disguised_targets(client, tenant, next_param):
+    response = client.post(
+        f"/login?next={next_param}", data={"email": tenant.editor.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_next_parameter_keeps_a_path_of_this_site(client, tenant):
+    response = client.post(
+        "/login?next=/tasks/%3Fsearch%3Dsolar", data={"email": tenant.editor.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/tasks/?search=solar"
 
 
 def test_users_without_any_account_cannot_log_in(client):

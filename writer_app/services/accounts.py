@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from writer_app.models import Account, Membership, Role, Sector, Site, User, db
-from writer_app.services import audit
+from writer_app.services import audit, sessions
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from writer_app.services.scope import Scope, get
 
@@ -124,16 +124,20 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
+def change_password(user: User, current: str, new: str, *, keep_session_id: int | None = None) -> None:
+    """A new password ends the user's other sessions (`keep_session_id`: the one changing it)."""
     if not check_password_hash(user.password_hash, current or ""):
         raise ValidationError.field("current_password", "The current password is not right.")
     _check_password(new, "new_password")
     user.password_hash = _hash_password(new)
+    sessions.revoke_all(user.id, keep_id=keep_session_id)
 
 
 def set_password(user: User, new: str) -> None:
+    """An operator's reset: whoever knew the old password is logged out everywhere."""
     _check_password(new)
     user.password_hash = _hash_password(new)
+    sessions.revoke_all(user.id)
 
 
 def memberships(user: User) -> list[Membership]:
@@ -262,7 +266,16 @@ def remove_member(scope: Scope, membership_id: int) -> None:
     if membership.user_id == scope.user_id:
         raise PermissionDenied("You cannot remove yourself; ask another admin.")
     audit.record(scope, "member.remove", membership, email=membership.user.email)
+    user_id = membership.user_id
     db.session.delete(membership)
+    db.session.flush()
+    # Memberships are read afresh on every request, so this one stops working at once. A user left
+    # without any account is logged out everywhere; their sessions elsewhere are not this admin's to end.
+    remaining = db.session.scalar(
+        select(func.count()).select_from(Membership).where(Membership.user_id == user_id)
+    )
+    if not remaining:
+        sessions.revoke_all(user_id)
 
 
 def set_user_active(email: str, active: bool) -> User:
@@ -271,4 +284,6 @@ def set_user_active(email: str, active: bool) -> User:
     if user is None:
         raise NotFound(f"No user with email {email}.")
     user.active = active
+    if not active:
+        sessions.revoke_all(user.id)  # they stay ended when the user is reactivated
     return user

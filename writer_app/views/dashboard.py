@@ -9,6 +9,7 @@ from writer_app.models import ContentStatus, TaskStatus, db
 from writer_app.services import accounts
 from writer_app.services.dashboard import dashboard
 from writer_app.views.common import current_scope, render, role_required
+from writer_app.views.redirects import safe_next
 
 bp = Blueprint("dashboard", __name__)
 
@@ -36,5 +37,4 @@ def set_context() -> Any:
         accounts.set_working_context(current_scope(), site_id, sector_id)
         db.session.commit()
         flash("Working context updated.", "info")
-    target = request.form.get("next") or ""
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for(".index"))
+    return redirect(safe_next(request.form.get("next"), url_for(".index")))

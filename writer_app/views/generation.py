@@ -20,15 +20,9 @@ from writer_app.services import generation, image_generation
 from writer_app.services.errors import DomainError
 from writer_app.services.scope import Scope
 from writer_app.views.common import current_scope, is_fragment_request, render, role_required
+from writer_app.views.redirects import safe_next
 
 bp = Blueprint("generation", __name__)
-
-
-def safe_next(value: str | None, fallback: str) -> str:
-    """Only local paths: never redirect to another site."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return fallback
 
 
 def _ids(*names: str) -> list[str]:

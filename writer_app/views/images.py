@@ -22,6 +22,7 @@ from writer_app.views.common import (
     role_required,
     saving,
 )
+from writer_app.views.redirects import is_local_path
 
 bp = Blueprint("images", __name__, url_prefix="/images")
 
@@ -74,7 +75,7 @@ def bulk_status() -> Any:
     """Set a status on the selected images (`ids`) or on every image of one content (`content_id`)."""
     form = BulkStatusForm()
     target = form.next.data or ""
-    back = target if target.startswith("/images") and not target.startswith("//") else url_for(".index")
+    back = target if target.startswith("/images") and is_local_path(target) else url_for(".index")
     if not form.validate_on_submit():
         flash("Choose a valid status.", "error")
         return redirect(back)

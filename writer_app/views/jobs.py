@@ -13,7 +13,7 @@ from writer_app.models import Role, db
 from writer_app.services import jobs
 from writer_app.services.errors import DomainError
 from writer_app.views.common import current_scope, render, role_required
-from writer_app.views.generation import safe_next
+from writer_app.views.redirects import safe_next
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")
 

@@ -37,6 +37,7 @@ from writer_app.views.common import (
     role_required,
     saving,
 )
+from writer_app.views.redirects import is_local_path
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -118,7 +119,7 @@ def index() -> Any:
 
 def _safe_next(value: str | None) -> str:
     """Only our own list URL is a place to go back to."""
-    if value and value.startswith(url_for("tasks.index")) and "//" not in value:
+    if value and value.startswith(url_for("tasks.index")) and "//" not in value and is_local_path(value):
         return value
     return url_for("tasks.index")
 
