@@ -149,9 +149,15 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def start_timer() -> None:
         # `g` outlives a request when an app context was already pushed (tests, CLI): start clean.
-        for cached in ("_login_user", "membership", "memberships", "sites", "csrf_token"):
-            g.pop(cached, None)
-        for cached in ("user_session", "session_ended"):
+        for cached in (
+            "_login_user",
+            "membership",
+            "memberships",
+            "sites",
+            "csrf_token",
+            "user_session",
+            "session_ended",
+        ):
             g.pop(cached, None)
         g.request_started = time.perf_counter()
         g.request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
