@@ -61,6 +61,14 @@ def test_admins_withdraw_an_invitation_and_its_link_stops_working(client, tenant
     assert response.status_code == 410 and "withdrawn" in response.get_data(as_text=True)
 
 
+def test_an_invalid_address_is_a_field_error(client, tenant, login):
+    login(tenant.admin)
+    response = client.post("/settings/members", data={"email": "someone@localhost", "role": "editor"})
+    assert response.status_code == 422
+    assert "Enter a valid email address" in response.get_data(as_text=True)
+    assert db.session.scalars(select(Invitation)).first() is None
+
+
 def test_non_admins_cannot_invite_or_withdraw(client, tenant, login):
     created = invitations.create(tenant.scope(), "new@example.com", Role.VIEWER)
     db.session.commit()

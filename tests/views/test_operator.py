@@ -46,6 +46,10 @@ def test_an_operator_grants_credits_to_any_account_with_a_note(client, tenant, o
     assert (event.account_id, event.user_id) == (tenant.account.id, operator.id)
     page = client.get("/operator/credits").get_data(as_text=True)
     assert "invoice 42" in page and "acme-content" in page
+    client.post("/logout")
+    login(tenant.admin)  # the account sees who added what, though the operator is not a member
+    assert "invoice 42" in client.get("/settings/credits").get_data(as_text=True)
+    assert client.get("/settings/audit/").status_code == 200
 
 
 def test_an_operator_removes_credits_never_below_zero(client, tenant, operator, login):
