@@ -103,6 +103,15 @@ def set_user_active_command(email: str, state: str) -> None:
     click.echo(f"{user.email} is now {state}.")
 
 
+@writer_cli.command("set-operator")
+@click.argument("email")
+@click.argument("state", type=click.Choice(["on", "off"]))
+def set_operator_command(email: str, state: str) -> None:
+    """Make a user an operator (adds credits to any account at /operator/credits) or take it back."""
+    user = _run(lambda: accounts.set_operator(email, state == "on"))
+    click.echo(f"{user.email} is {'now' if user.is_operator else 'no longer'} an operator.")
+
+
 @writer_cli.command("check-config")
 def check_config_command() -> None:
     """Print the effective configuration, secrets masked."""

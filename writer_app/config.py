@@ -9,6 +9,9 @@ from typing import Any
 
 SECRET_NAMES = ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL")
 
+# Who may create an account: nobody (closed), invitation links only (invite), anyone (open).
+SIGNUP_MODES = ("closed", "invite", "open")
+
 # Credits charged per AI operation (account balance units).
 DEFAULT_PRICES = {"content_generation": 10, "image_prompts": 1, "image_generation": 3}
 
@@ -35,6 +38,15 @@ def _int_list(name: str, default: list[int]) -> list[int]:
         return [int(part) for part in raw.split(",") if part.strip()]
     except ValueError as exc:
         raise ConfigError(f"{name} must be comma-separated whole numbers of seconds, got {raw!r}") from exc
+
+
+def _signup_mode(production: bool) -> str:
+    raw = os.environ.get("SIGNUP", "").strip().lower()
+    if not raw:
+        return "closed" if production else "open"
+    if raw not in SIGNUP_MODES:
+        raise ConfigError(f"SIGNUP must be one of {', '.join(SIGNUP_MODES)}, got {raw!r}")
+    return raw
 
 
 def _instance_secret(instance_path: Path, filename: str) -> str:
@@ -91,6 +103,9 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "CREDIT_PRICES": dict(DEFAULT_PRICES),
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
+        "SIGNUP": _signup_mode(production),
+        "SIGNUP_CREDITS": _int("SIGNUP_CREDITS", 0 if production else 1000),
+        "INVITATION_DAYS": _int("INVITATION_DAYS", 7),
         # scrypt at OWASP's N=2^14, r=8, p=5: as strong as their N=2^15 setting with half its memory
         # (16 MiB per login, which is a web worker's peak), where werkzeug's default N=2^15, p=1 is weaker.
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt:16384:8:5"),
@@ -143,6 +158,9 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "LOGIN_RATE_LIMIT",
         "SESSION_LIFETIME_DAYS",
         "SESSION_IDLE_DAYS",
+        "SIGNUP",
+        "SIGNUP_CREDITS",
+        "INVITATION_DAYS",
     ]
     for key in keys:
         value = config.get(key)

@@ -203,9 +203,9 @@ def test_token_of_a_user_who_left_the_account_is_401(api, tenant):
 
 
 def _generation_job(tenant):
-    from writer_app.services import credits, generation
+    from writer_app.services import generation
 
-    credits.grant(tenant.scope(Role.ADMIN), 100, "tests")
+    factories.add_credits(tenant.account, 100, "tests")
     task = factories.make_task(tenant.cluster, "Heat pumps explained")
     return generation.start(tenant.scope(Role.EDITOR), [task.id]), task
 

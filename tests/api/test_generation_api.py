@@ -6,13 +6,13 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.conftest import Api, error_fields
+from tests.support import factories
 from tests.support.factories import Tenant, make_content, make_task
 from writer_app.models import Content, Image, Job, JobStatus, Role, db
-from writer_app.services import credits
 
 
 def fund(tenant: Tenant, amount: int) -> None:
-    credits.grant(tenant.scope(Role.ADMIN), amount, "test")
+    factories.add_credits(tenant.account, amount, "test")
     db.session.commit()
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support import factories
 from tests.support.factories import make_task
 from writer_app.jobs import ai as job_entry
 from writer_app.models import Job, Role, db
-from writer_app.services import credits, generation
+from writer_app.services import generation
 
 pytestmark = pytest.mark.browser
 
 
 def test_progress_component_updates_itself_until_the_job_ends(page, tenant, web_login, screenshot):
-    credits.grant(tenant.scope(Role.ADMIN), 100, "test")
+    factories.add_credits(tenant.account, 100, "test")
     task = make_task(tenant.cluster, "Watched draft")
     db.session.commit()
     job = generation.start(tenant.scope(Role.EDITOR), [task.id])  # queued: no worker yet

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.support import factories
 from tests.support.factories import Tenant
-from writer_app.models import Role, db
-from writer_app.services import credits
+from writer_app.models import db
 
 
 @pytest.fixture
@@ -25,5 +25,5 @@ def ai_app(app: Flask, openai_config: dict[str, Any]) -> Iterator[Flask]:
 
 
 def fund(tenant: Tenant, amount: int) -> None:
-    credits.grant(tenant.scope(Role.ADMIN), amount, "test funds")
+    factories.add_credits(tenant.account, amount, "test funds")
     db.session.commit()

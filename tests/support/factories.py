@@ -21,7 +21,7 @@ from writer_app.models import (
     User,
     db,
 )
-from writer_app.services import accounts
+from writer_app.services import accounts, credits
 from writer_app.services.html import word_count
 from writer_app.services.scope import Scope
 
@@ -51,6 +51,11 @@ def make_user(account: Account, role: Role = Role.EDITOR, email: str | None = No
         setattr(user, key, value)
     db.session.flush()
     return user
+
+
+def add_credits(account: Account, amount: int, note: str = "test") -> None:
+    """Credits as the command line adds them (`grant-credits`): admins cannot add credits themselves."""
+    credits.grant(Scope(account.id, Role.ADMIN), amount, note)
 
 
 def make_site(account: Account, name: str | None = None, **kwargs: Any) -> Site:

@@ -40,3 +40,26 @@ def test_masked_hides_passwords_in_urls(tmp_path, monkeypatch):
     shown = masked(load_config(str(tmp_path)))
     assert "s3cret" not in str(shown) and "sk-very-secret" not in str(shown)
     assert shown["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://writer:***@db/writer"
+
+
+def test_sign_up_defaults_follow_the_environment(tmp_path, monkeypatch):
+    for name in ("SIGNUP", "SIGNUP_CREDITS", "INVITATION_DAYS"):
+        monkeypatch.delenv(name, raising=False)
+    development = load_config(str(tmp_path), {"WRITER_ENV": "development"})
+    assert (development["SIGNUP"], development["SIGNUP_CREDITS"], development["INVITATION_DAYS"]) == (
+        "open",
+        1000,
+        7,
+    )
+    production = load_config(str(tmp_path), {"WRITER_ENV": "production", "SECRET_KEY": "x" * 48})
+    assert (production["SIGNUP"], production["SIGNUP_CREDITS"]) == ("closed", 0)
+    monkeypatch.setenv("SIGNUP", "Invite")
+    assert (
+        load_config(str(tmp_path), {"WRITER_ENV": "production", "SECRET_KEY": "x" * 48})["SIGNUP"] == "invite"
+    )
+
+
+def test_an_unknown_sign_up_mode_is_explained(tmp_path, monkeypatch):
+    monkeypatch.setenv("SIGNUP", "everyone")
+    with pytest.raises(ConfigError, match="SIGNUP must be one of closed, invite, open"):
+        load_config(str(tmp_path))

@@ -11,6 +11,7 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select
 
+from tests.support import factories
 from tests.support.factories import Tenant, make_content, make_task
 from writer_app.models import (
     Content,
@@ -30,7 +31,7 @@ HX = {"HX-Request": "true"}
 
 
 def fund(tenant: Tenant, amount: int) -> None:
-    credits.grant(tenant.scope(Role.ADMIN), amount, "test")
+    factories.add_credits(tenant.account, amount, "test")
     db.session.commit()
 
 

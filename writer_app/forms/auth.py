@@ -1,18 +1,19 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
 
+from writer_app.forms.email import email_field
 from writer_app.services.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email()])
+    email = email_field()
     password = PasswordField("Password", validators=[DataRequired()])
 
 
 class SignupForm(FlaskForm):
     name = StringField("Your name", validators=[Length(max=200)])
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    email = email_field()
     password = PasswordField("Password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
     account_name = StringField("Team or company name", validators=[DataRequired(), Length(max=200)])
 
@@ -24,3 +25,10 @@ class PasswordForm(FlaskForm):
         "Repeat the new password",
         validators=[DataRequired(), EqualTo("new_password", "The passwords differ.")],
     )
+
+
+class AcceptInvitationForm(FlaskForm):
+    """A new person accepting an invitation: the email is the invitation's."""
+
+    name = StringField("Your name", validators=[Length(max=200)])
+    password = PasswordField("Password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])

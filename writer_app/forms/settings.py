@@ -1,8 +1,9 @@
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
+from writer_app.forms.email import email_field
 from writer_app.models import Role
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]
@@ -12,11 +13,9 @@ class EmptyForm(FlaskForm):
     """For POST buttons that carry nothing but the CSRF token."""
 
 
-class InviteMemberForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    name = StringField("Name (new users)", validators=[Optional(), Length(max=200)])
+class InviteForm(FlaskForm):
+    email = email_field()
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.EDITOR.value)
-    password = PasswordField("Initial password (new users)", validators=[Optional(), Length(min=8)])
 
 
 class RoleForm(FlaskForm):
@@ -35,14 +34,6 @@ class SectorForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     name = StringField("Token name", validators=[DataRequired(), Length(max=200)])
-
-
-class GrantCreditsForm(FlaskForm):
-    amount = IntegerField(
-        "Credits (negative to remove)",
-        validators=[DataRequired(), NumberRange(min=-1_000_000, max=1_000_000)],
-    )
-    note = StringField("Note", validators=[Optional(), Length(max=255)])
 
 
 class ContextForm(FlaskForm):

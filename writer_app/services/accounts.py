@@ -13,7 +13,8 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from writer_app.models import Account, Membership, Role, Sector, Site, User, db
-from writer_app.services import audit, sessions
+from writer_app.services import audit, credits, sessions
+from writer_app.services.emails import clean_email, normalize_email
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from writer_app.services.scope import Scope, get
 
@@ -33,10 +34,6 @@ def _hash_password(password: str) -> str:
     return generate_password_hash(password, method=_hash_method())
 
 
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
 def _check_password(password: str, field: str = "password") -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise ValidationError.field(field, f"Use at least {MIN_PASSWORD_LENGTH} characters.")
@@ -47,7 +44,7 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, password: str, name: str = "") -> User:
-    email = normalize_email(email)
+    email = clean_email(email)
     if find_user(email) is not None:
         raise ValidationError.field("email", "A user with this email already exists.")
     _check_password(password)
@@ -87,13 +84,18 @@ def add_membership(user: User, account: Account, role: Role) -> Membership:
     return membership
 
 
-def sign_up(email: str, password: str, account_name: str, name: str = "") -> tuple[User, Account]:
-    """A new user with a new account, of which they are the admin."""
+def sign_up(
+    email: str, password: str, account_name: str, name: str = "", *, starting_credits: int = 0
+) -> tuple[User, Account]:
+    """A new user with a new account, of which they are the admin; the account starts with
+    `starting_credits` (config SIGNUP_CREDITS), written to its ledger like any other credit."""
     user = create_user(email, password, name)
     account = create_account(account_name)
     add_membership(user, account, Role.ADMIN)
     user.current_account_id = account.id
-    audit.record(Scope(account.id, Role.ADMIN, user.id), "account.create", account, name=account.name)
+    scope = Scope(account.id, Role.ADMIN, user.id)
+    audit.record(scope, "account.create", account, name=account.name)
+    credits.add_signup_credits(scope, starting_credits)
     return user, account
 
 
@@ -213,22 +215,6 @@ def list_members(scope: Scope) -> list[Membership]:
     return list(db.session.scalars(stmt))
 
 
-def invite_member(scope: Scope, email: str, role: Role, name: str = "", password: str = "") -> Membership:
-    """Add an existing user to the account, or create the user with an initial password."""
-    scope.require(Role.ADMIN)
-    user = find_user(email)
-    if user is None:
-        if not password:
-            raise ValidationError.field("password", "This email has no user yet: set an initial password.")
-        user = create_user(email, password, name)
-    elif any(m.account_id == scope.account_id for m in user.memberships):
-        raise Conflict(f"{user.email} is already a member.", {"email": ["Already a member of this account."]})
-    account = db.session.get(Account, scope.account_id)
-    membership = add_membership(user, account, role)
-    audit.record(scope, "member.add", membership, email=user.email, role=Role(role))
-    return membership
-
-
 def _admin_count(account_id: int) -> int:
     stmt = (
         select(func.count())
@@ -286,4 +272,13 @@ def set_user_active(email: str, active: bool) -> User:
     user.active = active
     if not active:
         sessions.revoke_all(user.id)  # they stay ended when the user is reactivated
+    return user
+
+
+def set_operator(email: str, operator: bool) -> User:
+    """The command line makes a user an operator (mints credits for any account) or takes it back."""
+    user = find_user(email)
+    if user is None:
+        raise NotFound(f"No user with email {email}.")
+    user.is_operator = operator
     return user

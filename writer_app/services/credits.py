@@ -8,9 +8,9 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from writer_app.models import Account, CreditTransaction, Role, db
+from writer_app.models import Account, CreditTransaction, Role, User, db
 from writer_app.services import audit
-from writer_app.services.errors import InsufficientCredits
+from writer_app.services.errors import InsufficientCredits, PermissionDenied
 from writer_app.services.scope import Scope
 
 
@@ -18,9 +18,17 @@ def balance(account_id: int) -> int:
     return db.session.scalar(select(Account.credits).where(Account.id == account_id)) or 0
 
 
-def grant(scope: Scope, amount: int, note: str = "") -> CreditTransaction:
-    """Add (or, negative, remove) credits; the balance never goes below zero."""
-    scope.require(Role.ADMIN)
+def _require_operator(scope: Scope) -> None:
+    """Credits are minted by the installation's operators (or its command line, which acts without a
+    user), never by an account's own members: an admin granting credits would be unlimited AI spend."""
+    if scope.user_id is None:
+        return
+    actor = db.session.get(User, scope.user_id)
+    if actor is None or not actor.is_operator:
+        raise PermissionDenied("Credits are added by the operators of this Writer installation.")
+
+
+def _add(scope: Scope, amount: int, note: str, operation: str) -> CreditTransaction:
     # The row lock serialises concurrent balance changes on PostgreSQL (SQLite serialises writers itself).
     before = (
         db.session.scalar(select(Account.credits).where(Account.id == scope.account_id).with_for_update())
@@ -29,25 +37,46 @@ def grant(scope: Scope, amount: int, note: str = "") -> CreditTransaction:
     after = max(0, before + amount)
     db.session.execute(update(Account).where(Account.id == scope.account_id).values(credits=after))
     applied = after - before
-    entry = CreditTransaction(
-        account_id=scope.account_id,
-        user_id=scope.user_id,
-        amount=applied,
-        balance_after=after,
-        operation="grant",
-        note=note[:255],
-    )
-    db.session.add(entry)
+    entry = _entry(scope.account_id, scope.user_id, applied, after, operation, note=note)
     audit.record(
         scope,
         "credits.grant",
         object_type="account",
         object_id=scope.account_id,
+        operation=operation,
         requested=amount,
         applied=applied,
         balance_after=after,
     )
     return entry
+
+
+def grant(scope: Scope, amount: int, note: str = "") -> CreditTransaction:
+    """Add (or, negative, remove) credits; the balance never goes below zero.
+
+    Only an operator (scope.user_id of a user with is_operator) or the command line (no user) may:
+    anyone else gets PermissionDenied, whatever their role in the account."""
+    _require_operator(scope)
+    return _add(scope, amount, note, "grant")
+
+
+def add_signup_credits(scope: Scope, amount: int) -> CreditTransaction | None:
+    """A new account's starting credits (config SIGNUP_CREDITS), on the ledger like any grant."""
+    if amount <= 0:
+        return None
+    return _add(scope, amount, "sign-up credits", "signup")
+
+
+def recent_grants(limit: int = 50) -> list[tuple[CreditTransaction, Account]]:
+    """Grants across all accounts, newest first: the operators' page (not tenant data for tenants)."""
+    stmt = (
+        select(CreditTransaction, Account)
+        .join(Account, Account.id == CreditTransaction.account_id)
+        .where(CreditTransaction.operation == "grant")
+        .order_by(CreditTransaction.created_at.desc(), CreditTransaction.id.desc())
+        .limit(limit)
+    )
+    return [(entry, account) for entry, account in db.session.execute(stmt)]
 
 
 def ledger(scope: Scope, limit: int = 100) -> list[CreditTransaction]:
@@ -125,7 +154,7 @@ def reserve(
         have = balance(scope.account_id)
         raise InsufficientCredits(
             f"Not enough AI credits: this needs {amount} and the account has {have}. "
-            "Ask an admin to add credits."
+            "Ask the operators of this Writer installation for more."
         )
     after = balance(scope.account_id)  # our own UPDATE holds the row; this reads our result
     entry = _entry(

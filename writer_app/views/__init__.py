@@ -36,6 +36,11 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(wordpress.bp)
 
+    from writer_app.views import invitations, operator
+
+    for module in (invitations, operator):
+        app.register_blueprint(module.bp)
+
     from writer_app.views.bench import register_if_enabled
 
     register_if_enabled(app)  # the benchmark's constant endpoint, only with WRITER_BENCH=1

@@ -70,15 +70,24 @@ def login() -> Any:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def signup() -> Any:
+    mode = current_app.config["SIGNUP"]
+    if mode != "open":  # closed or invite: no self-service accounts; invitation links still work
+        return render("auth/signup_closed.html", mode=mode, status=200 if request.method == "GET" else 403)
     form = SignupForm()
     if form.validate_on_submit():
         with saving(form) as saved:
             user, account = accounts.sign_up(
-                form.email.data, form.password.data, form.account_name.data, form.name.data or ""
+                form.email.data,
+                form.password.data,
+                form.account_name.data,
+                form.name.data or "",
+                starting_credits=current_app.config["SIGNUP_CREDITS"],
             )
         if saved.ok:
             _start_session(user)
+            db.session.commit()
             flash(
                 f"Welcome to Writer. “{account.name}” is ready: add a site in Settings to start.", "success"
             )

@@ -4,20 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
 from flask_login import current_user
 
 from writer_app.forms.settings import (
     EmptyForm,
-    GrantCreditsForm,
-    InviteMemberForm,
+    InviteForm,
     RoleForm,
     SectorForm,
     SiteForm,
     TokenForm,
 )
 from writer_app.models import Role, db
-from writer_app.services import accounts, credits, sites, tokens
+from writer_app.services import accounts, credits, invitations, sites, tokens
 from writer_app.services.errors import DomainError
 from writer_app.views.common import (
     account_sites,
@@ -63,20 +62,43 @@ def index() -> Any:
 @bp.route("/members", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def members() -> Any:
+    """Members, pending invitations, and the invite form. A new invitation's link is shown once; the
+    answer is the same whether or not the address already has a Writer user."""
     scope = current_scope()
-    form = InviteMemberForm()
-    return _saved_or_errors(
-        form,
-        lambda: accounts.invite_member(
-            scope, form.email.data, Role(form.role.data), form.name.data or "", form.password.data or ""
-        ),
-        f"{form.email.data} can now work in this account.",
+    form = InviteForm()
+    created = None
+    if form.validate_on_submit():
+        with saving(form) as saved:
+            created = invitations.create(
+                scope, form.email.data, Role(form.role.data), current_app.config["INVITATION_DAYS"]
+            )
+        if saved.ok:
+            form = InviteForm(formdata=None)
+    status = form_errors_status() if request.method == "POST" and form.errors else 200
+    return render(
         "settings/members.html",
         form=form,
+        created=created,
+        invitation_url=url_for("invitations.accept", token=created.token, _external=True)
+        if created
+        else None,
         members=accounts.list_members(scope),
+        pending=invitations.list_pending(scope),
         role_form=RoleForm(),
         empty=EmptyForm(),
+        status=status,
     )
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@role_required(Role.ADMIN)
+def revoke_invitation(invitation_id: int) -> Any:
+    if EmptyForm().validate_on_submit():
+        _flash_outcome(
+            lambda: invitations.revoke(current_scope(), invitation_id),
+            "Invitation withdrawn; its link no longer works.",
+        )
+    return redirect(url_for(".members"))
 
 
 @bp.post("/members/<int:membership_id>/role")
@@ -167,14 +189,10 @@ def revoke_token(token_id: int) -> Any:
 @bp.route("/credits", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def credits_page() -> Any:
+    """Balance and ledger. Credits are added by operators (/operator/credits), never from here."""
+    if request.method == "POST":
+        abort(403, description="Credits are added by the operators of this Writer installation.")
     scope = current_scope()
-    form = GrantCreditsForm()
-    return _saved_or_errors(
-        form,
-        lambda: credits.grant(scope, form.amount.data, form.note.data or ""),
-        "Credits updated.",
-        "settings/credits.html",
-        form=form,
-        balance=credits.balance(scope.account_id),
-        ledger=credits.ledger(scope),
+    return render(
+        "settings/credits.html", balance=credits.balance(scope.account_id), ledger=credits.ledger(scope)
     )
