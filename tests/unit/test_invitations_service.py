@@ -5,10 +5,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.support.factories import make_account, make_user
+from tests.support.factories import PASSWORD, make_account, make_user
 from writer_app.models import AuditEvent, Invitation, Membership, Role, db
 from writer_app.models.base import utcnow
-from writer_app.services import invitations
+from writer_app.services import accounts, invitations
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from writer_app.services.invitations import InvitationUnusable
 
@@ -74,15 +74,28 @@ def test_accepting_as_someone_else_is_refused(tenant, other_tenant):
 
 def test_a_new_person_becomes_a_user_and_a_member(tenant):
     created = invitations.create(tenant.scope(), "fresh@example.test", Role.EDITOR)
-    user, membership = invitations.accept_as_new_user(created.invitation, "Fresh", "long-enough-1")
+    user, membership = invitations.accept_with_password(created.invitation, "Fresh", "long-enough-1")
     assert user.email == "fresh@example.test" and membership.role == Role.EDITOR
 
 
 def test_a_new_person_form_does_not_take_over_an_existing_user(tenant, other_tenant):
     created = invitations.create(tenant.scope(), other_tenant.viewer.email, Role.ADMIN)
-    with pytest.raises(ValidationError, match="log in"):
-        invitations.accept_as_new_user(created.invitation, "Mallory", "long-enough-1")
+    with pytest.raises(ValidationError, match="enter its password"):
+        invitations.accept_with_password(created.invitation, "Mallory", "long-enough-1")
     assert invitations.find(created.token) is not None  # still pending
+
+
+def test_a_user_without_any_account_accepts_with_its_password(tenant, other_tenant):
+    # Removed from their last account they cannot log in; the invitation is their way back.
+    user = other_tenant.viewer
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == user.id))
+    accounts.remove_member(other_tenant.scope(), membership.id)
+    with pytest.raises(accounts.LoginRefused):
+        accounts.authenticate(user.email, PASSWORD)
+    created = invitations.create(tenant.scope(), user.email, Role.EDITOR)
+    joined, membership = invitations.accept_with_password(created.invitation, "", PASSWORD)
+    assert joined == user and membership.account_id == tenant.account.id and membership.role == Role.EDITOR
+    assert accounts.authenticate(user.email, PASSWORD) == user
 
 
 def test_expired_and_revoked_invitations_are_unusable(tenant):

@@ -134,7 +134,7 @@ def test_the_new_person_form_refuses_an_address_that_has_a_user(client, tenant, 
     created = invitations.create(tenant.scope(), other_tenant.editor.email, Role.ADMIN)
     db.session.commit()
     response = client.post(f"/invitations/{created.token}", data={"password": "takeover-1"})
-    assert response.status_code == 422 and "log in to accept" in response.get_data(as_text=True)
+    assert response.status_code == 422 and "enter its password" in response.get_data(as_text=True)
     assert accounts.authenticate(other_tenant.editor.email, PASSWORD) is not None
     assert _membership(other_tenant.editor, tenant.account) is None
 

@@ -108,6 +108,10 @@ class LoginRefused(Exception):
     """Credentials are right but the user may not log in (deactivated, no account)."""
 
 
+def password_is_right(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password or "")
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The user for these credentials, None if wrong; LoginRefused if they may not log in."""
     user = find_user(email)
@@ -115,7 +119,7 @@ def authenticate(email: str, password: str) -> User | None:
         # As slow as a wrong password, so answer times do not tell which emails have users.
         check_password_hash(_unknown_user_hash(_hash_method()), password or "")
         return None
-    if not check_password_hash(user.password_hash, password or ""):
+    if not password_is_right(user, password):
         return None
     if user.password_hash.split("$", 1)[0] != _hash_method():
         user.password_hash = _hash_password(password)  # stored anew with the current parameters

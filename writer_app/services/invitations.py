@@ -158,11 +158,15 @@ def accept(invitation: Invitation, user: User) -> Membership:
     return membership
 
 
-def accept_as_new_user(invitation: Invitation, name: str, password: str) -> tuple[User, Membership]:
-    """Someone without a Writer user accepts: the user is created with the invited address."""
-    if accounts.find_user(invitation.email) is not None:
-        raise ValidationError(
-            "There is already a Writer user with this email address: log in to accept the invitation."
+def accept_with_password(invitation: Invitation, name: str, password: str) -> tuple[User, Membership]:
+    """Accept without being logged in: someone new gets a user with the invited address; an existing
+    user (also one who belongs to no account any more, and so cannot log in) proves it with its password."""
+    user = accounts.find_user(invitation.email)
+    if user is None:
+        user = accounts.create_user(invitation.email, password, name)
+    elif not user.active or not accounts.password_is_right(user, password):
+        raise ValidationError.field(
+            "password",
+            "There is already a Writer user with this address: enter its password to accept, or log in first.",
         )
-    user = accounts.create_user(invitation.email, password, name)
     return user, accept(invitation, user)

@@ -35,7 +35,7 @@ def accept(token: str) -> Any:
     form = AcceptInvitationForm()
     if form.validate_on_submit():
         with saving(form) as saved:
-            user, membership = invitations.accept_as_new_user(
+            user, membership = invitations.accept_with_password(
                 invitation, form.name.data or "", form.password.data
             )
         if saved.ok:
