@@ -332,6 +332,9 @@ def test_prompt_template_versions_are_recorded(tenant: Tenant, openai_server: Fa
     with pytest.raises(ValidationError) as error:
         generation.save_prompt_template(tenant.scope(Role.ADMIN), "Hello {nope}")
     assert "Unknown placeholder {nope}" in error.value.message
+    with pytest.raises(ValidationError) as error:
+        generation.save_prompt_template(tenant.scope(Role.ADMIN), "Hello {title:>200000000}")
+    assert "written plainly" in error.value.fields["prompt_template"][0]
 
 
 def test_enqueue_refuses_uncommitted_work(tenant: Tenant) -> None:
