@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from tests.support import factories
+from tests.support.redis_server import reset_redis_state
 from tests.support.services import flush_redis, missing_service, postgres_database, redis_database
 from writer_app import create_app, init_migrations
 from writer_app.extensions import limiter
@@ -70,6 +71,7 @@ def _app_context(app: Flask) -> Iterator[None]:
     """Each test runs in an app context and leaves an empty database behind."""
     with app.app_context():
         limiter.reset()
+        reset_redis_state()
         yield
         db.session.rollback()
         db.session.remove()
@@ -145,4 +147,5 @@ def csrf_enabled(app: Flask) -> Iterator[None]:
 
 from tests.support.browser import *  # noqa: E402, F403 - browser fixtures (live_server, page, ...)
 from tests.support.openai_server import *  # noqa: E402, F403 - openai_server, openai_config
+from tests.support.redis_server import *  # noqa: E402, F403 - redis_server, redis_server_factory
 from tests.support.wordpress import *  # noqa: E402, F403 - wordpress_server, wordpress_credentials, wp_client, wp_created

@@ -18,6 +18,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)  # Flask-Migrate only when a migration runs: init_migrations, cli.MigrationsGroup
     csrf.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["REDIS_URL"] or "memory://")
+    # Redis down: limits are counted in this process's memory (one warning, then a retry with
+    # backoff) instead of every limited request failing; a request never waits long for Redis.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
+    app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {"socket_connect_timeout": 1, "socket_timeout": 1})
     limiter.init_app(app)
     login_manager.init_app(app)
 

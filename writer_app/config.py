@@ -130,10 +130,42 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     return config
 
 
+# Query parameters that carry credentials (libpq's password=, an API key in a base URL, ...).
+_SECRET_PARAMS = ("pass", "pwd", "key", "token", "secret", "auth", "signature", "credential")
+
+
+def mask_url(value: str) -> str:
+    """`value` with the credentials in it hidden: the password (or a lone user part, often a key) of
+    the user info, and query parameters named like secrets. Anything unparsable is hidden whole."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if "://" not in value:
+        return value
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return "set (unparsable URL, hidden)"
+    query = [
+        (name, "***" if any(word in name.lower() for word in _SECRET_PARAMS) else item)
+        for name, item in parse_qsl(parts.query, keep_blank_values=True)
+    ]
+    has_user = parts.username is not None or parts.password is not None
+    if not has_user and all(item != "***" for _, item in query):
+        return value  # nothing to hide (and sqlite:////path keeps its slashes)
+    netloc = parts.hostname or ""
+    if ":" in netloc:  # an IPv6 address
+        netloc = f"[{netloc}]"
+    if port is not None:
+        netloc += f":{port}"
+    if has_user:
+        user = f"{parts.username}:***" if parts.password is not None else "***"
+        netloc = f"{user}@{netloc}"
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query, safe="*"), ""))
+
+
 def masked(config: dict[str, Any]) -> dict[str, Any]:
     """The effective configuration with secrets hidden, for `flask writer check-config`."""
-    from sqlalchemy.engine import make_url
-
     shown: dict[str, Any] = {}
     keys = [
         "WRITER_ENV",
@@ -166,7 +198,7 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         value = config.get(key)
         if key in ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY"):
             value = f"set ({len(value)} chars, hidden)" if value else "not set"
-        elif key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL") and value:
-            value = make_url(value).render_as_string(hide_password=True) if "://" in value else value
+        elif key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OPENAI_BASE_URL") and value:
+            value = mask_url(str(value))
         shown[key] = value
     return shown

@@ -188,7 +188,8 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Any:
         db.session.rollback()
-        return _error_response(error.status, error.code, error.message, error.fields)
+        headers = getattr(error, "headers", None)  # e.g. Retry-After on 503
+        return _error_response(error.status, error.code, error.message, error.fields, headers)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError) -> Any:

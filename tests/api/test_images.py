@@ -101,6 +101,9 @@ def test_file_is_served_with_its_type(api, tenant):
     response = api.get(read["file_url"], role=Role.VIEWER)
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert response.data == png
+    # Like the HTML route: private to the account, never kept by a shared cache.
+    assert response.cache_control.private and not response.cache_control.public
+    assert "Authorization" in response.vary
     thumb = api.get(read["file_url"], query_string={"thumbnail": "true"})
     assert thumb.status_code == 200 and thumb.mimetype == "image/png"
     assert api.get(f"{URL}{bare.id}/file/").status_code == 404

@@ -189,6 +189,20 @@ def test_a_timeout_is_retried_then_reported(
         provider.generate_article(BRIEF, PROMPT)
 
 
+def test_a_server_answering_200_with_html_gives_a_plain_message(
+    provider: AIProvider, openai_server: FakeOpenAIServer
+) -> None:
+    expected = r"answered with a web page \(text/html\), not the API: check OPENAI_BASE_URL"
+    openai_server.push("html")
+    with pytest.raises(AIError, match=expected) as error:
+        provider.generate_article(BRIEF, PROMPT)
+    assert not isinstance(error.value, AITransientError)  # a wrong address does not heal by retrying
+    openai_server.push("html")
+    with pytest.raises(AIError, match=expected):
+        provider.generate_image("A desk", 512, 512)
+    assert len(openai_server.requests) == 2
+
+
 def test_an_unreachable_server_is_a_transient_error(openai_config: dict[str, Any]) -> None:
     with FakeOpenAIServer() as server:
         url = server.base_url  # a port that was just free and is closed again below

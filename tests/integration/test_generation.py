@@ -332,25 +332,9 @@ def test_prompt_template_versions_are_recorded(tenant: Tenant, openai_server: Fa
     with pytest.raises(ValidationError) as error:
         generation.save_prompt_template(tenant.scope(Role.ADMIN), "Hello {nope}")
     assert "Unknown placeholder {nope}" in error.value.message
-
-
-def test_unreachable_redis_falls_back_to_running_inline(app: Flask, tenant: Tenant) -> None:
-    fund(tenant, 100)
-    task = make_task(tenant.cluster, "Redis is down")
-    db.session.commit()
-    job = generation.start(tenant.scope(Role.EDITOR), [task.id])
-    db.session.commit()
-    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
-    try:
-        dispatch = enqueue(job, job_entry.generate_content)
-    finally:
-        app.config["REDIS_URL"] = ""
-
-    assert dispatch.inline and dispatch.reason.startswith("Redis is unreachable")
-    assert dispatch.status == "finished" and "Ran right away" in dispatch.message
-    db.session.expire_all()
-    assert db.session.get(Job, job.id).ran_inline
-    assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
+    with pytest.raises(ValidationError) as error:
+        generation.save_prompt_template(tenant.scope(Role.ADMIN), "Hello {title:>200000000}")
+    assert "written plainly" in error.value.fields["prompt_template"][0]
 
 
 def test_enqueue_refuses_uncommitted_work(tenant: Tenant) -> None:

@@ -54,6 +54,7 @@ BEHAVIOURS = (
     "bad_request",  # HTTP 400, not retryable
     "slow",  # a valid answer after `delay` extra seconds (for client timeouts)
     "bad_image",  # images: b64 data that is not an image
+    "html",  # HTTP 200 with an HTML page (a base URL pointing at a website, a login portal)
 )
 
 
@@ -221,6 +222,8 @@ class _Handler(BaseHTTPRequestHandler):
             )
         if behaviour.kind == "bad_request":
             return self._send(400, _error("Invalid value for 'model'.", "invalid_request_error"))
+        if behaviour.kind == "html":
+            return self._send_html("<!doctype html><html><body><h1>Welcome to nginx!</h1></body></html>")
         status, payload = handler(body, behaviour)
         self._send(status, payload)
 
@@ -231,6 +234,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(data)))
         for name, value in (headers or {}).items():
             self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _send_html(self, page: str) -> None:
+        data = page.encode("utf-8")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
 

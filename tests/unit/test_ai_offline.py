@@ -194,12 +194,25 @@ def test_every_placeholder_is_accepted_and_braces_can_be_escaped() -> None:
         ("Write about {title.upper}", r"Unknown placeholder \{title.upper\}"),
         ("Write about {title", "unmatched brace"),
         ("Write about }", "unmatched brace"),
-        ("Write {title:%}", "could not be rendered"),
+        ("Write {title:%}", "formats"),
     ],
 )
 def test_bad_templates_give_a_clear_value_error(template: str, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         render_article_prompt(template, brief())
+
+
+@pytest.mark.parametrize(
+    "template", ["{title:>200000000}", "{title:{word_count}}", "{title!r}", "{title!s:^9}"]
+)
+def test_format_specs_and_conversions_are_refused_before_anything_is_built(template: str) -> None:
+    for check in (validate_prompt_template, lambda t: render_article_prompt(t, brief())):
+        with pytest.raises(ValueError, match=r"written plainly, like \{title\}"):
+            check("Write about " + template)
+
+
+def test_values_with_braces_stay_text() -> None:
+    assert render_article_prompt("T: {title}", brief(title="{word_count:>99}")) == "T: {word_count:>99}"
 
 
 def test_validate_prompt_template_accepts_the_default() -> None:

@@ -63,3 +63,27 @@ def test_an_unknown_sign_up_mode_is_explained(tmp_path, monkeypatch):
     monkeypatch.setenv("SIGNUP", "everyone")
     with pytest.raises(ConfigError, match="SIGNUP must be one of closed, invite, open"):
         load_config(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("postgresql+psycopg://writer@db/writer?password=s3cret&sslmode=require",
+         "postgresql+psycopg://***@db/writer?password=***&sslmode=require"),
+        ("postgresql+psycopg://writer:s3cret@db:notaport/writer", "set (unparsable URL, hidden)"),
+        ("sqlite:////srv/writer/writer.db", "sqlite:////srv/writer/writer.db"),
+    ],
+)  # fmt: skip
+def test_masked_hides_database_passwords_wherever_they_are(tmp_path, monkeypatch, url, shown):
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert masked(load_config(str(tmp_path)))["SQLALCHEMY_DATABASE_URI"] == shown
+
+
+def test_masked_hides_credentials_in_the_openai_base_url(tmp_path, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://proxy:s3cret@llm.example/v1?api_key=sk-secret&team=a")
+    shown = masked(load_config(str(tmp_path)))
+    assert shown["OPENAI_BASE_URL"] == "https://proxy:***@llm.example/v1?api_key=***&team=a"
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://sk-secret@llm.example/v1")
+    assert masked(load_config(str(tmp_path)))["OPENAI_BASE_URL"] == "https://***@llm.example/v1"
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")
+    assert masked(load_config(str(tmp_path)))["OPENAI_BASE_URL"] == "http://127.0.0.1:8000/v1"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -22,7 +21,7 @@ from flask import Blueprint, Response, current_app, g, request, url_for
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from writer_app import response_cache
+from writer_app import rate_limits, response_cache
 from writer_app.api.schemas.common import MAX_INT, In, JobAccepted, Out, PageQuery
 from writer_app.api.schemas.jobs import JobOut
 from writer_app.extensions import limiter
@@ -210,16 +209,15 @@ def _authenticate() -> Scope | Response:
 
 
 def _throttle() -> Response | None:
-    """Count the request against the token's `writer` limit (Flask-Limiter storage); 429 when spent."""
+    """Count the request against the token's `writer` limit; 429 when spent. Fails open when the
+    limit storage (Redis) is down: see writer_app/rate_limits."""
     if not limiter.enabled:
         return None
     item = limits.parse(current_app.config["API_RATE_LIMIT"])
     key = hashlib.sha256(f"token:{g.api_token_id}".encode()).hexdigest()[:32]
-    strategy = limiter.limiter
-    if strategy.hit(item, key, THROTTLE_SCOPE):
+    retry_after = rate_limits.hit(item, key, THROTTLE_SCOPE)
+    if retry_after is None:
         return None
-    reset_at, _remaining = strategy.get_window_stats(item, key, THROTTLE_SCOPE)
-    retry_after = max(1, int(reset_at - time.time()) + 1)
     return json_error(
         429,
         "rate_limited",

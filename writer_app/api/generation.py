@@ -2,7 +2,7 @@
 
 Each starts a job through its service (ids ≤ 10, credits reserved → 402 when short); `job_response`
 commits, then enqueues: 202 {"task_id", "status_url"} when queued, 200 with the finished job when it
-ran inline (no REDIS_URL, or Redis down).
+ran inline (no REDIS_URL); 503 when REDIS_URL is set but Redis is down (jobs.queue.NEEDS_WORKER).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from writer_app.models import Role
 from writer_app.services import generation, image_generation
 from writer_app.services.scope import Scope
 
-ERRORS = (402, 409)
+ERRORS = (402, 409, 503)
 JOB = {"status": 202, "response": JobAccepted, "also": {200: JobOut}, "errors": ERRORS, "role": Role.EDITOR}
 
 

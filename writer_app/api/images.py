@@ -89,7 +89,13 @@ def delete_image(scope: Scope, image_id: int) -> None:
 def image_file(scope: Scope, image_id: int, query: FileQuery) -> Any:
     """404 when the image has no stored file."""
     path = images.image_file(scope, image_id, thumbnail=query.thumbnail)
-    return send_file(path, mimetype=media.mimetype_for(path), max_age=3600)
+    response = send_file(path, mimetype=media.mimetype_for(path), max_age=3600)
+    # Only the token's account may see it: no shared cache (proxy, CDN) may keep a copy.
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.vary.add("Authorization")
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; sandbox"
+    return response
 
 
 @route(

@@ -30,6 +30,7 @@ STATUS_TEXT = {
     413: "Body too large",
     415: "The body is not JSON",
     429: "Too many requests (see Retry-After)",
+    503: "The job queue (Redis) is unavailable; nothing was started (see Retry-After)",
 }
 DESCRIPTION = """Writer's JSON API. Authenticate with `Authorization: Bearer <token>` (create tokens under
 Settings → API tokens or with `flask writer create-token`). Roles: viewers read, editors write, reviewers
@@ -207,7 +208,7 @@ def _responses(op: Operation, ref: Any) -> dict[str, Any]:
             "description": STATUS_TEXT[status],
             "content": {"application/json": {"schema": error_ref}},
         }
-        if status == 429:
+        if status in (429, 503):
             entry["headers"] = {
                 "Retry-After": {"description": "Seconds to wait", "schema": {"type": "integer"}}
             }

@@ -114,7 +114,7 @@ def sync_taxonomies(scope: Scope, body: SiteBody) -> Any:
     tag="content",
     role=Role.ADMIN,
     body=ImportBody,
-    **JOB,
+    **{**JOB, "errors": (409, 503)},
 )
 def import_wordpress(scope: Scope, body: ImportBody) -> Any:
     """Imports the site's WordPress posts as content (source wordpress); idempotent."""

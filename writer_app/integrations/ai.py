@@ -228,17 +228,32 @@ ARTICLE_PROMPT_PLACEHOLDERS = (
 _NONE = "(none)"
 
 
-def validate_prompt_template(template: str) -> None:
-    """Raise ValueError with an editor-readable message when the template cannot be rendered."""
+def _template_parts(template: str) -> list[tuple[str, str | None]]:
+    """(literal text, placeholder name or None) pieces; ValueError with an editor-readable message
+    for anything but plain `{name}` placeholders: a format spec (`{title:>200000000}` would build a
+    200 MB prompt) or a conversion (`{title!r}`) is refused, not interpreted."""
     try:
-        fields = [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+        parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise ValueError(f"The prompt template has an unmatched brace ({exc}); write {{{{ or }}}}.") from exc
     known = ", ".join("{" + p + "}" for p in ARTICLE_PROMPT_PLACEHOLDERS)
-    for name in fields:
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if spec or conversion:
+            raise ValueError(
+                f"Placeholders are written plainly, like {{{name or 'title'}}}: formats (:…) and "
+                "conversions (!…) are not allowed in the prompt template."
+            )
         if name not in ARTICLE_PROMPT_PLACEHOLDERS:
             shown = "{" + name + "}" if name else "{}"
             raise ValueError(f"Unknown placeholder {shown} in the prompt template. Available: {known}.")
+    return [(literal, name) for literal, name, _, _ in parsed]
+
+
+def validate_prompt_template(template: str) -> None:
+    """Raise ValueError with an editor-readable message when the template cannot be rendered."""
+    _template_parts(template)
 
 
 def prompt_values(brief: ArticleBrief) -> dict[str, str]:
@@ -265,12 +280,12 @@ def prompt_values(brief: ArticleBrief) -> dict[str, str]:
 
 
 def render_article_prompt(template: str, brief: ArticleBrief) -> str:
-    """Fill an editor's template (str.format_map semantics, `{{`/`}}` for literal braces)."""
-    validate_prompt_template(template)
-    try:
-        return template.format_map(prompt_values(brief))
-    except (ValueError, TypeError) as exc:  # e.g. a bad format spec such as {title:%}
-        raise ValueError(f"The prompt template could not be rendered: {exc}.") from exc
+    """Fill an editor's template: plain `{name}` placeholders, `{{`/`}}` for literal braces. Values are
+    put in as they are (never through str.format, so a value's own braces stay text)."""
+    values = prompt_values(brief)
+    return "".join(
+        literal + (values[name] if name is not None else "") for literal, name in _template_parts(template)
+    )
 
 
 # --- small text helpers shared by both providers --------------------------------------------------

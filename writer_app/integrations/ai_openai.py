@@ -243,7 +243,7 @@ class OpenAIProvider:
         attempts = self.max_retries + 1
         tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
         try:
-            return request()
+            result = request()
         except openai.APITimeoutError as exc:
             raise AITransientError(
                 f"The AI server did not answer within {self.timeout:g} s {tries}."
@@ -270,6 +270,16 @@ class OpenAIProvider:
             ) from exc
         except openai.OpenAIError as exc:
             raise AIError(f"The AI request failed: {exc}") from exc
+        if not isinstance(result, openai.BaseModel):
+            # The SDK hands back the body as text when it is not JSON (a website or a login portal
+            # answering 200 at OPENAI_BASE_URL): say so instead of failing on its missing fields.
+            body = str(result).lstrip()
+            kind = "a web page (text/html)" if body.startswith("<") else "text that is not JSON"
+            raise AIError(
+                f"The AI server answered with {kind}, not the API: check OPENAI_BASE_URL "
+                "(an OpenAI-compatible API, usually ending in /v1)."
+            )
+        return result
 
 
 def parse_json_object(content: str, *, what: str = "answer") -> dict[str, Any]:

@@ -6,6 +6,12 @@ Rules every caller follows (see STYLE.md, "Jobs"):
 - the RQ job id is the Job row's id, enqueued with unique=True, so the same work is never queued twice;
 - explicit timeouts (LLM calls outlast RQ's 180 s default) and `Retry` with intervals for attempts
   that failed on transient provider errors; a failure callback records every failure in the Job row.
+
+Without REDIS_URL every job runs inline (development, the demo). With REDIS_URL set but Redis down,
+work that may take minutes (AI calls for up to 10 objects, a whole WordPress import) is refused
+before it starts (`refuse_when_queue_down`, called by services.jobs.create_job; the API answers 503):
+run inside a web request it would outlast the proxy's timeout. One-object WordPress work (publish,
+update, a taxonomy sync) still runs inline, and says so.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from rq.exceptions import DuplicateJobError
 
 from writer_app.jobs.connection import redis_connection
 from writer_app.models import Job, JobStatus, db
+from writer_app.services.errors import DomainError
 
 log = logging.getLogger("writer.jobs")
 
@@ -30,6 +37,22 @@ QUEUES = ("ai", "publish")
 RETRY_INTERVALS = [30, 120]
 DEFAULT_TIMEOUT = 30 * 60
 FAILURE_CALLBACK = "writer_app.jobs.ai.on_failure"
+# Kinds that wait for a worker rather than run inline when Redis is configured but down.
+NEEDS_WORKER = frozenset(
+    {"generate_content", "generate_image_prompts", "generate_images", "wordpress_import"}
+)
+QUEUE_DOWN_MESSAGE = "The job queue is unavailable; try again in a minute."
+
+
+class QueueUnavailable(DomainError):
+    """Redis is configured but down, and this work is too long to run inside a web request."""
+
+    status = 503
+    code = "queue_unavailable"
+    headers = {"Retry-After": "60"}
+
+    def __init__(self) -> None:
+        super().__init__(QUEUE_DOWN_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -94,7 +117,31 @@ def enqueue(
         else:
             log.info("queued job %s (%s) on %s", job.id, job.kind, job.queue)
             return Dispatch(job.id, inline=False, status=JobStatus.QUEUED.value)
+    if job.kind in NEEDS_WORKER and redis_connection() is not None:
+        _give_up(job, reason)  # Redis went away after create_job checked it
     return _run_inline(job, entry, reason)
+
+
+def refuse_when_queue_down(kind: str) -> None:
+    """QueueUnavailable when Redis is configured but down and `kind` must not run inline."""
+    if kind in NEEDS_WORKER and redis_connection() is not None:
+        reason = _unavailable_reason()
+        if reason is not None:
+            log.warning("refusing a %s job: %s", kind, reason)
+            raise QueueUnavailable()
+
+
+def _give_up(job: Job, reason: str) -> None:
+    """The job was committed but cannot be queued: fail it (its objects fail with the message, its
+    credits go back) and tell the caller."""
+    from writer_app.services import jobs
+
+    log.warning("job %s (%s) could not be queued: %s", job.id, job.kind, reason)
+    fresh = db.session.get(Job, job.id, populate_existing=True)
+    if fresh is not None:
+        jobs.fail_job(fresh, QUEUE_DOWN_MESSAGE)
+        db.session.commit()
+    raise QueueUnavailable()
 
 
 def _unavailable_reason() -> str | None:

@@ -4,13 +4,14 @@ Every commit that wrote rows of an account bumps that account's version; stateme
 touch several accounts (bulk UPDATEs, raw SQL) and rows without an account (users, accounts
 themselves) bump a global one. A value stored under the versions read *before* computing it is
 therefore never served after a later commit: list totals (count_cache) and whole list responses
-(writer_app/response_cache) live on this. Without Redis, or with Redis down, nothing is cached.
+(writer_app/response_cache) live on this. Without Redis, or with Redis down, nothing is cached; the
+first process to reach Redis again after an outage bumps the global version, since the commits made
+meanwhile bumped nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
-import logging
 from typing import Any, NamedTuple
 
 from flask import Flask, current_app, has_app_context
@@ -20,8 +21,9 @@ from sqlalchemy import TextClause, event
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from writer_app.models import db
+from writer_app.outage import Outage
 
-log = logging.getLogger(__name__)
+outage = Outage("the list cache")
 
 ALL_ACCOUNTS = 0  # the version every key also depends on
 _WRITTEN = "data_version_written"  # session.info: account ids written in the open transaction
@@ -56,17 +58,21 @@ def lookup(account_id: int, what: str) -> Slot:
     Read the slot *before* computing a missing value and store into it afterwards: a write committed
     meanwhile bumps the version, and the value lands under the old one, where nobody looks any more."""
     client = _redis()
-    if client is None:
+    if client is None or not outage.should_try():
         return Slot(None, None)
     prefix = _prefix()
     digest = hashlib.blake2b(what.encode(), digest_size=16).hexdigest()
     try:
+        if outage.down:  # commits during the outage bumped nothing: drop everything cached before it
+            client.incr(f"{prefix}:v:{ALL_ACCOUNTS}")
         versions = client.mget(f"{prefix}:v:{ALL_ACCOUNTS}", f"{prefix}:v:{account_id}")
         redis_key = f"{prefix}:{account_id}:{int(versions[0] or 0)}:{int(versions[1] or 0)}:{digest}"
-        return Slot(redis_key, client.get(redis_key))
-    except RedisError:
-        log.warning("cache unreachable; computing directly", exc_info=True)
+        slot = Slot(redis_key, client.get(redis_key))
+    except RedisError as error:
+        outage.failed(error, "lists and totals are computed without the cache")
         return Slot(None, None)
+    outage.succeeded()
+    return slot
 
 
 def store(slot: Slot, value: bytes | str | int, ttl_seconds: int) -> None:
@@ -77,8 +83,8 @@ def store(slot: Slot, value: bytes | str | int, ttl_seconds: int) -> None:
         return
     try:
         client.set(slot.redis_key, value, ex=ttl_seconds)
-    except RedisError:
-        log.warning("cache unreachable; value not stored", exc_info=True)
+    except RedisError as error:
+        outage.failed(error, "lists and totals are computed without the cache")
 
 
 def wrote(session: Session) -> bool:
@@ -114,16 +120,16 @@ def _after_commit(session: Session) -> None:
     if not written or not has_app_context():
         return
     client = _redis()
-    if client is None:
-        return
+    if client is None or not outage.should_try():
+        return  # the bump is lost: lookup() bumps the global version when Redis is back
     prefix = _prefix()
     try:
         with client.pipeline(transaction=False) as pipe:
             for account_id in written:
                 pipe.incr(f"{prefix}:v:{account_id}")
             pipe.execute()
-    except RedisError:
-        log.warning("cache unreachable; cached values expire with their TTL", exc_info=True)
+    except RedisError as error:
+        outage.failed(error, "lists and totals are computed without the cache")
 
 
 def _after_rollback(session: Session) -> None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
+from writer_app.jobs.queue import refuse_when_queue_down
 from writer_app.models import Job, JobStatus, Membership, Role, db
 from writer_app.models.base import utcnow
 from writer_app.services import audit, credits
@@ -40,7 +41,11 @@ def create_job(
     total: int,
     queue: str = "ai",
 ) -> Job:
-    """A queued job record for `kind` (flushed, so its id can go on ledger rows and into RQ)."""
+    """A queued job record for `kind` (flushed, so its id can go on ledger rows and into RQ).
+
+    QueueUnavailable (503) when the work needs a worker and Redis is down: refused before any
+    credits are held or objects change."""
+    refuse_when_queue_down(kind)
     job = Job(
         id=str(uuid.uuid4()),
         account_id=scope.account_id,
