@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from tests.api.conftest import Api
 from tests.integration.wp_helpers import publishable
-from tests.support.factories import PASSWORD, Tenant, make_content, make_task
+from tests.support.factories import PASSWORD, Tenant, add_credits, make_content, make_task
 from tests.support.redis_server import RedisServer, app_on_redis, closed_port_url
 from writer_app import rate_limits
 from writer_app.jobs import ai as job_entry
@@ -45,7 +45,7 @@ def api(client: FlaskClient, tenant: Tenant) -> Api:
 
 
 def fund(tenant: Tenant, amount: int) -> None:
-    credits.grant(tenant.scope(Role.ADMIN), amount, "test")
+    add_credits(tenant.account, amount)
     db.session.commit()
 
 
