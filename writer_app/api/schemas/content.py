@@ -49,6 +49,21 @@ class ContentQuery(PageQuery):
     ordering: ContentOrdering = "-updated_at"  # type: ignore[valid-type]
 
 
+def _system_field(what: str) -> Any:
+    """`status` and `source` are set by Writer, not by edits: accepted only with the value they have."""
+    return Field(None, description=what, json_schema_extra=lambda s: s.pop("default", None))
+
+
+STATUS_NOTE = (
+    "Read-only: status changes only through review actions (submit, approve, request changes). "
+    "It may be sent back unchanged; any other value is a 400 naming `status`."
+)
+SOURCE_NOTE = (
+    "Read-only: only the WordPress import creates content from WordPress. It may be sent back "
+    "unchanged; any other value is a 400 naming `source`."
+)
+
+
 class _Editable(In):
     title: Name
     cluster_id: Id = Field(description="A cluster of the content's sector.")
@@ -86,9 +101,9 @@ class ContentCreate(_Editable):
 
     site_id: Id
     sector_id: Id
-    source: ContentSource = ContentSource.IGNY8
-    status: ContentStatus = Field(ContentStatus.DRAFT, description="draft or review.")
     task_id: Id | None = None
+    status: ContentStatus | None = _system_field("New content is a draft. " + STATUS_NOTE)
+    source: ContentSource | None = _system_field("New content is igny8. " + SOURCE_NOTE)
 
 
 class ContentUpdate(_Editable):
@@ -96,6 +111,8 @@ class ContentUpdate(_Editable):
     Send `version` (from your last read) to refuse the save when someone changed it meanwhile (409)."""
 
     version: Id | None = Field(None, json_schema_extra=lambda s: s.pop("default", None))
+    status: ContentStatus | None = _system_field(STATUS_NOTE)
+    source: ContentSource | None = _system_field(SOURCE_NOTE)
 
 
 ContentPatch = partial(ContentUpdate, "ContentPatch", "Partial update (PATCH): only the fields sent change.")
