@@ -49,19 +49,21 @@ class ContentQuery(PageQuery):
     ordering: ContentOrdering = "-updated_at"  # type: ignore[valid-type]
 
 
-def _system_field(what: str) -> Any:
-    """`status` and `source` are set by Writer, not by edits: accepted only with the value they have."""
-    return Field(None, description=what, json_schema_extra=lambda s: s.pop("default", None))
+def _system_field(what: str, only: str | None = None) -> Any:
+    """`status` and `source` are set by Writer, not by edits: accepted only with the value they have
+    (the service checks; `only` documents the one value new content accepts)."""
+
+    def schema(s: dict[str, Any]) -> None:
+        s.pop("default", None)
+        if only is not None:
+            s["anyOf"] = [{"type": "string", "enum": [only]}, {"type": "null"}]
+
+    return Field(None, description=what, json_schema_extra=schema)
 
 
-STATUS_NOTE = (
-    "Read-only: status changes only through review actions (submit, approve, request changes). "
-    "It may be sent back unchanged; any other value is a 400 naming `status`."
-)
-SOURCE_NOTE = (
-    "Read-only: only the WordPress import creates content from WordPress. It may be sent back "
-    "unchanged; any other value is a 400 naming `source`."
-)
+STATUS_RULE = "Read-only: status changes only through review actions (submit, approve, request changes)."
+SOURCE_RULE = "Read-only: only the WordPress import creates content from WordPress."
+ROUND_TRIP = "It may be sent back unchanged (a read-modify-write); any other value is a 400 naming the field."
 
 
 class _Editable(In):
@@ -102,8 +104,12 @@ class ContentCreate(_Editable):
     site_id: Id
     sector_id: Id
     task_id: Id | None = None
-    status: ContentStatus | None = _system_field("New content is a draft. " + STATUS_NOTE)
-    source: ContentSource | None = _system_field("New content is igny8. " + SOURCE_NOTE)
+    status: ContentStatus | None = _system_field(
+        STATUS_RULE + " New content is a draft; any other value is a 400 naming `status`.", "draft"
+    )
+    source: ContentSource | None = _system_field(
+        SOURCE_RULE + " Content made here is igny8; any other value is a 400 naming `source`.", "igny8"
+    )
 
 
 class ContentUpdate(_Editable):
@@ -111,8 +117,8 @@ class ContentUpdate(_Editable):
     Send `version` (from your last read) to refuse the save when someone changed it meanwhile (409)."""
 
     version: Id | None = Field(None, json_schema_extra=lambda s: s.pop("default", None))
-    status: ContentStatus | None = _system_field(STATUS_NOTE)
-    source: ContentSource | None = _system_field(SOURCE_NOTE)
+    status: ContentStatus | None = _system_field(f"{STATUS_RULE} {ROUND_TRIP}")
+    source: ContentSource | None = _system_field(f"{SOURCE_RULE} {ROUND_TRIP}")
 
 
 ContentPatch = partial(ContentUpdate, "ContentPatch", "Partial update (PATCH): only the fields sent change.")
