@@ -83,6 +83,10 @@ def _prepare(app: Any, seeded: Seeded, site_url: str, app_password: str, media_r
                 .limit(ITEMS)
             )
         )
+        # Publishing needs content in review, approved by someone other than its last editor.
+        db.session.execute(
+            update(Content).where(Content.id.in_(ids)).values(status="review", last_edited_by_id=None)
+        )
         for image in db.session.scalars(select(Image).where(Image.content_id.in_(ids))):
             relative = f"{seeded.account_id}/bench/{image.id}.png"
             path = media_root / relative

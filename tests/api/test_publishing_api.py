@@ -81,7 +81,7 @@ def test_publish_blocked_by_required_checks_and_override(
     db.session.commit()
     blocked = api.post(url(content.id, "publish"), role=Role.REVIEWER)
     assert blocked.status_code == 409 and "required check" in blocked.get_json()["error"]["message"]
-    assert reload(content.id).status == ContentStatus.DRAFT
+    assert reload(content.id).status == ContentStatus.REVIEW
     response = api.post(url(content.id, "publish") + "?override_comment=Launch+today", role=Role.REVIEWER)
     assert response.get_json()["status"] == "finished"
     assert reload(content.id).sync_status == SyncStatus.SYNCED

@@ -105,7 +105,7 @@ def test_server_stopped_after_media_upload_then_retried_makes_one_post(
     assert job.status == JobStatus.FAILED
     assert "could not be reached" in job.error
     content = reload(content_id)
-    assert content.sync_status == SyncStatus.FAILED and content.status == ContentStatus.DRAFT
+    assert content.sync_status == SyncStatus.FAILED and content.status == ContentStatus.REVIEW
     steps = content.external_metadata["publish_steps"]
     assert "media" in steps and "post" not in steps and steps["resumable"] is True
 

@@ -156,7 +156,7 @@ def test_without_redis_an_earlier_running_job_of_the_site_blocks(
     job = db.session.get(Job, job_id, populate_existing=True)
     assert job.status == JobStatus.FAILED and "Another publish job for this site" in job.error
     assert (
-        reload(content_id).status == ContentStatus.DRAFT
+        reload(content_id).status == ContentStatus.REVIEW
         and reload(content_id).sync_status == SyncStatus.FAILED
     )
 

@@ -11,6 +11,7 @@ from tests.support import factories
 from writer_app.integrations.wordpress import WordPressCredentials
 from writer_app.models import (
     Content,
+    ContentStatus,
     ContentTaxonomy,
     ContentTaxonomyRelation,
     Image,
@@ -88,7 +89,8 @@ def add_term(content: Content, name: str, slug: str, kind: TaxonomyType, **kwarg
 
 
 def publishable(tenant: factories.Tenant, slug: str, title: str | None = None, **kwargs: Any) -> Content:
-    """Content whose Required checks pass (keyphrase, SEO title and description lengths, image alts)."""
+    """Content whose Required checks pass (keyphrase, SEO title and description lengths, image alts),
+    submitted for review (publishing needs that) unless `status` says otherwise."""
     html = kwargs.pop(
         "html",
         "<p>Solar panels turn light into power for small homes.</p><h2>Costs</h2>"
@@ -98,6 +100,7 @@ def publishable(tenant: factories.Tenant, slug: str, title: str | None = None, *
         "meta_title": META_TITLE,
         "meta_description": META_DESCRIPTION,
         "primary_keyword": "solar panels",
+        "status": ContentStatus.REVIEW,
     }
     values.update(kwargs)
     return factories.make_content(

@@ -14,6 +14,7 @@ from tests.support.queries import count_queries
 from writer_app.models import (
     AuditEvent,
     Content,
+    ContentSource,
     ContentStatus,
     ContentTaxonomy,
     Image,
@@ -121,11 +122,16 @@ def test_create_with_explicit_site_and_sector(tenant: factories.Tenant) -> None:
 
 
 def test_create_cannot_start_published_and_viewer_cannot_create(tenant: factories.Tenant) -> None:
+    for status in ("published", "review"):  # status changes only through review actions
+        with pytest.raises(ValidationError) as error:
+            _create(tenant, status=status)
+        assert "review actions" in error.value.fields["status"][0]
+    # Claiming to be a WordPress import does not let an editor skip review either.
     with pytest.raises(ValidationError) as error:
-        _create(tenant, status="published")
-    assert "status" in error.value.fields
-    imported = _create(tenant, status="published", source="wordpress")
-    assert imported.status == ContentStatus.PUBLISHED
+        _create(tenant, status="published", source="wordpress")
+    assert set(error.value.fields) == {"status", "source"}
+    same = _create(tenant, status="draft", source="igny8")  # the values it gets anyway: fine
+    assert (same.status, same.source) == (ContentStatus.DRAFT, ContentSource.IGNY8)
     with pytest.raises(PermissionDenied):
         cs.create_content(
             tenant.scope(Role.VIEWER),

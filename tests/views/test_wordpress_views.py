@@ -90,7 +90,7 @@ def test_publish_refused_when_site_not_connected(tenant, client, login) -> None:
     login(tenant.reviewer)
     response = client.post(f"/content/{content.id}/wordpress/publish", follow_redirects=True)
     assert "is not connected to WordPress" in response.get_data(as_text=True)
-    assert reload(content.id).status == ContentStatus.DRAFT
+    assert reload(content.id).status == ContentStatus.REVIEW
 
 
 @pytest.mark.wordpress
@@ -165,7 +165,7 @@ def test_failed_publish_shows_the_error_on_the_content_page(
     client.post(f"/content/{content.id}/wordpress/publish")
     page = client.get(f"/content/{content.id}").get_data(as_text=True)
     assert "Publishing failed." in page and "WordPress refused the request" in page
-    assert reload(content.id).status == ContentStatus.DRAFT
+    assert reload(content.id).status == ContentStatus.REVIEW
 
 
 @pytest.mark.wordpress

@@ -50,6 +50,15 @@ from writer_app.services.inputs import optional_choice, optional_number
 from writer_app.services.revisions import snapshot
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 
+# Set by the workflow, never by an edit: status by review actions (services/review.py, publishing.py),
+# source by the WordPress import. A client may send them back unchanged (a read-modify-write round trip);
+# a different value is refused with a field error, not ignored.
+SYSTEM_FIELDS = {
+    "status": "Status changes only through review actions: new content is a draft; submit it for review, "
+    "and a reviewer approves it (which publishes it) or asks for changes.",
+    "source": "Only the WordPress import creates content from WordPress; content made here is igny8.",
+}
+
 # Fields update_content accepts; status changes go through services/review.py only.
 EDITABLE_FIELDS = (
     "title",
@@ -152,8 +161,8 @@ def create_content(
     primary_keyword: str = "",
     secondary_keywords: list[str] | str | None = None,
     slug: str = "",
-    source: str = ContentSource.IGNY8,
-    status: str = ContentStatus.DRAFT,
+    source: str | None = None,
+    status: str | None = None,
     task_id: int | None = None,
     ai_model: str = "",
     prompt_version: int | None = None,
@@ -162,8 +171,11 @@ def create_content(
     """New content (editor+). title, cluster_id, content_type and content_structure are required;
     site/sector are explicit (validated) or the working context; the cluster must be in that sector.
     HTML is sanitized, word_count computed, slug derived from the title when empty; revision 1 stored.
-    Status is draft or review (published only for content imported from WordPress)."""
+    New content is a draft made here: `status` and `source` may only repeat that (SYSTEM_FIELDS)."""
     scope.require(Role.EDITOR)
+    _refuse_system_changes(
+        {"status": ContentStatus.DRAFT, "source": ContentSource.IGNY8}, status=status, source=source
+    )
     values = _collect(
         {
             "title": lambda: _clean_text(title, "title", 255, required=True),
@@ -171,16 +183,12 @@ def create_content(
             "content_structure": lambda: _required_enum(
                 ContentStructure, content_structure, "content_structure"
             ),
-            "source": lambda: optional_choice(ContentSource, source, "source") or ContentSource.IGNY8,
-            "status": lambda: optional_choice(ContentStatus, status, "status") or ContentStatus.DRAFT,
             "site_sector": lambda: resolve_site_sector(scope, site_id, sector_id),
             "cluster_id": lambda: (
                 optional_number(cluster_id, "cluster_id") or _raise_field("cluster_id", "Choose a cluster.")
             ),
         }
     )
-    if values["status"] == ContentStatus.PUBLISHED and values["source"] != ContentSource.WORDPRESS:
-        raise ValidationError.field("status", "New content starts as draft or review; approve it to publish.")
     site, sector = values["site_sector"]
     cluster = _cluster_in_sector(scope, values["cluster_id"], sector)
     clean_html = sanitize_html(html)
@@ -199,8 +207,8 @@ def create_content(
         slug=slugify(slug, 255) if slug.strip() else slugify(values["title"], 255),
         content_type=values["content_type"],
         content_structure=values["content_structure"],
-        source=values["source"],
-        status=values["status"],
+        source=ContentSource.IGNY8,
+        status=ContentStatus.DRAFT,
         task_id=_task_of_account(scope, task_id),
         ai_model=ai_model or "",
         prompt_version=prompt_version,
@@ -214,6 +222,17 @@ def create_content(
     snapshot(scope, content, "Created")
     audit.record(scope, "content.create", content, title=content.title)
     return content
+
+
+def _refuse_system_changes(current: dict[str, Any], **sent: Any) -> None:
+    """A field error for each SYSTEM_FIELDS value that differs from `current` (None: not sent)."""
+    errors = {
+        name: [SYSTEM_FIELDS[name]]
+        for name, value in sent.items()
+        if value is not None and str(value) != str(current[name])
+    }
+    if errors:
+        raise ValidationError("Please correct the highlighted fields.", errors)
 
 
 def _task_of_account(scope: Scope, task_id: Any) -> int | None:
@@ -286,7 +305,7 @@ def update_content(
     note: str = "",
     **changes: Any,
 ) -> Content:
-    """Save edits (editor+) to any of EDITABLE_FIELDS.
+    """Save edits (editor+) to any of EDITABLE_FIELDS; SYSTEM_FIELDS may be sent unchanged only.
 
     expected_version is the version the editor started from: when the row changed since, the save is
     refused with Conflict (also when the race is lost at the UPDATE itself). The version also moves on
@@ -296,10 +315,12 @@ def update_content(
     No changes: no-op. (After a lost race the session is rolled back to read who won.)
     """
     scope.require(Role.EDITOR)
+    system = {name: changes.pop(name) for name in list(changes) if name in SYSTEM_FIELDS}
     unknown = sorted(set(changes) - set(EDITABLE_FIELDS))
     if unknown:
         raise ValidationError(f"These fields cannot be changed here: {', '.join(unknown)}.")
     content = get_content(scope, content_id)
+    _refuse_system_changes({"status": content.status, "source": content.source}, **system)
     if expected_version is not None and int(expected_version) != content.version:
         latest = latest_revision(content.id)
         if base_revision is None or latest is None or int(base_revision) != latest.number:

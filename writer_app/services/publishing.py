@@ -1,12 +1,13 @@
 """Publishing content to its site's WordPress: the request side (publish, republish, unpublish, status).
 
-    publish(scope, content_id, override_comment=None) -> Job     reviewer+; 409 when already published
+    publish(scope, content_id, override_comment=None) -> Job     reviewer+; content in review (approves it)
     republish(scope, content_id, override_comment=None) -> Job   reviewer+; updates the same WordPress post
     unpublish(scope, content_id, trash=False) -> Content         editor+; optionally moves the post to trash
     wordpress_status(scope, content_id) -> WordPressStatus       remote status, link, drift and missing
     dispatch(job) / dispatch_pending()                           enqueue after the caller committed
 
-`publish` checks the publish gate, marks the content published with sync status pending, remembers
+Both apply review_rules.ensure_may_publish (the rules every publish path shares: status, self-approval,
+the publish gate). `publish` marks the content published with sync status pending, remembers
 the status it had, and creates a Job on the `publish` queue; the job (publishing_steps.run_publish_job)
 does the WordPress work step by step and puts the status back when it fails. Services never commit,
 so the job is enqueued once the caller committed: views and the API call `dispatch(job)`; for callers
@@ -41,6 +42,7 @@ from writer_app.models import (
 from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.review_rules import ensure_may_publish, record_decision
 from writer_app.services.scope import Scope, get
 from writer_app.services.wordpress_sites import client_for, credentials_for
 
@@ -74,9 +76,9 @@ def _running_job(scope: Scope, content: Content) -> Job | None:
     return next((j for j in candidates if content.id in (j.object_ids or [])), None)
 
 
-def _check_publishable(scope: Scope, content: Content, override_comment: str | None) -> None:
-    from writer_app.services.content_checks import publish_gate
-
+def _check_publishable(scope: Scope, content: Content) -> None:
+    """What WordPress publishing needs besides the review rules: a post, a connected site, no job
+    running for it."""
     if ContentType(content.content_type) != ContentType.POST:
         raise ValidationError(
             f"Only posts are published to WordPress; “{content.title}” is a "
@@ -88,7 +90,6 @@ def _check_publishable(scope: Scope, content: Content, override_comment: str | N
         raise Conflict(
             f"“{content.title}” is being published already (job {running.id}); wait for it to end."
         )
-    publish_gate(scope, content, override_comment)  # PublishBlocked (409) while Required checks fail
 
 
 def _start(scope: Scope, content: Content, kind: str) -> Job:
@@ -115,40 +116,50 @@ def _start(scope: Scope, content: Content, kind: str) -> Job:
     return job
 
 
-def publish(
-    scope: Scope, content_id: Any, override_comment: str | None = None, *, require_wordpress: bool = False
-) -> Job | None:
-    """Start publishing (reviewer+). Conflict when the content is published already (use republish).
+def goes_to_wordpress(content: Content) -> bool:
+    """Posts of sites connected to WordPress are published there; anything else is published here only."""
+    return ContentType(content.content_type) == ContentType.POST and content.site.wp_connected
 
-    For a site without a WordPress connection (and `require_wordpress` False, as review.approve calls
-    it) the content is only marked published, after the publish gate: there is nowhere to send it;
-    returns None then. The publish buttons and the API pass `require_wordpress=True`."""
+
+def publish(
+    scope: Scope,
+    content_id: Any,
+    override_comment: str | None = None,
+    *,
+    require_wordpress: bool = False,
+    comment: str = "",
+) -> Job | None:
+    """Publish content in review (reviewer+): review_rules.ensure_may_publish decides whether the user
+    may (a draft or published content is a Conflict, the last editor is refused unless self-approval is
+    allowed, the publish gate). Publishing content in review is approving it: the decision is recorded
+    with `comment`.
+
+    Posts of connected sites are marked published and sent in a job (returned). Anything else — a page,
+    a site without a WordPress connection — is only marked published when `require_wordpress` is False
+    (review.approve) and returns None: there is nowhere to send it. The publish buttons and the API
+    pass `require_wordpress=True` (a ValidationError then)."""
     scope.require(Role.REVIEWER)
     content = get(scope, Content, content_id)
-    if ContentStatus(content.status) == ContentStatus.PUBLISHED:
-        raise Conflict(
-            f"“{content.title}” is published already; use “Update in WordPress” to send your changes."
-        )
-    if not content.site.wp_connected and not require_wordpress:
-        from writer_app.services.content_checks import publish_gate
-
-        publish_gate(scope, content, override_comment)
+    here_only = not require_wordpress and not goes_to_wordpress(content)
+    if not here_only:
+        _check_publishable(scope, content)
+    ensure_may_publish(scope, content, override_comment=override_comment)
+    record_decision(scope, content, ReviewDecision.APPROVED, comment)
+    if here_only:
         content.status = ContentStatus.PUBLISHED
         content.published_at = utcnow()
-        audit.record(scope, "content.published_locally", content, title=content.title)
         db.session.flush()
         return None
-    _check_publishable(scope, content, override_comment)
     return _start(scope, content, KIND_PUBLISH)
 
 
 def republish(scope: Scope, content_id: Any, override_comment: str | None = None) -> Job:
-    """Send the current text of published content to its WordPress post again (reviewer+)."""
+    """Send the current text of published content to its WordPress post again (reviewer+), under the
+    same review rules as publishing (review_rules.ensure_may_publish with `update`)."""
     scope.require(Role.REVIEWER)
     content = get(scope, Content, content_id)
-    if ContentStatus(content.status) != ContentStatus.PUBLISHED:
-        raise Conflict(f"“{content.title}” is not published; publish it first.")
-    _check_publishable(scope, content, override_comment)
+    _check_publishable(scope, content)
+    ensure_may_publish(scope, content, override_comment=override_comment, update=True)
     return _start(scope, content, KIND_UPDATE)
 
 

@@ -1,9 +1,9 @@
 """The review workflow: draft → review → published, or back to draft with a comment.
 
-Every decision is a ReviewEvent (the timeline) plus an audit event. Publishing to WordPress is not done
-here: for posts of connected sites, approving hands the status change to
-`writer_app.services.publishing.publish(scope, content_id)` when that module exists (it checks the
-publish gate, marks the content published and enqueues the job).
+Every decision is a ReviewEvent (the timeline) plus an audit event. Approving hands over to
+`publishing.publish`, which applies the rules every publish path shares (review_rules.ensure_may_publish:
+content in review, no self-approval unless allowed, the publish gate), records the approval and
+publishes: in WordPress for posts of connected sites (a job), here only for anything else.
 """
 
 from __future__ import annotations
@@ -18,19 +18,17 @@ from writer_app.models import (
     Account,
     Content,
     ContentStatus,
-    ContentType,
     ReviewDecision,
     ReviewEvent,
     Role,
     db,
 )
-from writer_app.models.base import utcnow
 from writer_app.services import audit, publishing
-from writer_app.services.content_checks import publish_gate
-from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
+from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.review_rules import SELF_APPROVAL_SETTING, record_decision, self_approval_reason
+from writer_app.services.review_rules import self_approval_allowed as self_approval_allowed  # re-exported
 from writer_app.services.scope import Scope, get
 
-SELF_APPROVAL_SETTING = "allow_self_approval"
 MAX_COMMENT = 5000
 
 
@@ -48,11 +46,6 @@ class ReviewActions:
         return self.can_submit or self.can_approve or self.can_request_changes
 
 
-def self_approval_allowed(scope: Scope) -> bool:
-    account = db.session.get(Account, scope.account_id)
-    return bool(account and account.setting(SELF_APPROVAL_SETTING, False))
-
-
 def set_self_approval(scope: Scope, allowed: bool) -> None:
     """Admins decide whether reviewers may approve content they last edited themselves."""
     scope.require(Role.ADMIN)
@@ -64,21 +57,11 @@ def set_self_approval(scope: Scope, allowed: bool) -> None:
     db.session.flush()
 
 
-def _self_approval_reason(scope: Scope, content: Content) -> str | None:
-    edited_last = content.last_edited_by_id is not None and content.last_edited_by_id == scope.user_id
-    if edited_last and not self_approval_allowed(scope):
-        return (
-            "You edited this content last, so another reviewer must approve it "
-            "(an admin can allow self-approval in the content settings)."
-        )
-    return None
-
-
 def available_actions(scope: Scope, content: Content) -> ReviewActions:
     """The decisions the scope's user may take on `content` now (used to render buttons)."""
     in_review = content.status == ContentStatus.REVIEW
     reviewer = scope.can(Role.REVIEWER)
-    blocked = _self_approval_reason(scope, content) if in_review and reviewer else None
+    blocked = self_approval_reason(scope, content) if in_review and reviewer else None
     return ReviewActions(
         can_submit=content.status == ContentStatus.DRAFT and scope.can(Role.EDITOR),
         can_approve=in_review and reviewer and blocked is None,
@@ -100,17 +83,7 @@ def _expect(content: Content, status: ContentStatus, action: str) -> None:
 
 
 def _decide(scope: Scope, content: Content, decision: ReviewDecision, comment: str) -> ReviewEvent:
-    event = ReviewEvent(
-        account_id=scope.account_id,
-        content_id=content.id,
-        user_id=scope.user_id,
-        decision=decision,
-        comment=comment,
-    )
-    db.session.add(event)
-    audit.record(scope, f"content.{decision.value}", content, title=content.title, comment=comment[:500])
-    db.session.flush()
-    return event
+    return record_decision(scope, content, decision, comment)
 
 
 def _comment(comment: str | None, *, required: bool = False, missing: str = "") -> str:
@@ -132,38 +105,34 @@ def submit_for_review(scope: Scope, content_id: Any, comment: str = "") -> Revie
     return _decide(scope, content, ReviewDecision.SUBMITTED, text)
 
 
-def _goes_to_wordpress(content: Content) -> bool:
-    """Posts of sites connected to WordPress are published there; anything else is published here only."""
-    return ContentType(content.content_type) == ContentType.POST and content.site.wp_connected
-
-
 def approve(
     scope: Scope, content_id: Any, comment: str = "", *, override_checks: bool = False
 ) -> ReviewEvent:
-    """review → published (reviewer+). Refused for the content's last editor unless the account allows
-    self-approval. Records the decision, then publishes: posts of a site connected to WordPress through
-    services.publishing.publish (its publish gate refuses while required checks fail, rolling the
-    approval back, unless `override_checks` with a comment saying why), anything else by marking it
-    published here."""
+    """review → published (reviewer+), through publishing.publish and so the shared rules: refused for
+    the content's last editor unless the account allows self-approval, and while Required checks fail
+    unless `override_checks` with a comment saying why. Posts of a site connected to WordPress are
+    sent there in a job; anything else is marked published here. Returns the approval."""
     scope.require(Role.REVIEWER)
     content = _load(scope, content_id)
     text = _comment(
         comment, required=override_checks, missing="Say why it is published although required checks fail."
     )
     _expect(content, ContentStatus.REVIEW, "approve")
-    reason = _self_approval_reason(scope, content)
-    if reason:
-        raise PermissionDenied(reason)
-    event = _decide(scope, content, ReviewDecision.APPROVED, text)
-    override = text if override_checks else None
-    if _goes_to_wordpress(content):
-        # Checks the publish gate, marks the content published and starts the job.
-        publishing.publish(scope, content.id, override_comment=override)
-    else:
-        publish_gate(scope, content, override)  # nowhere to send it, but the same checks apply
-        content.status = ContentStatus.PUBLISHED
-        content.published_at = utcnow()
-        db.session.flush()
+    publishing.publish(scope, content.id, override_comment=text if override_checks else None, comment=text)
+    return _latest_decision(scope, content, ReviewDecision.APPROVED)
+
+
+def _latest_decision(scope: Scope, content: Content, decision: ReviewDecision) -> ReviewEvent:
+    event = db.session.scalars(
+        select(ReviewEvent)
+        .where(
+            ReviewEvent.account_id == scope.account_id,
+            ReviewEvent.content_id == content.id,
+            ReviewEvent.decision == decision,
+        )
+        .order_by(ReviewEvent.id.desc())
+        .limit(1)
+    ).one()
     return event
 
 

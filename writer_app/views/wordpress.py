@@ -21,6 +21,7 @@ from writer_app.services import content as content_service
 from writer_app.services import publishing, wordpress_import, wordpress_sites, wordpress_taxonomies
 from writer_app.services import sites as site_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
+from writer_app.services.review_rules import self_approval_reason
 from writer_app.views.common import (
     apply_domain_error,
     current_scope,
@@ -171,13 +172,19 @@ def wordpress_panel(content: Content) -> dict[str, Any]:
     """What the publish controls show for `content` (no WordPress call: status is a separate GET)."""
     scope = current_scope()
     published = ContentStatus(content.status) == ContentStatus.PUBLISHED
+    in_review = ContentStatus(content.status) == ContentStatus.REVIEW
+    reviewer = scope.can(Role.REVIEWER)
+    # The buttons follow review_rules.ensure_may_publish, which the routes apply anyway.
+    blocked = self_approval_reason(scope, content) if reviewer else None
     state = publishing.publish_state(content)
     return {
         "connected": content.site.wp_connected,
         "site": content.site,
         "timezone": wordpress_sites.connection_info(content.site)["timezone"] or "UTC",
-        "can_publish": scope.can(Role.REVIEWER) and not published,
-        "can_update": scope.can(Role.REVIEWER) and published,
+        "can_publish": reviewer and in_review and not blocked,
+        "can_update": reviewer and published and not blocked,
+        "blocked_reason": blocked if reviewer and (in_review or published) else None,
+        "needs_review": ContentStatus(content.status) == ContentStatus.DRAFT,
         "can_unpublish": scope.can(Role.EDITOR) and (published or bool(content.external_id)),
         "can_override": scope.can(Role.REVIEWER),
         "pending": SyncStatus(content.sync_status) == SyncStatus.PENDING,

@@ -49,6 +49,23 @@ class ContentQuery(PageQuery):
     ordering: ContentOrdering = "-updated_at"  # type: ignore[valid-type]
 
 
+def _system_field(what: str, only: str | None = None) -> Any:
+    """`status` and `source` are set by Writer, not by edits: accepted only with the value they have
+    (the service checks; `only` documents the one value new content accepts)."""
+
+    def schema(s: dict[str, Any]) -> None:
+        s.pop("default", None)
+        if only is not None:
+            s["anyOf"] = [{"type": "string", "enum": [only]}, {"type": "null"}]
+
+    return Field(None, description=what, json_schema_extra=schema)
+
+
+STATUS_RULE = "Read-only: status changes only through review actions (submit, approve, request changes)."
+SOURCE_RULE = "Read-only: only the WordPress import creates content from WordPress."
+ROUND_TRIP = "It may be sent back unchanged (a read-modify-write); any other value is a 400 naming the field."
+
+
 class _Editable(In):
     title: Name
     cluster_id: Id = Field(description="A cluster of the content's sector.")
@@ -86,9 +103,13 @@ class ContentCreate(_Editable):
 
     site_id: Id
     sector_id: Id
-    source: ContentSource = ContentSource.IGNY8
-    status: ContentStatus = Field(ContentStatus.DRAFT, description="draft or review.")
     task_id: Id | None = None
+    status: ContentStatus | None = _system_field(
+        STATUS_RULE + " New content is a draft; any other value is a 400 naming `status`.", "draft"
+    )
+    source: ContentSource | None = _system_field(
+        SOURCE_RULE + " Content made here is igny8; any other value is a 400 naming `source`.", "igny8"
+    )
 
 
 class ContentUpdate(_Editable):
@@ -96,6 +117,8 @@ class ContentUpdate(_Editable):
     Send `version` (from your last read) to refuse the save when someone changed it meanwhile (409)."""
 
     version: Id | None = Field(None, json_schema_extra=lambda s: s.pop("default", None))
+    status: ContentStatus | None = _system_field(f"{STATUS_RULE} {ROUND_TRIP}")
+    source: ContentSource | None = _system_field(f"{SOURCE_RULE} {ROUND_TRIP}")
 
 
 ContentPatch = partial(ContentUpdate, "ContentPatch", "Partial update (PATCH): only the fields sent change.")
