@@ -14,6 +14,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.integration.wp_helpers import publishable, reload, run_publish
+from tests.support.wordpress import allowed_host
 from writer_app.models import ContentStatus, JobStatus, SyncStatus, db
 from writer_app.services import secrets
 
@@ -67,7 +68,8 @@ class FakeWordPress:
 
 
 @pytest.fixture
-def fake_wordpress() -> Iterator[tuple[FakeWordPress, str]]:
+def fake_wordpress(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeWordPress, str]]:
+    """The fake on a loopback port, which the outbound policy is told to allow (that port only)."""
     fake = FakeWordPress()
 
     class Handler(BaseHTTPRequestHandler):
@@ -92,7 +94,9 @@ def fake_wordpress() -> Iterator[tuple[FakeWordPress, str]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setitem(app.config, "WORDPRESS_ALLOW_PRIVATE_HOSTS", allowed_host(url))
+    yield fake, url
     server.shutdown()
     server.server_close()
 

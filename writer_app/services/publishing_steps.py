@@ -317,6 +317,8 @@ def readable(exc: BaseException) -> str:
         return f"WordPress could not be reached ({exc}). Nothing was lost: publish again to resume."
     if isinstance(exc, SiteBusy):
         return str(exc)
+    if isinstance(exc, WordPressError) and exc.code == "address_refused":
+        return exc.message  # the outbound policy, not WordPress, said no
     if isinstance(exc, WordPressError):
         return f"WordPress refused the post: {exc}"
     if isinstance(exc, DomainError):
