@@ -31,12 +31,13 @@ def test_a_redirect_to_a_refused_address_is_not_followed(target: str) -> None:
             "localhost": f"http://localhost:{internal.port}/wp-json/",
             "metadata": "http://169.254.169.254/latest/meta-data/",
         }[target]
+        # Only the first hop's host:port is allowed, like an operator's private WordPress.
         with local_server(302, None, {"Location": location}) as redirector:
-            # Only the first hop's host:port is allowed, like an operator's private WordPress.
-            with client(redirector.url, allow=allowed_host(redirector.url)) as wp:
-                report = wp.test_connection()
-                with pytest.raises(WordPressError) as caught:
-                    wp.index()
+            wp = client(redirector.url, allow=allowed_host(redirector.url))
+            report = wp.test_connection()
+            with pytest.raises(WordPressError) as caught:
+                wp.index()
+            wp.close()
         assert redirector.hits  # the allowed hop answered
     assert internal.connections == 0 and internal.hits == []
     assert report.problems == [REFUSED_MESSAGE]
@@ -46,11 +47,13 @@ def test_a_redirect_to_a_refused_address_is_not_followed(target: str) -> None:
 
 def test_an_allowed_host_may_redirect_within_itself() -> None:
     index = {"name": "Moved", "namespaces": ["wp/v2"], "authentication": {}}
-    with local_server(200, index) as target:
-        with local_server(301, None, {"Location": f"{target.url}/wp-json/"}) as origin:
-            allow = f"{allowed_host(origin.url)},{allowed_host(target.url)}"
-            with client(origin.url, allow=allow) as wp:
-                assert wp.index()["name"] == "Moved"
+    with (
+        local_server(200, index) as target,
+        local_server(301, None, {"Location": f"{target.url}/wp-json/"}) as origin,
+    ):
+        allow = f"{allowed_host(origin.url)},{allowed_host(target.url)}"
+        with client(origin.url, allow=allow) as wp:
+            assert wp.index()["name"] == "Moved"
     assert target.hits
 
 
@@ -93,8 +96,9 @@ def test_a_host_that_is_not_wordpress_is_never_quoted() -> None:
     """Even an allowed host: unless it answered as a WordPress REST API its text stays out."""
     for status in (200, 401, 500):
         with local_server(status, NOT_WORDPRESS) as internal:
-            with client(internal.url, allow=allowed_host(internal.url), retries=0) as wp:
-                report = wp.test_connection()
+            wp = client(internal.url, allow=allowed_host(internal.url), retries=0)
+            report = wp.test_connection()
+            wp.close()
         assert internal.hits
         assert not report.ok and "SECRET" not in report.summary() and "internal" not in report.summary()
         assert report.problems == [
