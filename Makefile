@@ -6,6 +6,8 @@ FLASK := $(VENV)/bin/flask --app wsgi
 VENDOR := writer_app/static/vendor
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# WordPress calls reach public addresses only; the local WordPress (make wordpress) is allowed here.
+WORDPRESS_ALLOW_PRIVATE_HOSTS ?= 127.0.0.1:8089
 
 .PHONY: run test lint format assets install lock migrate demo worker wordpress bench clean
 
@@ -53,10 +55,10 @@ run: install assets demo
 	@echo "Writer is starting on http://$(HOST):$(PORT)/"
 	@echo "Demo login: demo@example.com / demo-password"
 	@echo
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	WORDPRESS_ALLOW_PRIVATE_HOSTS='$(WORDPRESS_ALLOW_PRIVATE_HOSTS)' $(FLASK) run --host $(HOST) --port $(PORT)
 
 worker: install
-	$(FLASK) writer worker
+	WORDPRESS_ALLOW_PRIVATE_HOSTS='$(WORDPRESS_ALLOW_PRIVATE_HOSTS)' $(FLASK) writer worker
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -256,13 +256,18 @@ def run(
         flush_redis(redis_url)
         print("bench: publishing 50 items", flush=True)
         with bench_wordpress(workdir, 0) as site, site.serve(opcache=True):
-            saved = {key: app.config.get(key) for key in ("REDIS_URL", "MEDIA_ROOT")}
-            app.config.update(REDIS_URL=redis_url, MEDIA_ROOT=str(media_root))
+            # The bench WordPress listens on loopback: the outbound policy allows that host:port only.
+            allow = f"127.0.0.1:{site.port}"
+            settings = {
+                "REDIS_URL": redis_url,
+                "MEDIA_ROOT": str(media_root),
+                "WORDPRESS_ALLOW_PRIVATE_HOSTS": allow,
+            }
+            saved = {key: app.config.get(key) for key in settings}
+            app.config.update(settings)
             try:
                 ids = _prepare(app, seeded, site.url, site.app_password, media_root)
-                env = load.server_env(
-                    seeded.database_url, secret, {"REDIS_URL": redis_url, "MEDIA_ROOT": str(media_root)}
-                )
+                env = load.server_env(seeded.database_url, secret, settings)
                 # The bare loop runs before and after Writer: WordPress slows down a little as posts
                 # and media pile up, so their mean is what Writer's run compares with.
                 bare_before = _bare_loop(app, seeded, ids, site.url, site.app_password, media_root)

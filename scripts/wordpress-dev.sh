@@ -8,7 +8,8 @@
 #   scripts/wordpress-dev.sh stop       stop the server this script started
 #   scripts/wordpress-dev.sh status     say whether it is installed and answering
 #
-# Credentials go to .wordpress/env (shell-sourceable WP_URL, WP_USER, WP_APP_PASSWORD lines).
+# Credentials go to .wordpress/env (shell-sourceable WP_URL, WP_USER, WP_APP_PASSWORD lines), with the
+# WORDPRESS_ALLOW_PRIVATE_HOSTS value Writer needs to reach this loopback site (printed as well).
 # Environment: WP_PORT (8089), WP_DB (writer_wp), WP_DB_HOST (127.0.0.1), WP_DB_PORT (3306),
 # WP_DB_USER (root), WP_DB_PASSWORD (empty), WP_TIMEZONE (Europe/Berlin: not UTC on purpose, so
 # date/date_gmt mix-ups show up in tests). Needs root for apt and /etc/wordpress.
@@ -231,6 +232,7 @@ WP_URL='$WP_URL'
 WP_USER='$WP_ADMIN'
 WP_APP_PASSWORD='$app_password'
 WP_ADMIN_PASSWORD='$admin_password'
+WORDPRESS_ALLOW_PRIVATE_HOSTS='$WP_HOST:$WP_PORT'
 EOF
   cp "$ENV_FILE" "$MACHINE_ENV"
 }
@@ -299,7 +301,12 @@ cmd_status() {
   if answering; then echo "running on $WP_URL"; else echo "installed, not running"; return 3; fi
 }
 
-print_env() { cat "$ENV_FILE"; }
+# Writer only connects to public addresses: this loopback WordPress must be allowed explicitly.
+print_env() {
+  cat "$ENV_FILE"
+  log "Writer refuses loopback addresses unless allowed: run it with"
+  log "  WORDPRESS_ALLOW_PRIVATE_HOSTS=$WP_HOST:$WP_PORT   (make run and the tests set this already)"
+}
 
 adopt_machine_env
 case "${1:-}" in

@@ -56,6 +56,8 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "AI_PROVIDER": "offline",
             "RATELIMIT_STORAGE_URI": "memory://",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            # The local WordPress of scripts/wordpress-dev.sh only; tests with fake servers add theirs.
+            "WORDPRESS_ALLOW_PRIVATE_HOSTS": "127.0.0.1:8089",
         }
     )
     init_migrations(app)

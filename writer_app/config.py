@@ -61,6 +61,17 @@ def _instance_secret(instance_path: Path, filename: str) -> str:
     return value
 
 
+def _check_allowed_hosts(value: str) -> None:
+    from writer_app.integrations.outbound import parse_allowed_hosts
+
+    try:
+        parse_allowed_hosts(value)
+    except ValueError as exc:
+        raise ConfigError(
+            f"WORDPRESS_ALLOW_PRIVATE_HOSTS must be comma-separated host[:port] entries: {exc}"
+        ) from None
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from the environment; `overrides` win (tests use them)."""
     overrides = overrides or {}
@@ -121,8 +132,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
+        # host[:port] entries WordPress calls may reach although private/loopback (SECURITY.md).
+        "WORDPRESS_ALLOW_PRIVATE_HOSTS": env.get("WORDPRESS_ALLOW_PRIVATE_HOSTS", ""),
     }
     config.update(overrides)
+    _check_allowed_hosts(config["WORDPRESS_ALLOW_PRIVATE_HOSTS"])
     if "DATABASE_URL" in overrides:
         config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
     if production and config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -193,6 +207,7 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "SIGNUP",
         "SIGNUP_CREDITS",
         "INVITATION_DAYS",
+        "WORDPRESS_ALLOW_PRIVATE_HOSTS",
     ]
     for key in keys:
         value = config.get(key)

@@ -14,6 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from tests.integration.wp_helpers import publishable, reload, run_publish
+from tests.support.factories import PASSWORD
+from tests.support.wordpress import allowed_host
 from writer_app.models import ContentStatus, JobStatus, SyncStatus, db
 from writer_app.services import secrets
 
@@ -23,6 +25,7 @@ class FakeWordPress:
         self.posts: dict[int, dict[str, Any]] = {}
         self.calls: list[str] = []
         self.fail_creates = 1  # the first create stores the post, then answers 500
+        self.link = ""  # a `link` to answer instead of the usual one
 
     def handle(self, method: str, path: str, query: dict[str, list[str]], body: Any) -> tuple[int, Any]:
         self.calls.append(f"{method} {path}")
@@ -50,11 +53,10 @@ class FakeWordPress:
             return 200, self.posts[post_id]
         return 404, {"code": "rest_no_route", "message": "No route."}
 
-    @staticmethod
-    def _post(post_id: int, body: dict[str, Any]) -> dict[str, Any]:
+    def _post(self, post_id: int, body: dict[str, Any]) -> dict[str, Any]:
         return {
             "id": post_id, "slug": body.get("slug", ""), "status": body.get("status", "draft"),
-            "link": f"http://fake/{body.get('slug')}/", "title": {"raw": body.get("title", "")},
+            "link": self.link or f"http://fake/{body.get('slug')}/", "title": {"raw": body.get("title", "")},
             "content": {"raw": body.get("content", "")}, "featured_media": body.get("featured_media", 0),
             "categories": body.get("categories", []), "tags": body.get("tags", []),
             "modified_gmt": "2026-01-01T00:00:00", "date_gmt": "2026-01-01T00:00:00",
@@ -67,7 +69,8 @@ class FakeWordPress:
 
 
 @pytest.fixture
-def fake_wordpress() -> Iterator[tuple[FakeWordPress, str]]:
+def fake_wordpress(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeWordPress, str]]:
+    """The fake on a loopback port, which the outbound policy is told to allow (that port only)."""
     fake = FakeWordPress()
 
     class Handler(BaseHTTPRequestHandler):
@@ -92,7 +95,9 @@ def fake_wordpress() -> Iterator[tuple[FakeWordPress, str]]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield fake, f"http://127.0.0.1:{server.server_address[1]}"
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setitem(app.config, "WORDPRESS_ALLOW_PRIVATE_HOSTS", allowed_host(url))
+    yield fake, url
     server.shutdown()
     server.server_close()
 
@@ -148,3 +153,52 @@ def test_the_sites_url_form_is_looked_up_once_then_remembered(app, tenant, fake_
     assert fake.calls.count("GET /wp-json/") == index_lookups  # the second job knew the form already
     db.session.expire_all()
     assert db.session.get(type(site), site.id).settings["wordpress"]["rest_route"] is False
+
+
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(document.cookie)", "https://fake/" + "a" * 2000, "data:text/html,<b>x</b>"]
+)
+def test_a_link_that_is_not_a_fitting_http_url_is_not_stored(
+    app, tenant, fake_wordpress, client, link
+) -> None:
+    fake, url = fake_wordpress
+    fake.fail_creates, fake.link = 0, link
+    site = tenant.site
+    site.wp_url, site.wp_username, site.wp_app_password_encrypted = url, "admin", secrets.encrypt("pw")
+    content = publishable(tenant, "odd-link")
+    db.session.commit()
+
+    job = run_publish(tenant, content.id)
+
+    assert job.status == JobStatus.FINISHED, job.error
+    content = reload(content.id)
+    assert content.external_id == str(next(iter(fake.posts)))  # the post is recorded, not orphaned
+    assert content.external_url == ""
+    client.post("/login", data={"email": tenant.reviewer.email, "password": PASSWORD})
+    page = client.get(f"/content/{content.id}").get_data(as_text=True)
+    assert f"as post #{content.external_id}" in page
+    assert "javascript:" not in page and "data:text" not in page and "a" * 2000 not in page
+
+
+def test_a_post_id_that_is_not_an_id_fails_with_a_plain_message(app, tenant, fake_wordpress) -> None:
+    fake, url = fake_wordpress
+    fake.fail_creates = 0
+    original = fake.handle
+
+    def huge_ids(method: str, path: str, query: Any, body: Any) -> tuple[int, Any]:
+        status, payload = original(method, path, query, body)
+        if method == "POST" and path == "/wp-json/wp/v2/posts":
+            payload = {**payload, "id": "9" * 120}
+        return status, payload
+
+    fake.handle = huge_ids  # type: ignore[method-assign]
+    site = tenant.site
+    site.wp_url, site.wp_username, site.wp_app_password_encrypted = url, "admin", secrets.encrypt("pw")
+    content = publishable(tenant, "huge-id")
+    db.session.commit()
+
+    job = run_publish(tenant, content.id)
+
+    assert job.status == JobStatus.FAILED
+    assert "without a valid post id" in job.error and "SQL" not in job.error
+    assert reload(content.id).sync_status == SyncStatus.FAILED

@@ -62,7 +62,8 @@ def test_worker_publishes_queued_jobs_one_post_each(
     )
 
     env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": redis_url, "MEDIA_ROOT": app.config["MEDIA_ROOT"],
-           "SECRET_KEY": app.config["SECRET_KEY"], "FLASK_APP": "wsgi"}  # fmt: skip
+           "SECRET_KEY": app.config["SECRET_KEY"], "FLASK_APP": "wsgi",
+           "WORDPRESS_ALLOW_PRIVATE_HOSTS": app.config["WORDPRESS_ALLOW_PRIVATE_HOSTS"]}  # fmt: skip
     done = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "wsgi", "writer", "worker", "--burst", "--queue", "publish",
          *worker_options],

@@ -18,6 +18,7 @@ from PIL import Image
 # The fixtures, registered under their names, also before tests/conftest.py imports them suite-wide.
 from tests.support.wordpress import (
     CreatedObjects,
+    local_client,
     wordpress_credentials_fixture,  # noqa: F401
     wordpress_server_fixture,  # noqa: F401
     wp_client_fixture,  # noqa: F401
@@ -62,7 +63,7 @@ def test_connection_report_is_ok(wp_client: WordPressClient) -> None:
 
 def test_wrong_password_is_explained(wordpress_credentials: WordPressCredentials) -> None:
     wrong = WordPressCredentials(wordpress_credentials.url, wordpress_credentials.username, "abcd " * 6)
-    with WordPressClient(wrong) as client:
+    with local_client(wrong) as client:
         report = client.test_connection()
         assert not report.ok and report.api_answers and not report.authenticated
         assert len(report.problems) == 1
@@ -75,7 +76,7 @@ def test_wrong_password_is_explained(wordpress_credentials: WordPressCredentials
 
 def test_connection_refused_is_unavailable_quickly() -> None:
     credentials = WordPressCredentials(f"http://127.0.0.1:{closed_port()}", "admin", "x")
-    with WordPressClient(credentials) as client:
+    with local_client(credentials) as client:
         started = time.monotonic()
         with pytest.raises(WordPressUnavailable) as caught:
             client.get_post(1)
@@ -232,7 +233,7 @@ def test_rest_route_form_works(
     wp_created: CreatedObjects,
     wp_unique: Callable[[str], str],
 ) -> None:
-    with WordPressClient(wordpress_credentials, rest_route=True) as client:
+    with local_client(wordpress_credentials, rest_route=True) as client:
         assert client.uses_rest_route
         post = client.create_post(
             {"title": "Plain permalinks", "slug": wp_unique("plain"), "status": "draft"}
@@ -294,7 +295,7 @@ def test_rest_route_form_is_detected(
     credentials = WordPressCredentials(
         plain_permalinks_site, wordpress_credentials.username, wordpress_credentials.app_password
     )
-    with WordPressClient(credentials) as client:
+    with local_client(credentials) as client:
         report = client.test_connection()
         assert report.ok and report.uses_rest_route, report.problems
         tag = client.create_term("tags", wp_unique("detected"))
@@ -319,7 +320,7 @@ def test_a_site_without_wordpress_is_named() -> None:
     threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_address[1]}"
-        with WordPressClient(WordPressCredentials(url, "admin", "x")) as client:
+        with local_client(WordPressCredentials(url, "admin", "x")) as client:
             report = client.test_connection()
             with pytest.raises(WordPressNotFound) as caught:
                 client.get_post(1)

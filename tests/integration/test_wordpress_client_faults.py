@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.support.wordpress import local_client
 from writer_app.integrations.wordpress import (
     WordPressAuthError,
     WordPressClient,
@@ -105,7 +106,7 @@ def fake() -> Iterator[FakeWordPress]:
 
 
 def client_for(fake: FakeWordPress, **options: Any) -> WordPressClient:
-    return WordPressClient(WordPressCredentials(fake.url, "editor", "pass word"), backoff=0, **options)
+    return local_client(WordPressCredentials(fake.url, "editor", "pass word"), backoff=0, **options)
 
 
 BUSY = Answer(503, {"code": "busy", "message": "Try later"})

@@ -8,6 +8,8 @@
   the test (a 201 answer to a POST), whoever made the client (the test or the service under test),
   and force-deletes them afterwards. Tests never touch WordPress data they did not create.
 - `wp_client`: a `WordPressClient` for the test, with `wp_created` active.
+- `local_client(credentials, **options)`: a `WordPressClient` that the outbound policy lets reach this
+  loopback WordPress (and nothing else private): `allowed_host(url)` gives the host:port entry.
 - `wp_prefix` (per run) and `wp_unique("post") -> "wt0142a1b2-post-1"`: names and slugs of our own.
 """
 
@@ -22,6 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -36,6 +39,8 @@ from writer_app.integrations.wordpress import (
 __all__ = [
     "CreatedObjects",
     "WordPressServer",
+    "allowed_host",
+    "local_client",
     "read_wordpress_env",
     "wordpress_credentials_fixture",
     "wordpress_server_fixture",
@@ -59,6 +64,17 @@ def read_wordpress_env(path: Path = ENV_FILE) -> dict[str, str]:
             key, _, raw = line.partition("=")
             values[key.strip()] = " ".join(shlex.split(raw))
     return values
+
+
+def allowed_host(url: str) -> str:
+    """The WORDPRESS_ALLOW_PRIVATE_HOSTS entry (host:port) for a local server at `url`."""
+    parts = urlsplit(url)
+    return f"{parts.hostname}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+
+
+def local_client(credentials: WordPressCredentials, **options: Any) -> WordPressClient:
+    """A client allowed to reach the loopback server in `credentials` (only that host:port)."""
+    return WordPressClient(credentials, allow_private_hosts=allowed_host(credentials.url), **options)
 
 
 @dataclass
@@ -197,7 +213,7 @@ def wp_created_fixture(wordpress_credentials: WordPressCredentials) -> Iterator[
         yield created
     finally:
         WordPressClient._send = original_send  # type: ignore[method-assign]
-    with WordPressClient(wordpress_credentials) as cleaner:
+    with local_client(wordpress_credentials) as cleaner:
         failures = created.delete_all(cleaner)
     if failures:
         pytest.fail("WordPress cleanup failed: " + "; ".join(failures), pytrace=False)
@@ -207,5 +223,5 @@ def wp_created_fixture(wordpress_credentials: WordPressCredentials) -> Iterator[
 def wp_client_fixture(
     wordpress_credentials: WordPressCredentials, wp_created: CreatedObjects
 ) -> Iterator[WordPressClient]:
-    with WordPressClient(wordpress_credentials) as client:
+    with local_client(wordpress_credentials) as client:
         yield client

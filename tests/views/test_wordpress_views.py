@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from tests.integration.wp_helpers import connect, publishable, reload
+from tests.support.local_http import closed_port, local_server
+from tests.support.wordpress import allowed_host
+from writer_app.integrations.outbound import REFUSED_MESSAGE
 from writer_app.integrations.wordpress import WordPressClient
-from writer_app.models import ContentStatus, Site, SyncStatus, db
+from writer_app.models import AuditEvent, ContentStatus, Site, SyncStatus, db
 from writer_app.services import secrets
 
 PASSWORD = "abcd EFGH ijkl MNOP qrst UVWX"
@@ -234,3 +238,66 @@ def test_cli_wp_connect_prints_the_test(tenant, app, wordpress_credentials) -> N
         ]
     )
     assert result.exit_code == 1 and "No site" in result.output
+
+
+# --- the outbound URL policy on the connection page and in wp-connect ------------------------------
+
+INTERNAL_ANSWER = {"code": "internal", "message": "SECRET-FROM-AN-INTERNAL-SERVICE"}
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:6379", "http://0x7f000001/", "http://[::1]:8080", "http://169.254.169.254"]
+)
+def test_a_refused_address_is_a_field_error_when_saving(tenant, client, login, url) -> None:
+    login(tenant.admin)
+    response = client.post(
+        f"/settings/sites/{tenant.site.id}/wordpress", data={"url": url, "username": "u", "app_password": "p"}
+    )
+    assert response.status_code == 422
+    assert "This address is not allowed" in response.get_data(as_text=True)
+    assert _site(tenant).wp_url == ""
+
+
+def _test_connection_page(tenant, client, url: str) -> tuple[str, list]:
+    """Run the page's connection test against `url`, stored as an older version could have stored it."""
+    site = _site(tenant)
+    site.wp_url, site.wp_username, site.wp_app_password_encrypted = url, "u", secrets.encrypt("p")
+    db.session.commit()
+    page = client.post(f"/settings/sites/{tenant.site.id}/wordpress/test").get_data(as_text=True)
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "site.wordpress_test").order_by(AuditEvent.id.desc())
+    ).first()
+    return page.replace(url, "URL"), event.details
+
+
+def test_a_refused_host_looks_the_same_whether_its_port_is_open_or_closed(tenant, client, login) -> None:
+    login(tenant.admin)
+    with local_server(401, INTERNAL_ANSWER) as internal:
+        open_page, open_audit = _test_connection_page(tenant, client, internal.url)
+        closed_page, closed_audit = _test_connection_page(tenant, client, f"http://127.0.0.1:{closed_port()}")
+    assert internal.connections == 0  # nothing was even attempted
+    assert "This address is not allowed" in open_page and "SECRET" not in open_page
+    assert open_page == closed_page
+    assert open_audit == closed_audit == {"ok": False, "problems": [REFUSED_MESSAGE]}
+
+
+def test_an_allowed_host_that_is_not_wordpress_is_not_quoted(tenant, client, login, app, monkeypatch) -> None:
+    login(tenant.admin)
+    with local_server(401, INTERNAL_ANSWER) as internal:
+        monkeypatch.setitem(app.config, "WORDPRESS_ALLOW_PRIVATE_HOSTS", allowed_host(internal.url))
+        page, audit = _test_connection_page(tenant, client, internal.url)
+    assert internal.hits  # allowed: it was asked
+    assert "Not working." in page and "the server answered HTTP 401" in page
+    assert "SECRET" not in page and "SECRET" not in str(audit)
+
+
+def test_cli_wp_connect_obeys_the_policy(tenant, app) -> None:
+    db.session.commit()
+    with local_server(200, INTERNAL_ANSWER) as internal:
+        result = app.test_cli_runner().invoke(
+            args=["writer", "wp-connect", tenant.site.name, "--url", internal.url,
+                  "--username", "u", "--app-password", "p"]
+        )  # fmt: skip
+    assert result.exit_code == 1
+    assert "This address is not allowed" in result.output and "SECRET" not in result.output
+    assert internal.connections == 0 and _site(tenant).wp_url == ""

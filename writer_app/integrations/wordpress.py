@@ -8,6 +8,7 @@ WordPress's error `code`, `message` and `data`:
 - `WordPressAuthError` (401/403): wrong credentials or a missing capability; retrying will not help.
 - `WordPressNotFound` (404): the post/term/media (or the route) does not exist.
 - `WordPressUnavailable`: connection refused, timeout, 5xx. Transient: callers may retry later.
+- code `address_refused`: the outbound policy (outbound.py) refused the address; no connection was made.
 
 `test_connection()` returns a `ConnectionReport` (wordpress_report.py) with one plain sentence per
 failed check. Calls return WordPress's own JSON objects as plain dicts. Keys callers rely on:
@@ -20,16 +21,16 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
-from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from writer_app.integrations.outbound import AddressRefused, OutboundPolicy, PolicyAdapter
 from writer_app.integrations.wordpress_report import (
     REQUIRED_CAPABILITIES,
     ConnectionReport,
@@ -100,13 +101,17 @@ class WordPressClient:
         retries: int = 2,
         backoff: float = 0.3,
         rest_route: bool | None = None,
+        allow_private_hosts: str | Iterable[str] = "",
     ) -> None:
-        """`rest_route`: None detects the URL form on first use; True/False forces one."""
+        """`rest_route`: None detects the URL form on first use; True/False forces one.
+        `allow_private_hosts`: host[:port] entries the outbound policy lets through although private."""
         self.credentials = credentials
         self.base_url = _site_root(credentials.url)
+        self.policy = OutboundPolicy.allowing(allow_private_hosts)
         self.timeout = timeout
         self.session = requests.Session()
         self.session.auth = (credentials.username, credentials.app_password)
+        self.session.max_redirects = 5  # each hop is checked by the policy anyway
         self.session.headers.update({"Accept": "application/json", "User-Agent": "Writer WordPress client"})
         retry = Retry(
             total=retries,
@@ -119,7 +124,7 @@ class WordPressClient:
             raise_on_status=False,
             respect_retry_after_header=False,  # a long Retry-After would block a worker
         )
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = PolicyAdapter(self.policy, max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self._rest_route: bool | None = rest_route
@@ -155,7 +160,7 @@ class WordPressClient:
             url, params = self._url("/", {"_fields": INDEX_FIELDS}, rest_route=rest_route)
             response = self._http("GET", url, params=params, auth=_NoAuth())
             body = _json_or_none(response)
-            if isinstance(body, dict) and "namespaces" in body:
+            if isinstance(body, dict) and isinstance(body.get("namespaces"), list):
                 self._rest_route, self._index = rest_route, body
                 return body
             if isinstance(body, dict) and "code" in body:  # the REST API answers here, with an error
@@ -197,7 +202,7 @@ class WordPressClient:
             )
             return report
         except WordPressError as exc:
-            report.problems.append(explain_unreachable(self.base_url, exc))
+            report.problems.append(explain_unreachable(self.base_url, exc, answered_as_wordpress=True))
             return report
         report.authenticated = True
         report.user_id = user.get("id")
@@ -329,7 +334,10 @@ class WordPressClient:
         # Redirects would turn a POST into a GET that "succeeds"; only reads may follow them.
         kwargs.setdefault("allow_redirects", method == "GET")
         try:
+            self.policy.check_url(url, resolve=False)  # the connection itself checks the address
             return self.session.request(method, url, timeout=self.timeout, **kwargs)
+        except AddressRefused as exc:
+            raise WordPressError(exc.message, code="address_refused") from None
         except requests.exceptions.SSLError as exc:
             raise WordPressError(f"TLS problem talking to {self.base_url}: {exc}", code="tls_error") from exc
         except requests.exceptions.RequestException as exc:

@@ -74,14 +74,23 @@ def explain_auth_failure(
     )
 
 
-def explain_unreachable(url: str, exc: WordPressError) -> str:
+def explain_unreachable(url: str, exc: WordPressError, *, answered_as_wordpress: bool = False) -> str:
+    """Plain words for a failed call. Text the remote host sent (an error `message`, a reason phrase)
+    is repeated only when the host answered as a WordPress REST API: anything else may be an internal
+    service whose answers must not reach the page or the audit log."""
+    if exc.code == "address_refused":
+        return exc.message
     if exc.code == "connection_refused":
         return f"Connection refused: nothing listens at {url} (is the server running, is the port right?)."
     if exc.code == "timeout":
         return f"{url} did not answer in time."
-    if exc.code == "not_wordpress":
-        return exc.message + "."
-    return f"Could not reach the WordPress REST API at {url}: {exc}."
+    if exc.code in ("not_wordpress", "tls_error"):
+        return exc.message.rstrip(".") + "."
+    if answered_as_wordpress:
+        return f"Could not reach the WordPress REST API at {url}: {exc}."
+    if exc.status:
+        return f"Could not reach the WordPress REST API at {url}: the server answered HTTP {exc.status}."
+    return f"Could not reach the WordPress REST API at {url}."
 
 
 def float_or_none(value: Any) -> float | None:

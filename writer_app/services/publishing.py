@@ -44,6 +44,7 @@ from writer_app.services import audit, jobs
 from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.review_rules import ensure_may_publish, record_decision
 from writer_app.services.scope import Scope, get
+from writer_app.services.wordpress_fields import remote_link
 from writer_app.services.wordpress_sites import client_for, credentials_for
 
 log = logging.getLogger("writer.publishing")
@@ -330,7 +331,7 @@ def wordpress_status(scope: Scope, content_id: Any) -> WordPressStatus:
     else:
         message = f"In WordPress as {remote_status}, unchanged since Writer last sent it."
     return WordPressStatus(
-        post_id=post_id, remote_status=remote_status, link=str(post.get("link") or content.external_url),
+        post_id=post_id, remote_status=remote_status, link=remote_link(post.get("link")) or content.external_url,
         modified_gmt=modified, drift=drift, missing=missing, message=message, **base,
     )  # fmt: skip
 

@@ -11,6 +11,7 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import ValidationError
 from writer_app.services.scope import Scope
+from writer_app.services.wordpress_fields import remote_id, remote_link
 
 if TYPE_CHECKING:
     from writer_app.services.publishing_steps import PublishRun
@@ -63,12 +64,12 @@ def succeed(
         slug=post.get("slug"),
         synced_at=now,
     )
-    link = str(post.get("link") or "")
+    link, post_id = remote_link(post.get("link")), remote_id(post.get("id"))
     db.session.execute(
         update(Content)
         .where(Content.id == content_id)
         .values(
-            external_id=str(post["id"]),
+            external_id=str(post_id),
             external_url=link,
             external_type="post",
             external_metadata=meta,
@@ -90,12 +91,12 @@ def succeed(
         )
     )
     audit.record(
-        scope, "content.published", object_type="content", object_id=content_id, post_id=post["id"], link=link
+        scope, "content.published", object_type="content", object_id=content_id, post_id=post_id, link=link
     )
-    jobs.update_result(job, post_id=post["id"], link=link, wp_status=post.get("status"))
+    jobs.update_result(job, post_id=post_id, link=link, wp_status=post.get("status"))
     jobs.finish(job)
     db.session.commit()
-    return {"post_id": post["id"], "link": link}
+    return {"post_id": post_id, "link": link}
 
 
 def fail(scope: Scope, job_id: str, content_id: int, message: str) -> dict[str, Any]:

@@ -46,6 +46,8 @@ from writer_app.services.errors import DomainError
 from writer_app.services.jobs import RetryLater
 from writer_app.services.publish_lock import SiteBusy, site_lock
 from writer_app.services.scope import Scope, get
+from writer_app.services.wordpress_fields import remote_count, remote_link, remote_text
+from writer_app.services.wordpress_fields import remote_id as wp_id
 from writer_app.services.wordpress_sites import client_for, remember_url_form
 
 log = logging.getLogger("writer.publishing")
@@ -118,7 +120,7 @@ class PublishRun:
         if image.external_id:
             try:
                 found = self.client.get_media(image.external_id)
-                return {"id": found["id"], "url": found.get("source_url", "")}
+                return {"id": wp_id(found.get("id"), "media"), "url": remote_link(found.get("source_url"))}
             except WordPressNotFound:
                 pass  # deleted in WordPress: upload again
         path = media.resolve(image.image_path, prefix=f"{image.account_id}/") if image.image_path else None
@@ -128,8 +130,9 @@ class PublishRun:
         created = self.client.upload_media(
             path.name, path.read_bytes(), media.mimetype_for(path), alt_text=alt, title=title
         )
-        db.session.execute(update(Image).where(Image.id == image.id).values(external_id=int(created["id"])))
-        entry = {"id": int(created["id"]), "url": created.get("source_url", "")}
+        media_id = wp_id(created.get("id"), "media")
+        db.session.execute(update(Image).where(Image.id == image.id).values(external_id=media_id))
+        entry = {"id": media_id, "url": remote_link(created.get("source_url"))}
         self.steps.setdefault("media", {})[str(image.id)] = entry
         self._save(external_metadata=self._meta(publish_steps=self.steps))
         return entry
@@ -198,10 +201,11 @@ class PublishRun:
         else:
             post = self.client.create_post(body)
             action = "created"
-        self._save(
-            external_id=str(post["id"]), external_url=str(post.get("link") or ""), external_type="post"
-        )
-        self.done("post", 3, id=post["id"], action=action, slug=post.get("slug"))
+        post_id = wp_id(post.get("id"))
+        # The id first, in its own commit: whatever else the answer holds, the post is never orphaned.
+        self._save(external_id=str(post_id), external_type="post")
+        self._save(external_url=remote_link(post.get("link")))
+        self.done("post", 3, id=post_id, action=action, slug=remote_text(post.get("slug"), 255))
         return post
 
     # --- step 4: read back and verify -----------------------------------------------------------
@@ -239,7 +243,7 @@ def ensure_remote_term(client: WordPressClient, term: ContentTaxonomy) -> int:
     rest = REST_TAXONOMY[kind]
     found = client.find_terms(rest, slug=term.slug)  # type: ignore[arg-type]
     remote = found[0] if found else client.create_term(rest, term.name, term.slug, term.description or "")  # type: ignore[arg-type]
-    remote_id = int(remote["id"])
+    remote_id = wp_id(remote.get("id"), "term")
     holder = db.session.scalar(
         select(ContentTaxonomy.id).where(
             ContentTaxonomy.site_id == term.site_id,
@@ -254,7 +258,7 @@ def ensure_remote_term(client: WordPressClient, term: ContentTaxonomy) -> int:
         term.external_id = remote_id
         term.external_taxonomy = WP_TAXONOMY[kind]
         term.sync_status = SyncStatus.SYNCED
-        term.count = int(remote.get("count") or 0)
+        term.count = remote_count(remote.get("count"))
     db.session.flush()
     return remote_id
 
@@ -317,6 +321,8 @@ def readable(exc: BaseException) -> str:
         return f"WordPress could not be reached ({exc}). Nothing was lost: publish again to resume."
     if isinstance(exc, SiteBusy):
         return str(exc)
+    if isinstance(exc, WordPressError) and exc.code == "address_refused":
+        return exc.message  # the outbound policy, not WordPress, said no
     if isinstance(exc, WordPressError):
         return f"WordPress refused the post: {exc}"
     if isinstance(exc, DomainError):

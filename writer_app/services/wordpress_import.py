@@ -39,6 +39,7 @@ from writer_app.services import audit, jobs
 from writer_app.services.errors import ValidationError
 from writer_app.services.html import html_to_text, sanitize_html, word_count
 from writer_app.services.scope import Scope, get, scoped
+from writer_app.services.wordpress_fields import remote_id, remote_link, remote_text
 from writer_app.services.wordpress_sites import client_for, credentials_for
 from writer_app.services.wordpress_taxonomies import SyncReport, _pull, run_site_job
 
@@ -90,20 +91,21 @@ def _fingerprint(post: dict[str, Any]) -> str:
 
 
 def _apply(content: Content, post: dict[str, Any]) -> None:
-    raw = (post.get("content") or {}).get("raw") or ""
+    post_id = remote_id(post.get("id"))
+    raw = remote_text((post.get("content") or {}).get("raw"))
     html = sanitize_html(raw)
     status = str(post.get("status") or "")
-    content.title = ((post.get("title") or {}).get("raw") or post.get("slug") or "Untitled")[:255]
+    content.title = remote_text((post.get("title") or {}).get("raw") or post.get("slug") or "Untitled", 255)
     content.html = html
     content.word_count = word_count(html)
-    content.slug = str(post.get("slug") or "")[:255]
-    excerpt = html_to_text((post.get("excerpt") or {}).get("raw") or "")
+    content.slug = remote_text(post.get("slug"), 255)
+    excerpt = html_to_text(remote_text((post.get("excerpt") or {}).get("raw")))
     content.meta_description = excerpt
     content.status = ContentStatus.PUBLISHED if status in ("publish", "future") else ContentStatus.DRAFT
     content.scheduled_at = _when(post.get("date_gmt")) if status == "future" else None
     content.published_at = _when(post.get("date_gmt")) if status in ("publish", "future") else None
-    content.external_id = str(post["id"])
-    content.external_url = str(post.get("link") or "")
+    content.external_id = str(post_id)
+    content.external_url = remote_link(post.get("link"))
     content.external_type = "post"
     content.sync_status = SyncStatus.SYNCED
     content.external_metadata = {

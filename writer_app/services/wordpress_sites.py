@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import current_app
 
+from writer_app.integrations.outbound import AddressRefused, OutboundPolicy
 from writer_app.integrations.wordpress import WordPressClient, WordPressCredentials
 from writer_app.integrations.wordpress_report import ConnectionReport
 from writer_app.models import Role, Site, db
@@ -28,6 +29,10 @@ SETTINGS_KEY = "wordpress"
 MAX_URL = 500
 
 
+def _allowed_private_hosts() -> str:
+    return current_app.config.get("WORDPRESS_ALLOW_PRIVATE_HOSTS", "")
+
+
 def _clean_url(url: str) -> str:
     from writer_app.integrations.wordpress import _site_root
 
@@ -37,9 +42,15 @@ def _clean_url(url: str) -> str:
     if len(url) > MAX_URL:
         raise ValidationError.field("url", f"Use at most {MAX_URL} characters.")
     try:
-        return _site_root(url)
+        root = _site_root(url)
     except ValueError:
         raise ValidationError.field("url", "Enter an http:// or https:// address.") from None
+    try:
+        # Early feedback only: every connection checks the address it actually connects to again.
+        OutboundPolicy.allowing(_allowed_private_hosts()).check_url(root)
+    except AddressRefused as refused:
+        raise ValidationError.field("url", refused.message) from None
+    return root
 
 
 def save_connection(scope: Scope, site_id: Any, *, url: str, username: str, app_password: str = "") -> Site:
@@ -107,7 +118,12 @@ def client_for(site: Site) -> WordPressClient:
     timeout = current_app.config.get("WORDPRESS_TIMEOUT", (5, 30))
     # Which URL form the site answers on (/wp-json/ or ?rest_route=), once known, saves a request a job.
     rest_route = ((site.settings or {}).get(SETTINGS_KEY) or {}).get("rest_route")
-    return WordPressClient(credentials_for(site), timeout=tuple(timeout), rest_route=rest_route)  # type: ignore[arg-type]
+    return WordPressClient(
+        credentials_for(site),
+        timeout=tuple(timeout),  # type: ignore[arg-type]
+        rest_route=rest_route,
+        allow_private_hosts=_allowed_private_hosts(),
+    )
 
 
 def remember_url_form(site: Site, client: WordPressClient) -> None:

@@ -24,6 +24,8 @@ from writer_app.services.accounts import slugify
 from writer_app.services.errors import DomainError
 from writer_app.services.publishing_steps import REST_TAXONOMY, WP_TAXONOMY, ensure_remote_term, readable
 from writer_app.services.scope import Scope, get, scoped
+from writer_app.services.wordpress_fields import remote_count, remote_text
+from writer_app.services.wordpress_fields import remote_id as wp_id
 from writer_app.services.wordpress_sites import client_for, credentials_for
 
 KIND = "wordpress_sync_taxonomies"
@@ -65,7 +67,8 @@ def _pull(
     remote_norms: dict[tuple[str, str], int] = {}
     for kind, rest in REST_TAXONOMY.items():
         for remote in client.iter_terms(rest, per_page=PAGE_SIZE):  # type: ignore[arg-type]
-            remote_id, slug = int(remote["id"]), unquote(str(remote.get("slug") or ""))
+            remote_id = wp_id(remote.get("id"), "term")
+            slug = remote_text(unquote(str(remote.get("slug") or "")), 255)
             remote_norms[(kind.value, normalize(slug))] = remote_id
             term = by_external.get((WP_TAXONOMY[kind], remote_id))
             if term is None:
@@ -94,10 +97,10 @@ def _pull(
                 by_slug[(kind.value, slug)] = term
             else:
                 report.updated += 1
-            term.name = str(remote.get("name") or slug)[:255]
-            term.slug = slug[:255]
-            term.description = str(remote.get("description") or "")
-            term.count = int(remote.get("count") or 0)
+            term.name = remote_text(remote.get("name") or slug, 255)
+            term.slug = slug
+            term.description = remote_text(remote.get("description"))
+            term.count = remote_count(remote.get("count"))
             term.external_id, term.external_taxonomy = remote_id, WP_TAXONOMY[kind]
             term.sync_status = SyncStatus.SYNCED
             by_external[(WP_TAXONOMY[kind], remote_id)] = term
