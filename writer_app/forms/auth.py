@@ -1,7 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
+from writer_app.forms.base import FlaskForm
 from writer_app.services.accounts import MIN_PASSWORD_LENGTH
 
 

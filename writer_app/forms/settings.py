@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 
+from writer_app.forms.base import FlaskForm
 from writer_app.models import Role
 
 ROLE_CHOICES = [SelectChoice(r.value, r.value.capitalize()) for r in Role]

@@ -63,13 +63,25 @@ def create_job(
     return job
 
 
+def _job_key(job_id: Any) -> str | None:
+    """The job id as stored (a lowercase UUID, as `create_job` makes them), or None: ids match exactly."""
+    text = str(job_id)
+    try:
+        return text if str(uuid.UUID(text)) == text else None
+    except ValueError:
+        return None
+
+
 def get_job(scope: Scope, job_id: Any) -> Job:
     """One job of the scope's account; NotFound for unknown ids and other accounts' jobs alike."""
-    job = db.session.scalars(
-        select(Job).where(Job.id == str(job_id)[:36], Job.account_id == scope.account_id)
-    ).first()
+    key = _job_key(job_id)
+    job = (
+        None
+        if key is None
+        else db.session.scalars(select(Job).where(Job.id == key, Job.account_id == scope.account_id)).first()
+    )
     if job is None:
-        raise NotFound(f"Job {job_id} not found.")
+        raise NotFound("Job not found.")
     return job
 
 
@@ -239,9 +251,10 @@ def fail_job(job: Job, error: str) -> None:
 def cancel_job(scope: Scope, job_id: Any) -> Job:
     """Stop a queued or running job: unfinished objects are canceled and their credits returned."""
     scope.require(Role.EDITOR)
-    get_job(scope, job_id)  # 404 for other accounts' jobs
-    job = db.session.get(Job, str(job_id), populate_existing=True, with_for_update=True)
-    assert job is not None
+    found = get_job(scope, job_id)  # 404 for other accounts' jobs and malformed ids
+    job = db.session.get(Job, found.id, populate_existing=True, with_for_update=True)
+    if job is None:  # deleted meanwhile
+        raise NotFound("Job not found.")
     if JobStatus(job.status).done:
         raise Conflict(f"The job already {JobStatus(job.status).value}; there is nothing to cancel.")
     _abandon(job, "canceled")
