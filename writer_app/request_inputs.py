@@ -14,18 +14,29 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, request
+from werkzeug.exceptions import NotFound
 from werkzeug.routing import IntegerConverter, Map
+from werkzeug.routing import ValidationError as NoMatch
 
 from writer_app.services.errors import ValidationError
 from writer_app.services.inputs import MAX_INT, text_problem
 
 
 class IdConverter(IntegerConverter):
-    """The app's `int` converter: unsigned, at most MAX_INT unless the rule says otherwise."""
+    """The app's `int` converter: unsigned, at most MAX_INT unless the rule says otherwise.
+
+    A number out of range is a 404 at once: as a mere non-match, the routing would answer 405 when
+    another method's rule has the same path (the API registers one rule per method)."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", MAX_INT)
         super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> Any:
+        try:
+            return super().to_python(value)
+        except NoMatch:
+            raise NotFound() from None
 
 
 def refuse_control_characters_in_query() -> None:

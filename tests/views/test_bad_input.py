@@ -114,6 +114,7 @@ def test_audit_dates_in_range_still_filter(admin) -> None:
         ("get", f"/tasks/{2**31}/edit"),
         ("post", f"/tasks/{HUGE}/cancel"),
         ("get", f"/content/{HUGE}"),
+        ("post", f"/content/{HUGE}"),  # the path of another method's rule too: 404, not 405
         ("post", f"/content/1/revisions/{HUGE}/restore"),
         ("post", f"/clusters/{HUGE}/delete"),
         ("get", f"/images/{HUGE}"),
@@ -126,8 +127,16 @@ def test_path_ids_beyond_the_column_range_are_404(admin, method, url) -> None:
     assert getattr(admin, method)(url).status_code == 404
 
 
-def test_path_ids_beyond_the_range_are_404_in_the_api_too(api: Api) -> None:
-    response = api.get(f"/writer/tasks/{HUGE}/")
+@pytest.mark.parametrize(
+    "method,path",
+    [
+        ("GET", f"/writer/tasks/{HUGE}/"),
+        ("DELETE", f"/planner/clusters/{HUGE}/"),
+        ("PUT", f"/writer/images/{2**31}/"),
+    ],
+)
+def test_path_ids_beyond_the_range_are_404_in_the_api_too(api: Api, method, path) -> None:
+    response = api.request(method, path, role=Role.ADMIN, json={})
     assert response.status_code == 404
     assert response.get_json()["error"]["code"] == "not_found"
 
@@ -162,6 +171,7 @@ def test_job_ids_cut_or_recased_do_not_resolve(admin, api: Api, tenant) -> None:
     job = _queued_job(tenant)
     assert admin.get(f"/jobs/{job.id[:35]}").status_code == 404
     assert admin.get(f"/jobs/{job.id.upper()}").status_code == 404
+    assert admin.get(f"/jobs/{job.id}{'x' * 400}").status_code == 404
     assert api.get(f"/jobs/{job.id}EXTRA/").status_code == 404
     assert api.get(f"/jobs/{job.id}/").status_code == 200
 

@@ -19,6 +19,7 @@ from writer_app.models import Job, JobStatus, Membership, Role, db
 from writer_app.models.base import utcnow
 from writer_app.services import audit, credits
 from writer_app.services.errors import Conflict, NotFound
+from writer_app.services.inputs import text_problem
 from writer_app.services.scope import Scope
 
 DEFAULT_STALE_AFTER = timedelta(minutes=5)
@@ -63,13 +64,13 @@ def create_job(
     return job
 
 
+JOB_ID_LENGTH = Job.__table__.c.id.type.length  # 36: a UUID
+
+
 def _job_key(job_id: Any) -> str | None:
-    """The job id as stored (a lowercase UUID, as `create_job` makes them), or None: ids match exactly."""
+    """The id to look up, or None when no job can have it: ids match exactly, never cut to the column."""
     text = str(job_id)
-    try:
-        return text if str(uuid.UUID(text)) == text else None
-    except ValueError:
-        return None
+    return text if len(text) <= JOB_ID_LENGTH and text_problem(text) is None else None
 
 
 def get_job(scope: Scope, job_id: Any) -> Job:
