@@ -6,6 +6,7 @@ extra characters, bodies over the size limit, deeply nested JSON: a field error 
 
 from __future__ import annotations
 
+import io
 import logging
 
 import pytest
@@ -258,6 +259,21 @@ def test_the_context_switcher_ignores_impossible_ids(admin, context) -> None:
 def test_bulk_ids_beyond_the_range_are_not_a_500(admin, ids) -> None:
     response = admin.post("/tasks/bulk/delete", data={"ids": ids, "next": "/tasks/"})
     assert response.status_code in (302, 400, 404)
+
+
+@pytest.mark.parametrize("action", ["preview", "import"])
+def test_an_uploaded_csv_with_nul_is_a_file_error(admin, tenant, action) -> None:
+    text = f"title,cluster,content_type,content_structure\na\x00b,{tenant.cluster.name},post,article\n"
+    data = {
+        "site_id": tenant.site.id,
+        "sector_id": tenant.sector.id,
+        "action": action,
+        "file": (io.BytesIO(text.encode()), "tasks.csv"),
+    }
+    response = admin.post("/tasks/import", data=data, content_type="multipart/form-data")
+    assert response.status_code in (200, 422)
+    assert "The file must not contain control characters (found U+0000)." in _text(response)
+    assert db.session.query(Task).count() == 0
 
 
 # -- bodies ----------------------------------------------------------------------------------------------
