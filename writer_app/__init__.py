@@ -30,11 +30,12 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     data_version.init_app(app)
 
-    from writer_app import cli, web
+    from writer_app import cli, request_inputs, web
     from writer_app.api import register_api
     from writer_app.views import register_blueprints
 
     web.init_app(app)
+    request_inputs.init_app(app)  # before the blueprints: their `<int:…>` rules use its converter
     register_blueprints(app)
     register_api(app)
     cli.init_app(app)

@@ -7,6 +7,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import quote
 
 import humanize
 from flask import Flask, Response, g, jsonify, render_template, request, session
@@ -107,6 +108,12 @@ SETTINGS_EXTRA_ITEMS = [
 SITE_EXTRA_LINKS = [("WordPress connection", "wordpress.site"), ("Checks", "validation.site_levels")]
 
 
+def loggable(text: str) -> str:
+    """`text` for a log line: everything but printable ASCII percent-encoded (as it came on the wire),
+    so a decoded `%0A` cannot forge a line and NUL or terminal escapes never reach the log."""
+    return quote(text, safe="!#$%&'()*+,/:;=?@[]~", errors="replace")
+
+
 def timeago(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -177,11 +184,11 @@ def init_app(app: Flask) -> None:
         duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
         log.info(
             "%s %s %s %.1fms id=%s",
-            request.method,
-            request.full_path.rstrip("?"),
+            loggable(request.method),
+            loggable(request.full_path.rstrip("?")),
             response.status_code,
             duration_ms,
-            request_id,
+            loggable(request_id),
         )
         return response
 

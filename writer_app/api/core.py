@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from writer_app import rate_limits, response_cache
-from writer_app.api.schemas.common import MAX_INT, In, JobAccepted, Out, PageQuery
+from writer_app.api.schemas.common import In, JobAccepted, Out, PageQuery
 from writer_app.api.schemas.jobs import JobOut
 from writer_app.extensions import limiter
 from writer_app.models import Job, Role, db
@@ -163,11 +163,7 @@ def _path_param(spec: str) -> tuple[str, str]:
 
 
 def _run(op: Operation, fn: Callable[..., Any], scope: Scope | None, path: dict[str, Any]) -> Any:
-    for name, value in path.items():
-        if isinstance(value, int) and not 1 <= value <= MAX_INT:
-            raise NotFound(f"No object with {name} {value}.")
-        if isinstance(value, str) and "\x00" in value:  # no database can even look that up
-            raise NotFound(f"No object with this {name}.")
+    # Path ids are range-checked by the app's `int` converter (request_inputs.py): 404 before this.
     kwargs = dict(path)
     if op.query is not None:
         kwargs["query"] = parse_query(op.query)
@@ -257,6 +253,8 @@ def parse_body(model: type[In]) -> Any:
         json.loads(raw)
     except ValueError:
         raise ValidationError.field("body", "The body is not valid JSON.") from None
+    except RecursionError:  # Python's parser gives up on deep nesting; no schema nests that deep
+        raise ValidationError.field("body", "The body nests too deeply.") from None
     try:
         # Strict JSON validation: "5" is not a number and 1.0 is not an id.
         return model.model_validate_json(raw, strict=True)

@@ -1,7 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from writer_app.forms.base import FlaskForm
 from writer_app.forms.email import email_field
 from writer_app.services.accounts import MIN_PASSWORD_LENGTH
 

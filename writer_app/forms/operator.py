@@ -1,6 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from writer_app.forms.base import FlaskForm
 
 
 class OperatorCreditsForm(FlaskForm):

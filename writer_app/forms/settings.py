@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from writer_app.forms.base import FlaskForm
 from writer_app.forms.email import email_field
 from writer_app.models import Role
 

@@ -1,6 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
+
+from writer_app.forms.base import FlaskForm
 
 
 class AISettingsForm(FlaskForm):

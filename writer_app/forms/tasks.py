@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     HiddenField,
@@ -17,6 +16,7 @@ from wtforms import (
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from writer_app.forms.base import FlaskForm
 from writer_app.models import ContentStructure, ContentType, Site, TaskStatus
 from writer_app.services.clusters import ClusterChoice
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from writer_app.forms.base import FlaskForm
 from writer_app.models import TaxonomyType
 
 TYPE_CHOICES = [

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import AuditEvent, Membership, Role, User, db
 from writer_app.services.errors import ValidationError
-from writer_app.services.inputs import optional_number
+from writer_app.services.inputs import day, optional_number
 from writer_app.services.pagination import Page, paginate
 from writer_app.services.scope import Scope
 
@@ -28,16 +28,7 @@ class AuditFilters:
 
 
 def _day(value: Any, name: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise ValidationError.field(name, f"{name} must be a date like 2026-01-31.") from None
+    return day(value.date() if isinstance(value, datetime) else value, name)
 
 
 def _like_prefix(text: str) -> str:

@@ -26,6 +26,7 @@ from writer_app.models import (
 from writer_app.models.planner import split_keywords
 from writer_app.services import audit
 from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.inputs import whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params
 from writer_app.services.scope import Scope, get, resolve_site_sector, scoped
 
@@ -85,9 +86,10 @@ def _id_or_none(value: Any, name: str) -> int | None:
     if value in (None, "", ALL):
         return None
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         raise ValidationError.field(name, f"{name} must be a whole number or “all”.") from None
+    return whole_number(number, name)  # within the column's range
 
 
 def normalize_keywords(raw: str | list[str] | None) -> str:

@@ -38,6 +38,7 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit
 from writer_app.services.accounts import slugify
 from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
+from writer_app.services.inputs import object_id
 from writer_app.services.scope import Scope, get, scoped
 from writer_app.services.site_checks import site_levels
 from writer_app.services.validation import Analysis, CheckResult, ContentInput, Level, analyze
@@ -227,11 +228,14 @@ def analysis_history(scope: Scope, content_id: int, limit: int = 10) -> list[Rev
 def stored_analysis(scope: Scope, content_id: Any, number: Any) -> Analysis | None:
     """The analysis stored with revision `number` of the content (None when it has none)."""
     content = get(scope, Content, content_id)
+    key = object_id(number)
+    if key is None:  # no revision can have that number
+        return None
     revision = db.session.scalar(
         select(Revision).where(
             Revision.account_id == scope.account_id,
             Revision.content_id == content.id,
-            Revision.number == int(number),
+            Revision.number == key,
         )
     )
     if revision is None or not revision.analysis:

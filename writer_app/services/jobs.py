@@ -20,6 +20,7 @@ from writer_app.models import Job, JobStatus, Membership, Role, db
 from writer_app.models.base import utcnow
 from writer_app.services import audit, credits
 from writer_app.services.errors import Conflict, NotFound
+from writer_app.services.inputs import text_problem
 from writer_app.services.scope import Scope
 
 DEFAULT_STALE_AFTER = timedelta(minutes=5)
@@ -68,13 +69,25 @@ def create_job(
     return job
 
 
+JOB_ID_LENGTH = Job.__table__.c.id.type.length  # 36: a UUID
+
+
+def _job_key(job_id: Any) -> str | None:
+    """The id to look up, or None when no job can have it: ids match exactly, never cut to the column."""
+    text = str(job_id)
+    return text if len(text) <= JOB_ID_LENGTH and text_problem(text) is None else None
+
+
 def get_job(scope: Scope, job_id: Any) -> Job:
     """One job of the scope's account; NotFound for unknown ids and other accounts' jobs alike."""
-    job = db.session.scalars(
-        select(Job).where(Job.id == str(job_id)[:36], Job.account_id == scope.account_id)
-    ).first()
+    key = _job_key(job_id)
+    job = (
+        None
+        if key is None
+        else db.session.scalars(select(Job).where(Job.id == key, Job.account_id == scope.account_id)).first()
+    )
     if job is None:
-        raise NotFound(f"Job {job_id} not found.")
+        raise NotFound("Job not found.")
     return job
 
 
@@ -244,9 +257,10 @@ def fail_job(job: Job, error: str) -> None:
 def cancel_job(scope: Scope, job_id: Any) -> Job:
     """Stop a queued or running job: unfinished objects are canceled and their credits returned."""
     scope.require(Role.EDITOR)
-    get_job(scope, job_id)  # 404 for other accounts' jobs
-    job = db.session.get(Job, str(job_id), populate_existing=True, with_for_update=True)
-    assert job is not None
+    found = get_job(scope, job_id)  # 404 for other accounts' jobs and malformed ids
+    job = db.session.get(Job, found.id, populate_existing=True, with_for_update=True)
+    if job is None:  # deleted meanwhile
+        raise NotFound("Job not found.")
     if JobStatus(job.status).done:
         raise Conflict(f"The job already {JobStatus(job.status).value}; there is nothing to cancel.")
     _abandon(job, "canceled")

@@ -12,6 +12,7 @@ from sqlalchemy import Select, func, select
 from writer_app.models import db
 from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.errors import ValidationError
+from writer_app.services.inputs import MAX_INT
 
 T = TypeVar("T")
 
@@ -51,6 +52,8 @@ def page_params(page: Any, page_size: Any, default_size: int = 25) -> tuple[int,
         raise ValidationError.field("page_size", "page_size must be a whole number.") from None
     if page_number < 1:
         raise ValidationError.field("page", "page starts at 1.")
+    if page_number > MAX_INT:
+        raise ValidationError.field("page", f"page must be {MAX_INT} or less.")
     if not 1 <= size <= MAX_PAGE_SIZE:
         raise ValidationError.field("page_size", f"page_size must be between 1 and {MAX_PAGE_SIZE}.")
     return page_number, size

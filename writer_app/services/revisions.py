@@ -12,6 +12,7 @@ from writer_app.models import Content, Revision, Role, db
 from writer_app.services.content_checks import after_content_saved
 from writer_app.services.diffing import DiffLine, html_diff, word_diff
 from writer_app.services.errors import Conflict, NotFound
+from writer_app.services.inputs import object_id
 from writer_app.services.scope import Scope, get
 
 SNAPSHOT_FIELDS = (
@@ -89,10 +90,9 @@ def list_revisions(scope: Scope, content_id: Any) -> list[Revision]:
 
 def get_revision(scope: Scope, content_id: Any, number: Any) -> Revision:
     content = get(scope, Content, content_id)
-    try:
-        key = int(number)
-    except (TypeError, ValueError):
-        raise NotFound("Revision not found.") from None
+    key = object_id(number)
+    if key is None:
+        raise NotFound("Revision not found.")
     revision = db.session.scalars(
         select(Revision).where(
             Revision.account_id == scope.account_id,

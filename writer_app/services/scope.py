@@ -13,6 +13,7 @@ from sqlalchemy import Select, select
 
 from writer_app.models import Role, Sector, Site, db
 from writer_app.services.errors import NotFound, PermissionDenied, ValidationError
+from writer_app.services.inputs import object_id as object_id_or_none
 
 T = TypeVar("T")
 
@@ -59,10 +60,9 @@ def get(
     options: Sequence[Any] = (),
 ) -> T:
     """One object of the account by id, or NotFound (also for other accounts' ids and malformed ids)."""
-    try:
-        key = int(object_id)
-    except (TypeError, ValueError):
-        raise NotFound(f"{_label(model)} not found.") from None
+    key = object_id_or_none(object_id)
+    if key is None:  # not a whole number, or beyond any stored id
+        raise NotFound(f"{_label(model)} not found.")
     # By primary key through the identity map: a request that needs the same object in several
     # services loads it once. The account (and trash) check is the same as scoped()'s.
     obj = db.session.get(model, key, options=options)
@@ -83,7 +83,8 @@ def get_many(scope: Scope, model: type[T], ids: Iterable[Any], *, include_delete
         raise ValidationError.field("ids", "ids must be a list of whole numbers.") from None
     if not keys:
         return []
-    stmt = scoped(scope, model, include_deleted=include_deleted).where(model.id.in_(keys))  # type: ignore[attr-defined]
+    storable = [k for k in keys if object_id_or_none(k) is not None]  # others name no row: missing
+    stmt = scoped(scope, model, include_deleted=include_deleted).where(model.id.in_(storable))  # type: ignore[attr-defined]
     found = {obj.id: obj for obj in db.session.scalars(stmt)}  # type: ignore[attr-defined]
     missing = [k for k in keys if k not in found]
     if missing:

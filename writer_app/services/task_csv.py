@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 from writer_app.models import Cluster, Role, Sector, Site, Task, db
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import ValidationError
+from writer_app.services.inputs import text_problem
 from writer_app.services.scope import Scope, resolve_site_sector, scoped
 
 COLUMNS = ("title", "keywords", "cluster", "content_type", "content_structure", "word_count", "description")
@@ -89,6 +90,9 @@ def _read(text: str, preview: CsvPreview) -> list[tuple[int, dict[str, str]]]:
     text = text.lstrip("\ufeff")
     if not text.strip():
         preview.file_errors.append("The file is empty.")
+        return []
+    if (problem := text_problem(text, multiline=True)) is not None:  # the shared rule for all text
+        preview.file_errors.append(f"The file {problem}.")
         return []
     try:
         dialect: Any = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, request
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields import SelectChoice
 from wtforms.validators import Length, Optional
 
+from writer_app.forms.base import FlaskForm
 from writer_app.models import Role
 from writer_app.services import audit_log
 from writer_app.services.errors import ValidationError

@@ -26,6 +26,6 @@ def inject_layout_context() -> dict[str, Any]:
         membership=membership,
         memberships=current_memberships(),
         layout_sites=account_sites(),
-        layout_form=EmptyForm(),
+        layout_form=EmptyForm(formdata=None),  # only renders its CSRF token; never reads the body
     )
     return context

@@ -8,6 +8,7 @@ from writer_app.forms.settings import EmptyForm
 from writer_app.models import ContentStatus, TaskStatus, db
 from writer_app.services import accounts
 from writer_app.services.dashboard import dashboard
+from writer_app.services.inputs import object_id
 from writer_app.views.common import current_scope, render, role_required
 from writer_app.views.redirects import safe_next
 
@@ -32,8 +33,7 @@ def set_context() -> Any:
     """The header's site/sector switcher; remembered per user and account."""
     if EmptyForm().validate_on_submit():
         site_part, _, sector_part = request.form.get("context", "").partition(":")
-        site_id = int(site_part) if site_part.isdigit() else None
-        sector_id = int(sector_part) if sector_part.isdigit() else None
+        site_id, sector_id = object_id(site_part), object_id(sector_part)
         accounts.set_working_context(current_scope(), site_id, sector_id)
         db.session.commit()
         flash("Working context updated.", "info")

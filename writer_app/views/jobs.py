@@ -11,7 +11,7 @@ from writer_app.forms.settings import EmptyForm
 from writer_app.jobs.queue import Dispatch
 from writer_app.models import Role, db
 from writer_app.services import jobs
-from writer_app.services.errors import DomainError
+from writer_app.services.errors import DomainError, NotFound
 from writer_app.views.common import current_scope, render, role_required
 from writer_app.views.redirects import safe_next
 
@@ -68,6 +68,8 @@ def cancel(job_id: str) -> Any:
     if EmptyForm().validate_on_submit():
         try:
             jobs.cancel_job(current_scope(), job_id)
+        except NotFound:
+            raise  # a malformed id or another account's job: 404 like the job page
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "error")

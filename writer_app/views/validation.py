@@ -6,10 +6,10 @@ import json
 from typing import Any
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields import SelectChoice
 
+from writer_app.forms.base import FlaskForm
 from writer_app.models import Role
 from writer_app.services import content_checks as checks_service
 from writer_app.services import metadata, site_checks

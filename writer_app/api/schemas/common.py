@@ -11,32 +11,34 @@ from typing import Annotated, Any, ClassVar, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
-# PostgreSQL INTEGER is 32-bit: larger ids or counts would be a database error, not a 404/400.
-MAX_INT = 2**31 - 1
+from writer_app.services.inputs import MAX_INT, text_problem
 
 
 def _storable(value: str) -> str:
-    """Reject what no database column can hold: NUL characters and lone surrogates."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise ValueError("must be valid Unicode text") from None
+    """The shared text rule (services/inputs.py): no control characters, no lone surrogates."""
+    if (problem := text_problem(value)) is not None:
+        raise ValueError(problem)
     return value
 
 
-def Text(max_length: int | None = None, *, min_length: int = 0) -> Any:
+def _storable_multiline(value: str) -> str:
+    """Like `_storable`, keeping tab, newline and CR (bodies, descriptions, keyword lists)."""
+    if (problem := text_problem(value, multiline=True)) is not None:
+        raise ValueError(problem)
+    return value
+
+
+def Text(max_length: int | None = None, *, min_length: int = 0, multiline: bool = True) -> Any:
     """A string that fits its column (`max_length` as the column's) and is storable everywhere."""
     return Annotated[
         str,
         Field(min_length=min_length, max_length=max_length),
-        AfterValidator(_storable),
+        AfterValidator(_storable_multiline if multiline else _storable),
     ]
 
 
-Name = Text(255, min_length=1)
-Short = Text(255)
+Name = Text(255, min_length=1, multiline=False)
+Short = Text(255, multiline=False)
 Long = Text(100_000)
 Html = Text(2_000_000)
 
