@@ -114,6 +114,25 @@ def test_hostile_html_is_stripped(tenant: Tenant, openai_server: FakeOpenAIServe
     assert "visible text stays." in html
 
 
+def test_an_answer_that_does_not_fit_the_columns_is_cleaned_not_a_database_error(
+    tenant: Tenant, openai_server: FakeOpenAIServer
+) -> None:
+    # A model may answer with NUL bytes (PostgreSQL refuses them) and fields longer than the columns.
+    fund(tenant, 100)
+    task = make_task(tenant.cluster, "Oversized answer")
+    db.session.commit()
+    openai_server.push("oversized")
+
+    generate(tenant, [task])
+
+    [content] = contents_of(task)
+    assert task.status == TaskStatus.COMPLETED
+    for value in (content.title, content.meta_title, content.primary_keyword, content.slug):
+        assert "\x00" not in value and 0 < len(value) <= 255
+    assert content.title.startswith("Oversized answer long")
+    assert all("\x00" not in k for k in content.secondary_keywords)
+
+
 def test_a_500_then_success_is_retried(tenant: Tenant, openai_server: FakeOpenAIServer) -> None:
     fund(tenant, 100)
     task = make_task(tenant.cluster, "Flaky server")

@@ -54,6 +54,14 @@ def article_payload(prompt: str, kind: str) -> dict[str, Any]:
     }
     if kind == "missing_fields":
         del payload["html"]
+    if kind == "oversized":
+        payload.update(
+            title=f"{title}\x00 " + "long " * 80,
+            meta_title="meta\x00 " + "title " * 60,
+            primary_keyword=f"{keyword}\x00" + "k" * 300,
+            secondary_keywords=["second\x00ary", "x" * 400],
+            slug="slug-" * 80,
+        )
     return payload
 
 

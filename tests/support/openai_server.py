@@ -55,6 +55,7 @@ BEHAVIOURS = (
     "slow",  # a valid answer after `delay` extra seconds (for client timeouts)
     "bad_image",  # images: b64 data that is not an image
     "html",  # HTTP 200 with an HTML page (a base URL pointing at a website, a login portal)
+    "oversized",  # valid JSON whose fields hold NUL bytes and are longer than Writer's columns
 )
 
 

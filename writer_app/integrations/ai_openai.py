@@ -143,7 +143,7 @@ class OpenAIProvider:
             raise AIInvalidOutputError(
                 f"The AI answer had no {' and no '.join(missing)}, so it was not used."
             )
-        html = sanitize_html(str(data["html"]))
+        html = sanitize_html(_CONTROL.sub(lambda c: c[0] if c[0] in "\t\n\r" else "", str(data["html"])))
         if not html_to_text(html):
             raise AIInvalidOutputError("The AI answer contained no readable article text.")
         title = _text(data["title"])
@@ -304,8 +304,12 @@ def parse_json_object(content: str, *, what: str = "answer") -> dict[str, Any]:
     raise AIInvalidOutputError(f"The AI answer could not be read as the {what} (no valid JSON object in it).")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _text(value: Any) -> str:
-    return value.strip() if isinstance(value, str) else ""
+    """A one-line field of the answer: control characters (PostgreSQL refuses NUL) become spaces."""
+    return " ".join(_CONTROL.sub(" ", value).split()) if isinstance(value, str) else ""
 
 
 def _detail(exc: openai.APIStatusError) -> str:

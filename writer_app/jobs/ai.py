@@ -19,6 +19,7 @@ from flask import Flask, current_app, has_app_context
 from rq import get_current_job
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
+from sqlalchemy.exc import SQLAlchemyError
 
 from writer_app.integrations.ai import AIError
 from writer_app.models import db
@@ -151,6 +152,11 @@ def _message(exc: BaseException | None) -> str:
         return str(exc)
     if isinstance(exc, AIError):  # e.g. the provider settings are unusable
         return exc.message
+    if isinstance(exc, SQLAlchemyError):  # its text holds SQL and values: the log has it, users do not
+        return (
+            "The job could not save its result: the database refused a value (too long or not valid). "
+            "Nothing half-written was kept; the log has the details."
+        )
     text = str(exc) if exc is not None else ""
     return f"The job failed unexpectedly ({type(exc).__name__}{': ' + text[:300] if text else ''})."
 
