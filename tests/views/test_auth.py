@@ -168,7 +168,9 @@ def test_next_parameter_refuses_disguised_targets(client, tenant, next_param):
     response = client.post(
         f"/login?next={next_param}", data={"email": tenant.editor.email, "password": PASSWORD}
     )
-    assert response.headers["Location"] == "/"
+    # A query string with a control character is refused before any view runs (400); the rest log in
+    # and land on the dashboard, never on the disguised target.
+    assert response.status_code == 400 or response.headers["Location"] == "/"
 
 
 def test_next_parameter_keeps_a_path_of_this_site(client, tenant):
