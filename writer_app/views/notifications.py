@@ -38,9 +38,10 @@ def _bell() -> dict[str, Any]:
     """`inbox_unread()` for the header's bell, computed only where a page renders the header."""
 
     def inbox_unread() -> int:
-        if "inbox_unread" not in g:
-            g.inbox_unread = inbox.unread_count(current_scope())
-        return int(g.inbox_unread)
+        # Kept on the request, not on g: an app context may outlive a request (tests, inline jobs).
+        if not hasattr(request, "writer_inbox_unread"):
+            request.writer_inbox_unread = inbox.unread_count(current_scope())  # type: ignore[attr-defined]
+        return int(request.writer_inbox_unread)  # type: ignore[attr-defined]
 
     return {"inbox_unread": inbox_unread}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, g, request
+from flask import Blueprint, request
 
 from writer_app.models import Role
 from writer_app.services.editorial import review_queue as queue
@@ -16,9 +16,9 @@ bp = Blueprint("review_queue", __name__)
 @bp.app_context_processor
 def _badge() -> dict[str, Any]:
     def review_waiting() -> int:
-        if "review_waiting" not in g:
-            g.review_waiting = queue.waiting_count(current_scope())
-        return int(g.review_waiting)
+        if not hasattr(request, "writer_review_waiting"):
+            request.writer_review_waiting = queue.waiting_count(current_scope())  # type: ignore[attr-defined]
+        return int(request.writer_review_waiting)  # type: ignore[attr-defined]
 
     return {"review_waiting": review_waiting}
 
