@@ -185,3 +185,35 @@ def test_smtp_urls(url, host, port, implicit, user):
 def test_unusable_smtp_urls(url):
     with pytest.raises(smtp.MailConfigError):
         smtp.parse_smtp_url(url)
+
+
+def test_with_redis_rq_retries_the_mail_then_records_the_failure(
+    app, tenant, redis_url, smtp_down, monkeypatch
+):
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    monkeypatch.setitem(app.config, "MAIL_RETRY_INTERVALS", [0])
+    attempts: list[str] = []
+    real_send = smtp.send
+
+    def counting_send(settings, message):
+        attempts.append(message["To"])
+        return real_send(settings, message)
+
+    monkeypatch.setattr(smtp, "send", counting_send)
+    content = make_content(tenant.cluster)
+    review.submit_for_review(tenant.scope(Role.EDITOR), content.id)
+    db.session.commit()
+    assert mail.deliver_pending() == 1  # queued for a worker, not run here
+    [job] = _mail_jobs()
+    assert job.status == JobStatus.QUEUED and not job.ran_inline
+
+    connection = Redis.from_url(redis_url)
+    SimpleWorker([Queue("mail", connection=connection)], connection=connection).work(burst=True)
+
+    db.session.expire_all()
+    assert len(attempts) == 4  # two recipients, two attempts each
+    failed = db.session.get(Job, job.id)
+    assert failed.status == JobStatus.FAILED and "Could not reach the SMTP server" in failed.error
+    assert {n.email_status for n in db.session.scalars(db.select(Notification))} == {"failed"}
