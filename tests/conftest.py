@@ -150,4 +150,5 @@ def csrf_enabled(app: Flask) -> Iterator[None]:
 from tests.support.browser import *  # noqa: E402, F403 - browser fixtures (live_server, page, ...)
 from tests.support.openai_server import *  # noqa: E402, F403 - openai_server, openai_config
 from tests.support.redis_server import *  # noqa: E402, F403 - redis_server, redis_server_factory
+from tests.support.smtp_server import *  # noqa: E402, F403 - smtp_server, mail_config, smtp_down
 from tests.support.wordpress import *  # noqa: E402, F403 - wordpress_server, wordpress_credentials, wp_client, wp_created

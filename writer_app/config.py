@@ -7,7 +7,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-SECRET_NAMES = ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL")
+SECRET_NAMES = ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY", "DATABASE_URL", "REDIS_URL", "SMTP_URL")
 
 # Who may create an account: nobody (closed), invitation links only (invite), anyone (open).
 SIGNUP_MODES = ("closed", "invite", "open")
@@ -72,6 +72,19 @@ def _check_allowed_hosts(value: str) -> None:
         ) from None
 
 
+def _check_mail(config: dict[str, Any]) -> None:
+    from writer_app.integrations.mail import MailConfigError, parse_smtp_url
+
+    if not config.get("SMTP_URL"):
+        return
+    try:
+        parse_smtp_url(config["SMTP_URL"])
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    if not config.get("MAIL_FROM"):
+        raise ConfigError("SMTP_URL is set but MAIL_FROM is not: set the address emails are sent from.")
+
+
 def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> dict[str, Any]:
     """Build the Flask config mapping from the environment; `overrides` win (tests use them)."""
     overrides = overrides or {}
@@ -134,9 +147,16 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         # host[:port] entries WordPress calls may reach although private/loopback (SECURITY.md).
         "WORDPRESS_ALLOW_PRIVATE_HOSTS": env.get("WORDPRESS_ALLOW_PRIVATE_HOSTS", ""),
+        # Email (notifications, invitations); unset SMTP_URL: the inbox only.
+        "SMTP_URL": env.get("SMTP_URL", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", ""),
+        "MAIL_RETRY_INTERVALS": _int_list("MAIL_RETRY_INTERVALS", [60, 300, 1800]),
+        # Writer's own address for links in emails sent by workers (no request to take it from).
+        "PUBLIC_URL": env.get("PUBLIC_URL", "http://127.0.0.1:5000"),
     }
     config.update(overrides)
     _check_allowed_hosts(config["WORDPRESS_ALLOW_PRIVATE_HOSTS"])
+    _check_mail(config)
     if "DATABASE_URL" in overrides:
         config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
     if production and config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -208,12 +228,16 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "SIGNUP_CREDITS",
         "INVITATION_DAYS",
         "WORDPRESS_ALLOW_PRIVATE_HOSTS",
+        "SMTP_URL",
+        "MAIL_FROM",
+        "MAIL_RETRY_INTERVALS",
+        "PUBLIC_URL",
     ]
     for key in keys:
         value = config.get(key)
         if key in ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY"):
             value = f"set ({len(value)} chars, hidden)" if value else "not set"
-        elif key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OPENAI_BASE_URL") and value:
+        elif key in ("SQLALCHEMY_DATABASE_URI", "REDIS_URL", "OPENAI_BASE_URL", "SMTP_URL") and value:
             value = mask_url(str(value))
         shown[key] = value
     return shown

@@ -95,6 +95,8 @@ def _error_response(
 NAV_ITEMS = [
     ("Tasks", "tasks.index"),
     ("Content", "content.index"),
+    ("Review", "review_queue.index"),
+    ("Calendar", "calendar.index"),
     ("Images", "images.index"),
     ("Taxonomies", "taxonomies.index"),
     ("Clusters", "clusters.index"),
@@ -104,6 +106,8 @@ SETTINGS_EXTRA_ITEMS = [
     ("AI", "settings_ai.index"),
     ("Review", "content.settings"),
     ("Audit log", "audit.index"),
+    ("Notifications", "notifications.preferences"),
+    ("Email", "notifications.email_settings"),
 ]
 SITE_EXTRA_LINKS = [("WordPress connection", "wordpress.site"), ("Checks", "validation.site_levels")]
 

@@ -7,7 +7,7 @@ from writer_app.models import ContentStatus, Job, JobStatus, TaskStatus, db
 
 
 def _count(page: str, label: str) -> int:
-    match = re.search(rf"<dt>{label}</dt><dd>(\d+)</dd>", page)
+    match = re.search(rf"<dt>(?:<a [^>]*>)?{label}(?:</a>)?</dt><dd>(\d+)</dd>", page)
     assert match, f"no count for {label}"
     return int(match.group(1))
 

@@ -37,7 +37,7 @@ def test_the_invite_form_does_not_tell_whether_an_address_has_a_user(client, ten
     assert message(known, other_tenant.editor.email, known_link) == message(
         unknown, "nobody-yet@example.com", unknown_link
     )
-    assert "Writer does not send email yet" in known
+    assert "Writer sends no email (SMTP_URL is not set)" in known
     assert _membership(other_tenant.editor, tenant.account) is None  # nobody is attached without accepting
     assert accounts.find_user("nobody-yet@example.com") is None
 

@@ -59,7 +59,18 @@ def job_context() -> Iterator[Flask]:
         try:
             yield app
         finally:
+            _deliver_mail()
             db.session.remove()
+
+
+def _deliver_mail() -> None:
+    """Emails the job's work notified about are sent once its commits are done (see notifications)."""
+    from writer_app.services.notifications.mail import deliver_pending
+
+    try:
+        deliver_pending()
+    except Exception:  # mail never fails the job
+        log.warning("could not send the job's notification emails", exc_info=True)
 
 
 class Heartbeat:

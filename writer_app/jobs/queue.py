@@ -32,7 +32,7 @@ from writer_app.services.errors import DomainError
 
 log = logging.getLogger("writer.jobs")
 
-QUEUES = ("ai", "publish")
+QUEUES = ("ai", "publish", "mail")
 # Seconds between the attempts RQ makes after a transient failure (429, 5xx, timeouts).
 RETRY_INTERVALS = [30, 120]
 DEFAULT_TIMEOUT = 30 * 60

@@ -20,6 +20,7 @@ from writer_app.models.enums import (
 )
 from writer_app.models.history import AuditEvent, ReviewEvent, Revision
 from writer_app.models.jobs import Job
+from writer_app.models.notifications import Notification, NotificationPreference
 from writer_app.models.planner import Cluster, ContentIdea
 from writer_app.models.tenancy import (
     Account,
@@ -64,6 +65,8 @@ __all__ = [
     "Job",
     "JobStatus",
     "Membership",
+    "Notification",
+    "NotificationPreference",
     "ReviewDecision",
     "ReviewEvent",
     "Revision",

@@ -37,7 +37,7 @@ def dashboard(scope: Scope) -> DashboardData:
     review = review.options(joinedload(Content.last_edited_by)).order_by(Content.updated_at).limit(10)
     jobs = (
         select(Job)
-        .where(Job.account_id == scope.account_id)
+        .where(Job.account_id == scope.account_id, Job.kind != "send_mail")  # mail jobs: Settings → Email
         .options(joinedload(Job.user))
         .order_by(Job.created_at.desc())
         .limit(8)

@@ -151,6 +151,13 @@ def finish(job: Job, *, error: str = "") -> None:
     job.error = error
     job.ended_at = utcnow()
     job.progress_done = job.progress_total
+    _notify_ended(job)
+
+
+def _notify_ended(job: Job) -> None:
+    from writer_app.services.notifications.events import job_ended
+
+    job_ended(job)
 
 
 def will_retry(job: Job, message: str) -> None:
@@ -228,6 +235,7 @@ ABANDON_HANDLERS: dict[str, str] = {
     "generate_images": "writer_app.services.image_generation:abandon",
     "wordpress_publish": "writer_app.services.publishing_finish:abandon",
     "wordpress_update": "writer_app.services.publishing_finish:abandon",
+    "send_mail": "writer_app.services.notifications.mail:abandon",
 }
 
 
@@ -252,6 +260,7 @@ def fail_job(job: Job, error: str) -> None:
     job.error = error[:2000]
     job.ended_at = utcnow()
     audit.record(actor_scope(job), "job.failed", object_type="job", job_id=job.id, error=error[:500])
+    _notify_ended(job)
 
 
 def cancel_job(scope: Scope, job_id: Any) -> Job:

@@ -10,6 +10,7 @@ from writer_app.models import Content, ContentStatus, Job, ReviewDecision, Revie
 from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import ValidationError
+from writer_app.services.notifications import events as notifications
 from writer_app.services.scope import Scope
 from writer_app.services.wordpress_fields import remote_id, remote_link
 
@@ -95,6 +96,7 @@ def succeed(
     )
     jobs.update_result(job, post_id=post_id, link=link, wp_status=post.get("status"))
     jobs.finish(job)
+    notifications.publish_ended(job, content_id)
     db.session.commit()
     return {"post_id": post_id, "link": link}
 
@@ -117,6 +119,7 @@ def fail(scope: Scope, job_id: str, content_id: int, message: str) -> dict[str, 
     job = db.session.get(Job, job_id, populate_existing=True)
     if job is not None:
         jobs.finish(job, error=message)
+        notifications.publish_ended(job, content_id, message)
     audit.record(
         scope, "content.publish_failed", object_type="content", object_id=content_id, error=message[:500]
     )
@@ -141,9 +144,11 @@ def abandon(job: Job, reason: str) -> None:
         }
         if previous != ContentStatus.PUBLISHED:
             values["published_at"] = None
-        db.session.execute(
+        changed = db.session.execute(
             update(Content)
             .where(Content.id == int(content_id), Content.sync_status == SyncStatus.PENDING)
             .values(**values)
             .execution_options(synchronize_session=False)
         )
+        if changed.rowcount:
+            notifications.publish_ended(job, int(content_id), state["error"])

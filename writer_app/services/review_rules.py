@@ -17,6 +17,7 @@ from writer_app.models import Account, Content, ContentStatus, ReviewDecision, R
 from writer_app.services import audit
 from writer_app.services.content_checks import GateResult, publish_gate
 from writer_app.services.errors import Conflict, PermissionDenied
+from writer_app.services.notifications import events as notifications
 from writer_app.services.scope import Scope
 
 SELF_APPROVAL_SETTING = "allow_self_approval"
@@ -90,4 +91,5 @@ def record_decision(scope: Scope, content: Content, decision: ReviewDecision, co
     db.session.add(event)
     audit.record(scope, f"content.{decision.value}", content, title=content.title, comment=comment[:500])
     db.session.flush()
+    notifications.review_decided(scope, content, decision, comment)
     return event

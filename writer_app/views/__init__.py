@@ -41,6 +41,11 @@ def register_blueprints(app: Flask) -> None:
     for module in (invitations, operator):
         app.register_blueprint(module.bp)
 
+    from writer_app.views import calendar, notifications, review_queue
+
+    for module in (notifications, review_queue, calendar):
+        app.register_blueprint(module.bp)
+
     from writer_app.views.bench import register_if_enabled
 
     register_if_enabled(app)  # the benchmark's constant endpoint, only with WRITER_BENCH=1

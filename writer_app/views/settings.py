@@ -18,6 +18,7 @@ from writer_app.forms.settings import (
 from writer_app.models import Role, db
 from writer_app.services import accounts, credits, invitations, sites, tokens
 from writer_app.services.errors import DomainError
+from writer_app.services.notifications import mail
 from writer_app.views.common import (
     account_sites,
     current_scope,
@@ -59,6 +60,10 @@ def index() -> Any:
     return redirect(url_for(".tokens_page"))
 
 
+def _invitation_url(token: str) -> str:
+    return url_for("invitations.accept", token=token, _external=True)
+
+
 @bp.route("/members", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def members() -> Any:
@@ -72,6 +77,8 @@ def members() -> Any:
             created = invitations.create(
                 scope, form.email.data, Role(form.role.data), current_app.config["INVITATION_DAYS"]
             )
+            # Also emailed when SMTP_URL is set (after the commit); the link is shown once either way.
+            mail.queue_invitation(scope, created.invitation, _invitation_url(created.token))
         if saved.ok:
             form = InviteForm(formdata=None)
     status = form_errors_status() if request.method == "POST" and form.errors else 200
@@ -79,9 +86,8 @@ def members() -> Any:
         "settings/members.html",
         form=form,
         created=created,
-        invitation_url=url_for("invitations.accept", token=created.token, _external=True)
-        if created
-        else None,
+        invitation_url=_invitation_url(created.token) if created else None,
+        invitation_emailed=mail.enabled(),
         members=accounts.list_members(scope),
         pending=invitations.list_pending(scope),
         role_form=RoleForm(),

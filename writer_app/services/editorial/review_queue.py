@@ -1,0 +1,104 @@
+"""The review queue: content waiting for a decision, oldest submission first, with what a reviewer
+weighs before opening it (SEO and readability scores, who submitted it, how long it has waited)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from writer_app.models import Content, ReviewDecision, ReviewEvent, Revision, Role, User, db
+from writer_app.models.base import as_utc, utcnow
+from writer_app.services.editorial import WAITING_STATUSES
+from writer_app.services.scope import Scope, scoped
+from writer_app.services.validation import Analysis
+
+LIMIT = 200
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    content: Content
+    submitted_by: User | None
+    submitted_at: datetime
+    seo_score: int | None
+    readability_score: int | None
+
+    @property
+    def waiting_seconds(self) -> int:
+        return max(0, int((utcnow() - as_utc(self.submitted_at)).total_seconds()))
+
+
+def _waiting(scope: Scope, site_id: int | None) -> Any:
+    stmt = scoped(scope, Content).where(Content.status.in_(list(WAITING_STATUSES)))
+    if site_id:
+        stmt = stmt.where(Content.site_id == site_id)
+    return stmt
+
+
+def waiting_count(scope: Scope) -> int:
+    """How much waits for review in the account (the navigation's badge); 0 below reviewer."""
+    if not scope.can(Role.REVIEWER):
+        return 0
+    return int(db.session.scalar(_waiting(scope, None).with_only_columns(func.count())) or 0)
+
+
+def _submissions(content_ids: list[int]) -> dict[int, ReviewEvent]:
+    """The latest submission of each content."""
+    latest = (
+        select(func.max(ReviewEvent.id))
+        .where(ReviewEvent.content_id.in_(content_ids), ReviewEvent.decision == ReviewDecision.SUBMITTED)
+        .group_by(ReviewEvent.content_id)
+    )
+    events = db.session.scalars(
+        select(ReviewEvent).options(joinedload(ReviewEvent.user)).where(ReviewEvent.id.in_(latest))
+    )
+    return {event.content_id: event for event in events}
+
+
+def _scores(content_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(SEO, readability) of each content's latest analysed revision."""
+    latest = (
+        select(func.max(Revision.id))
+        .where(Revision.content_id.in_(content_ids), Revision.analysis.is_not(None))
+        .group_by(Revision.content_id)
+    )
+    scores = {}
+    for content_id, stored in db.session.execute(
+        select(Revision.content_id, Revision.analysis).where(Revision.id.in_(latest))
+    ):
+        if stored and (stored.get("checks") or "seo_score" in stored):
+            analysis = Analysis.from_dict(stored)
+            scores[content_id] = (analysis.seo_score, analysis.readability_score)
+    return scores
+
+
+def review_queue(scope: Scope, site_id: int | None = None) -> list[QueueItem]:
+    """Content waiting for review (reviewer+), the longest waiting first."""
+    scope.require(Role.REVIEWER)
+    contents = list(
+        db.session.scalars(
+            _waiting(scope, site_id).options(joinedload(Content.site), joinedload(Content.last_edited_by))
+        )
+    )
+    ids = [c.id for c in contents]
+    submissions = _submissions(ids) if ids else {}
+    scores = _scores(ids) if ids else {}
+    items = []
+    for content in contents:
+        event = submissions.get(content.id)
+        seo, readability = scores.get(content.id, (None, None))
+        items.append(
+            QueueItem(
+                content=content,
+                submitted_by=event.user if event is not None else None,
+                submitted_at=event.created_at if event is not None else content.updated_at,
+                seo_score=seo,
+                readability_score=readability,
+            )
+        )
+    items.sort(key=lambda item: (as_utc(item.submitted_at), item.content.id))
+    return items[:LIMIT]
