@@ -25,7 +25,9 @@ def upgrade():
         batch_op.add_column(
             sa.Column(
                 "source",
-                sa.Enum("ai", "upload", name="imagesource", native_enum=False, create_constraint=True, length=20),
+                sa.Enum(
+                    "ai", "upload", name="imagesource", native_enum=False, create_constraint=True, length=20
+                ),
                 server_default="ai",
                 nullable=False,
             )
