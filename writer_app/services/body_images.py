@@ -127,7 +127,7 @@ def place(html: str, figures: Sequence[str]) -> str:
     heads = [m.start() for m in _H2.finditer(html)]
     inserts: dict[int, list[str]] = {}
     if heads and len(heads) >= k:
-        bounds = heads[1:] + [len(html)]
+        bounds = [*heads[1:], len(html)]
         for n, figure in enumerate(figures):
             section = n * len(heads) // k
             start, end = heads[section], bounds[section]
