@@ -206,7 +206,7 @@ def _empty_group(content_id: int | None, task_id: int | None) -> ContentImagesGr
 def _add_to_group(group: ContentImagesGroup, image: Image) -> None:
     if not group.content_title:
         owner = image.content or image.task
-        group.content_title = owner.title if owner is not None else "Not attached to content"
+        group.content_title = owner.title if owner is not None else "Media library"
     if image.task_id and group.task_id is None:
         group.task_id = image.task_id
     if image.image_type == ImageType.FEATURED and group.featured_image is None:
