@@ -71,8 +71,11 @@
   var pickUrl = script.dataset.pickUrl;
   var uploadUrl = script.dataset.uploadUrl;
 
+  // The toolbar button takes the focus (and Quill's selection with it): keep the last range.
+  var lastRange = new WeakMap();
+
   function selectedImage(quill) {
-    var range = quill.getSelection();
+    var range = quill.getSelection() || lastRange.get(quill);
     if (!range) {
       return null;
     }
@@ -252,6 +255,7 @@
             "aria-label": "This content: " + (image.alt || image.label), "data-image-id": String(image.id),
           }, [el("img", { src: image.thumb, alt: "" })]);
           button.addEventListener("click", function () { choose(image, button); });
+          list.querySelectorAll("li.muted").forEach(function (node) { node.remove(); });
           list.insertBefore(el("li", {}, [button]), list.firstChild);
           choose(image, button);
           alt.focus();
@@ -297,6 +301,11 @@
       button("Insert image", "writer-insert-image", function () { insertDialog(quill); }),
       button("Alt text", "writer-alt-text", function () { altDialog(quill); }),
     ]));
+    quill.on("selection-change", function (range) {
+      if (range) {
+        lastRange.set(quill, range);
+      }
+    });
     // Clicking an image in the text selects it, so "Alt text" knows which one.
     quill.root.addEventListener("click", function (event) {
       var img = event.target.closest && event.target.closest("img");
@@ -306,6 +315,7 @@
       var blot = Quill.find(img.closest("figure") || img, true);
       if (blot && blot !== quill) {
         quill.setSelection(quill.getIndex(blot), 1, "user");
+        lastRange.set(quill, { index: quill.getIndex(blot), length: 1 });
       }
     });
     quill.root.addEventListener("dblclick", function (event) {
