@@ -74,7 +74,14 @@
   // The toolbar button takes the focus (and Quill's selection with it): keep the last range.
   var lastRange = new WeakMap();
 
+  // The image clicked last, while the cursor stays on it (a click also moves the native selection).
+  var clicked = new WeakMap();
+
   function selectedImage(quill) {
+    var picked = clicked.get(quill);
+    if (picked && picked.domNode.isConnected && quill.root.contains(picked.domNode)) {
+      return picked;
+    }
     var range = quill.getSelection() || lastRange.get(quill);
     if (!range) {
       return null;
@@ -105,6 +112,7 @@
     var index = quill.getIndex(blot);
     quill.deleteText(index, 1, "user");
     quill.insertEmbed(index, "figureImage", value, "user");
+    clicked.delete(quill);
     quill.setSelection(index + 1, 0, "silent");
   }
 
@@ -268,8 +276,11 @@
 
     dialog.addEventListener("close", function () {
       if (dialog.returnValue === "insert" && chosen) {
-        quill.insertEmbed(range.index, "figureImage", { src: chosen.src, alt: alt.value.trim() }, "user");
-        quill.setSelection(range.index + 1, 0, "silent");
+        // After the paragraph the cursor is in, as a block of its own (never splitting the paragraph).
+        var line = quill.getLine(range.index)[0];
+        var at = line ? Math.min(quill.getIndex(line) + line.length(), quill.getLength()) : range.index;
+        quill.insertEmbed(at, "figureImage", { src: chosen.src, alt: alt.value.trim() }, "user");
+        quill.setSelection(Math.min(at + 1, quill.getLength() - 1), 0, "silent");
       }
       dialog.remove();
       quill.focus();
@@ -304,6 +315,13 @@
     quill.on("selection-change", function (range) {
       if (range) {
         lastRange.set(quill, range);
+        var picked = clicked.get(quill);
+        if (picked && picked.domNode.isConnected) {
+          var at = quill.getIndex(picked);
+          if (range.index < at || range.index > at + 1) {
+            clicked.delete(quill);  // the cursor moved away from the clicked image
+          }
+        }
       }
     });
     // Clicking an image in the text selects it, so "Alt text" knows which one.
@@ -314,6 +332,7 @@
       }
       var blot = Quill.find(img.closest("figure") || img, true);
       if (blot && blot !== quill) {
+        clicked.set(quill, blot);
         quill.setSelection(quill.getIndex(blot), 1, "user");
         lastRange.set(quill, { index: quill.getIndex(blot), length: 1 });
       }
