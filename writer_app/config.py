@@ -124,6 +124,10 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "JOB_TIMEOUT_SECONDS": _int("JOB_TIMEOUT_SECONDS", 0),  # 0: sized from the job's work
         "JOB_RETRY_INTERVALS": _int_list("JOB_RETRY_INTERVALS", [30, 120]),
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
+        # Image uploads (media library): file size, pixels (width × height) and animation frames.
+        "IMAGE_UPLOAD_MAX_BYTES": _int("IMAGE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024),
+        "IMAGE_UPLOAD_MAX_PIXELS": _int("IMAGE_UPLOAD_MAX_PIXELS", 40_000_000),
+        "IMAGE_UPLOAD_MAX_FRAMES": _int("IMAGE_UPLOAD_MAX_FRAMES", 100),
         "CREDIT_PRICES": dict(DEFAULT_PRICES),
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120 per minute"),
         "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "10 per minute"),
@@ -219,6 +223,9 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "JOB_TIMEOUT_SECONDS",
         "JOB_RETRY_INTERVALS",
         "MEDIA_ROOT",
+        "IMAGE_UPLOAD_MAX_BYTES",
+        "IMAGE_UPLOAD_MAX_PIXELS",
+        "IMAGE_UPLOAD_MAX_FRAMES",
         "CREDIT_PRICES",
         "API_RATE_LIMIT",
         "LOGIN_RATE_LIMIT",

@@ -60,6 +60,9 @@ def test_read_put_patch_delete_and_roles(api, tenant):
     assert response.get_json()["alt_text"] == "Panels on a roof"  # left out: unchanged
     response = api.patch(item, json={"position": -1})
     assert response.status_code == 400 and "position" in error_fields(response)
+    refused = api.delete(item)  # the content's featured image is in use
+    assert refused.status_code == 409 and "featured image of" in refused.get_json()["error"]["message"]
+    assert api.patch(item, json={"image_type": "in_article"}).status_code == 200
     assert api.delete(item).status_code == 204
     assert api.get(item).status_code == 404
     db.session.expire_all()

@@ -13,8 +13,8 @@ from tests.support.factories import Tenant, make_content, make_task
 from tests.support.openai_server import FakeOpenAIServer
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
-from writer_app.models import Image, ImageStatus, ImageType, Job, JobStatus, Role, db
-from writer_app.services import credits, image_generation
+from writer_app.models import Content, Image, ImageStatus, ImageType, Job, JobStatus, Role, db
+from writer_app.services import body_images, content_checks, credits, image_generation
 from writer_app.services.errors import ValidationError
 
 pytestmark = pytest.mark.usefixtures("ai_app")
@@ -135,3 +135,46 @@ def test_tasks_without_content_and_too_many_ids_are_refused(tenant: Tenant) -> N
     with pytest.raises(ValidationError) as error:
         image_generation.start_images(tenant.scope(Role.EDITOR), content_ids=list(range(1, 12)))
     assert "At most 10" in error.value.message
+
+
+SECTIONED_HTML = "".join(
+    f"<h2>Section {n}</h2>" + "<p>Solar panels on a small roof make power for the home.</p>" * 25
+    for n in range(1, 5)
+)
+
+
+def test_generated_in_article_images_go_into_the_body_and_the_images_check_passes(
+    tenant: Tenant, openai_server: FakeOpenAIServer
+) -> None:
+    fund(tenant, 100)
+    content = make_content(tenant.cluster, "Roof solar", html=SECTIONED_HTML, primary_keyword="solar panels")
+    db.session.commit()
+    scope = tenant.scope(Role.EDITOR)
+    assert content_checks.check_content(scope, content.id).check("images").status != "good"
+
+    job = run(image_generation.start_images(scope, content_ids=[content.id]), job_entry.generate_images)
+
+    assert job.status == JobStatus.FINISHED, job.error
+    db.session.expire_all()
+    body = db.session.get(Content, content.id).html
+    in_article = [i for i in live_images(content.id) if i.image_type == ImageType.IN_ARTICLE]
+    assert len(in_article) == 2  # 1,000 words → 2
+    # The rule: image N of k after the first paragraph of H2 section ⌊(N−1)·s/k⌋+1 (s = 4): 1 and 3.
+    sections = body.split("<h2>")[1:]
+    for image, section in zip(in_article, (sections[0], sections[2]), strict=True):
+        figure = f'<figure><img src="/images/{image.id}/file" alt="{image.alt_text}"></figure>'
+        assert section.count(figure) == 1
+        assert section.index(figure) == section.index("</p>") + len("</p>")  # after its first paragraph
+    assert "<img" not in sections[1] + sections[3]
+    assert body_images.ids_in_body(body) == [i.id for i in in_article]
+    analysis = content_checks.check_content(scope, content.id)
+    assert analysis.check("images").status == "good"
+    assert analysis.check("image_alt_attributes").status == "good"
+
+    # Generating again (nothing new) does not place the images twice.
+    for image in in_article:
+        image.status = ImageStatus.FAILED
+    db.session.commit()
+    run(image_generation.start_images(scope, content_ids=[content.id]), job_entry.generate_images)
+    db.session.expire_all()
+    assert db.session.get(Content, content.id).html.count("<figure>") == 2

@@ -4,6 +4,7 @@ The retry must find that post by its reserved slug: exactly one post exists afte
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -12,17 +13,19 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from PIL import Image as PILImage
 
 from tests.integration.wp_helpers import publishable, reload, run_publish
 from tests.support.factories import PASSWORD
 from tests.support.wordpress import allowed_host
 from writer_app.models import ContentStatus, JobStatus, SyncStatus, db
-from writer_app.services import secrets
+from writer_app.services import body_images, images, media, secrets
 
 
 class FakeWordPress:
     def __init__(self) -> None:
         self.posts: dict[int, dict[str, Any]] = {}
+        self.media: dict[int, dict[str, Any]] = {}
         self.calls: list[str] = []
         self.fail_creates = 1  # the first create stores the post, then answers 500
         self.link = ""  # a `link` to answer instead of the usual one
@@ -34,6 +37,16 @@ class FakeWordPress:
                          "authentication": {"application-passwords": {}}}  # fmt: skip
         if path == "/wp-json/wp/v2/users/me":
             return 200, {"id": 1, "username": "admin", "capabilities": {"publish_posts": True}}
+        if path == "/wp-json/wp/v2/media" and method == "POST":
+            media_id = len(self.media) + 500
+            self.media[media_id] = {"id": media_id, "source_url": f"http://fake/uploads/{media_id}.png",
+                                    "alt_text": query.get("alt_text", [""])[0], "size": len(body)}  # fmt: skip
+            return 201, self.media[media_id]
+        if path.startswith("/wp-json/wp/v2/media/") and method == "GET":
+            found = self.media.get(int(path.rsplit("/", 1)[1]))
+            return (
+                (200, found) if found else (404, {"code": "rest_post_invalid_id", "message": "Invalid ID."})
+            )
         if path == "/wp-json/wp/v2/posts" and method == "GET":
             slug = query.get("slug", [""])[0]
             return 200, [p for p in self.posts.values() if p["slug"] == slug]
@@ -78,7 +91,8 @@ def fake_wordpress(app, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[FakeW
             parts = urlsplit(self.path)
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
-            body = json.loads(raw) if raw else {}
+            is_json = "json" in (self.headers.get("Content-Type") or "")
+            body = (json.loads(raw) if raw else {}) if is_json or not raw else raw
             status, payload = fake.handle(self.command, parts.path, parse_qs(parts.query), body)
             data = json.dumps(payload).encode()
             self.send_response(status)
@@ -202,3 +216,71 @@ def test_a_post_id_that_is_not_an_id_fails_with_a_plain_message(app, tenant, fak
     assert job.status == JobStatus.FAILED
     assert "without a valid post id" in job.error and "SQL" not in job.error
     assert reload(content.id).sync_status == SyncStatus.FAILED
+
+
+def _png(color: str) -> bytes:
+    out = io.BytesIO()
+    PILImage.new("RGB", (40, 30), color).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _stored_image(tenant, **fields: Any) -> Any:
+    stored = media.store_image(tenant.account.id, tenant.site.id, "pic", _png(fields.pop("color", "red")))
+    return images.create_image(
+        tenant.scope(),
+        status="generated",
+        image_path=stored.path,
+        thumbnail_path=stored.thumbnail_path,
+        width=stored.width,
+        height=stored.height,
+        **fields,
+    )
+
+
+def test_publishing_uploads_exactly_the_images_in_the_body_and_points_the_post_at_them(
+    app, tenant, fake_wordpress
+) -> None:
+    fake, url = fake_wordpress
+    fake.fail_creates = 0
+    site = tenant.site
+    site.wp_url, site.wp_username, site.wp_app_password_encrypted = url, "admin", secrets.encrypt("pw")
+    content = publishable(tenant, "with-images")
+    db.session.flush()
+    featured = _stored_image(tenant, image_type="featured", content_id=content.id, alt_text="A roof")
+    shown = _stored_image(
+        tenant, image_type="in_article", content_id=content.id, position=1, alt_text="Panels"
+    )
+    unused = _stored_image(
+        tenant, image_type="in_article", content_id=content.id, position=2, alt_text="Unused"
+    )
+    library = _stored_image(tenant, image_type="in_article", site_id=site.id, sector_id=tenant.sector.id,
+                            alt_text="Solar panels at dusk", color="blue")  # fmt: skip
+    content.html = body_images.place(
+        content.html,
+        [
+            body_images.figure_html(shown.id, shown.alt_text),
+            body_images.figure_html(library.id, library.alt_text),
+        ],
+    )
+    db.session.commit()
+
+    job = run_publish(tenant, content.id)
+
+    assert job.status == JobStatus.FINISHED, job.error
+    uploaded = {m["alt_text"] for m in fake.media.values()}
+    assert uploaded == {"A roof", "Panels", "Solar panels at dusk"}  # featured + the two the body shows
+    assert unused.alt_text not in uploaded
+    [post] = fake.posts.values()
+    sent = post["content"]["raw"]
+    assert "/images/" not in sent  # no Writer URL reaches WordPress
+    ids = {m["alt_text"]: m["id"] for m in fake.media.values()}
+    assert f'<img src="http://fake/uploads/{ids["Panels"]}.png" alt="Panels">' in sent
+    assert (
+        f'<img src="http://fake/uploads/{ids["Solar panels at dusk"]}.png" alt="Solar panels at dusk">'
+        in sent
+    )
+    assert sent.count("<img") == 2
+    assert post["featured_media"] == ids["A roof"]
+    db.session.expire_all()
+    assert db.session.get(type(library), library.id).external_id == ids["Solar panels at dusk"]
+    assert featured.id != shown.id

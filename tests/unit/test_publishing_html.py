@@ -1,38 +1,31 @@
-"""In-article images in the published HTML: Writer's image URLs point at WordPress media, images the
-text does not show yet are placed between paragraphs."""
+"""Images in the published HTML: Writer's image URLs point at WordPress media; Writer images that were
+not uploaded are dropped rather than sent as links WordPress visitors cannot open; others stay."""
 
 from __future__ import annotations
 
-from writer_app.services.publishing_steps import place_images
+from writer_app.services.body_images import rewrite_sources
 
 URLS = {7: "http://wp.test/uploads/a.png", 8: "http://wp.test/uploads/b.png"}
-ALTS = {7: "An inverter", 8: 'Panels "on" a roof'}
 
 
-def test_writer_image_urls_and_known_urls_are_rewritten() -> None:
+def test_writer_image_urls_are_rewritten_and_nothing_is_added() -> None:
     html = (
-        '<p>One</p><p><img alt="x" src="/images/7/file?thumb=1"></p><p><img src="https://cdn.test/b.png"></p>'
+        '<p>One</p><figure><img src="/images/7/file" alt="An inverter"></figure>'
+        '<p><img alt="x" src="https://writer.example/images/8/file?thumb=1"></p>'
     )
-    out = place_images(html, URLS, ALTS, {"https://cdn.test/b.png": 8})
-    assert 'src="http://wp.test/uploads/a.png"' in out and 'src="http://wp.test/uploads/b.png"' in out
-    assert "/images/7/file" not in out and "cdn.test" not in out
-    assert out.count("<img") == 2  # nothing added: both were shown already
-
-
-def test_images_not_in_the_text_are_spread_after_paragraphs() -> None:
-    html = "<p>1</p><p>2</p><p>3</p><p>4</p>"
-    out = place_images(html, URLS, ALTS, {})
-    figure = '<figure class="wp-block-image"><img src="http://wp.test/uploads/{}.png" alt="{}"></figure>'
-    a, b = figure.format("a", "An inverter"), figure.format("b", "Panels &quot;on&quot; a roof")
-    assert out == f"<p>1</p>{a}<p>2</p><p>3</p>{b}<p>4</p>"
-    assert 'alt="Panels &quot;on&quot; a roof"' in out
-
-
-def test_other_images_are_left_alone_and_no_paragraphs_appends() -> None:
-    html = '<img src="https://elsewhere.test/x.png">'
-    out = place_images(html, {7: URLS[7]}, ALTS, {})
-    assert out.startswith('<img src="https://elsewhere.test/x.png">')
-    assert out.endswith(
-        '<figure class="wp-block-image"><img src="http://wp.test/uploads/a.png" alt="An inverter"></figure>'
+    out = rewrite_sources(html, URLS)
+    assert out == (
+        '<p>One</p><figure><img src="http://wp.test/uploads/a.png" alt="An inverter"></figure>'
+        '<p><img alt="x" src="http://wp.test/uploads/b.png"></p>'
     )
-    assert place_images(html, {}, {}, {}) == html
+
+
+def test_writer_images_without_an_upload_are_dropped_with_their_figure() -> None:
+    html = '<p>One</p><figure><img src="/images/9/file" alt="gone"></figure><p>Two</p>'
+    assert rewrite_sources(html, URLS) == "<p>One</p><p>Two</p>"
+
+
+def test_other_images_are_left_alone() -> None:
+    html = '<img src="https://elsewhere.test/x.png"><img src="/static/images/1/file.png">'
+    assert rewrite_sources(html, URLS) == html
+    assert rewrite_sources(html, {}) == html

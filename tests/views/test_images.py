@@ -11,7 +11,9 @@ from PIL import Image as PILImage
 from tests.support.factories import PASSWORD, make_content, make_task
 from tests.support.queries import count_queries
 from writer_app.models import Image, ImageStatus, ImageType, Role, db
+from writer_app.services import content as content_service
 from writer_app.services import images, media
+from writer_app.services.errors import Conflict
 
 HX = {"HX-Request": "true"}
 
@@ -401,6 +403,9 @@ def test_file_of_another_account_is_404_even_for_its_admin(client, login, tenant
 def test_file_is_404_without_a_file_or_after_delete(client, login, tenant, gallery):
     login(tenant.editor)
     assert client.get(f"/images/{gallery['early'].id}/file").status_code == 404
+    with pytest.raises(Conflict):  # the featured image of live content is in use
+        images.delete_image(tenant.scope(Role.EDITOR), gallery["featured"].id)
+    content_service.delete_content(tenant.scope(Role.EDITOR), gallery["featured"].content_id)
     images.delete_image(tenant.scope(Role.EDITOR), gallery["featured"].id)
     db.session.commit()
     assert client.get(f"/images/{gallery['featured'].id}/file").status_code == 404

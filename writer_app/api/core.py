@@ -53,6 +53,7 @@ class Operation:
     status: int
     body: type[In] | None = None
     query: type[In] | None = None
+    form: type[In] | None = None  # a multipart/form-data body (uploads); `bytes` fields are file parts
     response: type[pydantic.BaseModel] | None = None
     paged: bool = False
     many: bool = False  # the response is a JSON array of `response`
@@ -67,7 +68,7 @@ class Operation:
         statuses = set(self.errors)
         if self.role is not None:
             statuses.update(COMMON_ERRORS)
-        if self.body is not None:
+        if self.body is not None or self.form is not None:
             statuses.update({400, 413, 415})
         if self.query is not None:
             statuses.add(400)
@@ -96,6 +97,7 @@ def route(
     status: int = 200,
     body: type[In] | None = None,
     query: type[In] | None = None,
+    form: type[In] | None = None,
     response: type[pydantic.BaseModel] | None = None,
     paged: bool = False,
     many: bool = False,
@@ -118,6 +120,7 @@ def route(
             status=status,
             body=body,
             query=query,
+            form=form,
             response=response,
             paged=paged,
             many=many,
@@ -169,6 +172,8 @@ def _run(op: Operation, fn: Callable[..., Any], scope: Scope | None, path: dict[
         kwargs["query"] = parse_query(op.query)
     if op.body is not None:
         kwargs["body"] = parse_body(op.body)
+    if op.form is not None:
+        kwargs["form"] = parse_form(op.form)
     try:
         result = fn(scope, **kwargs)
         response = _respond(op, result, kwargs.get("query"))
@@ -260,6 +265,36 @@ def parse_body(model: type[In]) -> Any:
         return model.model_validate_json(raw, strict=True)
     except pydantic.ValidationError as error:
         fields = _fields(error, "body")
+        raise ValidationError(_summary(fields), fields) from None
+
+
+def parse_form(model: type[In]) -> Any:
+    """A multipart/form-data body validated by `model`: 415 unless multipart; `bytes` fields are read
+    from the file part of that name (or a plain field); a body past the request limit is a 400 on
+    the first file field, like any other field error."""
+    from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
+
+    if request.mimetype != "multipart/form-data":
+        raise UnsupportedMediaType("Send the body as multipart/form-data.")
+    limit = getattr(model, "max_body_bytes", None)
+    if limit is not None:  # uploads may be larger than MAX_CONTENT_LENGTH allows other requests
+        request.max_content_length = limit()
+    files = [name for name, info in model.model_fields.items() if info.annotation in (bytes, bytes | None)]
+    try:
+        values: dict[str, Any] = {key: request.form.getlist(key)[-1] for key in request.form}
+        for name in files:
+            part = request.files.get(name)
+            if part is not None:
+                values[name] = part.read()
+            elif isinstance(values.get(name), str):
+                values[name] = values[name].encode("utf-8", "surrogatepass")
+    except RequestEntityTooLarge:
+        name = files[0] if files else "body"
+        raise ValidationError.field(name, "The upload is too large.") from None
+    try:
+        return model.model_validate(values)
+    except pydantic.ValidationError as error:
+        fields = _fields(error, "form")
         raise ValidationError(_summary(fields), fields) from None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import send_file
+from flask import request, send_file
 
 from writer_app.api.core import route
 from writer_app.api.schemas.common import Changed
@@ -18,9 +18,10 @@ from writer_app.api.schemas.images import (
     ImagePatch,
     ImageQuery,
     ImageUpdate,
+    ImageUpload,
 )
 from writer_app.models import Role
-from writer_app.services import images, media
+from writer_app.services import images, media, media_library
 from writer_app.services.scope import Scope
 
 BASE = "/writer/images/"
@@ -47,6 +48,36 @@ def list_images(scope: Scope, query: ImageQuery) -> Any:
 def create_image(scope: Scope, body: ImageCreate) -> Any:
     image = images.create_image(scope, **body.model_dump())
     return images.get_image(scope, image.id)
+
+
+@route(
+    BASE + "upload/",
+    "POST",
+    summary="Upload an image (multipart)",
+    tag=TAG,
+    role=Role.EDITOR,
+    form=ImageUpload,
+    response=ImageOut,
+    status=201,
+)
+def upload_image(scope: Scope, form: ImageUpload) -> Any:
+    """A file that is not a complete PNG/JPEG/WebP/GIF within the limits is a 400 naming `file`.
+    EXIF and other metadata are dropped (the image is re-encoded); the file gets a random name."""
+    image = media_library.upload_image(
+        scope,
+        data=form.file,
+        filename=_file_name(),
+        site_id=form.site_id,
+        sector_id=form.sector_id,
+        content_id=form.content_id,
+        alt_text=form.alt_text,
+    )
+    return images.get_image(scope, image.id)
+
+
+def _file_name() -> str:
+    part = request.files.get("file")
+    return part.filename or "" if part is not None else ""
 
 
 @route(ITEM, "GET", summary="Read an image", tag=TAG, response=ImageOut)

@@ -59,6 +59,7 @@ def _models(ops: list[Operation]) -> list[tuple[type[pydantic.BaseModel], Any]]:
         for model, mode in (
             (op.body, "validation"),
             (op.query, "validation"),
+            (op.form, "validation"),
             (op.response, "serialization"),
         ):
             if model is not None:
@@ -162,6 +163,11 @@ def _operation(op: Operation, ref: Any, schemas: dict[str, Any]) -> dict[str, An
         doc["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": ref(op.body, "validation")}},
+        }
+    if op.form is not None:
+        doc["requestBody"] = {
+            "required": True,
+            "content": {"multipart/form-data": {"schema": ref(op.form, "validation")}},
         }
     doc["responses"] = _responses(op, ref)
     return doc

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields import SelectChoice
 from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from writer_app.forms.base import FlaskForm
-from writer_app.models import ImageStatus, ImageType
+from writer_app.models import ImageSource, ImageStatus, ImageType
 
 TYPE_LABELS = {
     ImageType.FEATURED: "Featured",
@@ -38,6 +39,12 @@ class ImageFilterForm(FlaskForm):
     status = SelectField("Status", choices=[SelectChoice("", "Any status"), *STATUS_CHOICES])
     content_id = IntegerField("Content id", validators=[Optional(), NumberRange(min=1)])
     task_id = IntegerField("Task id", validators=[Optional(), NumberRange(min=1)])
+    q = StringField("Search", validators=[Optional(), Length(max=200)])
+    source = SelectField(
+        "Source",
+        choices=[SelectChoice("", "Any source"), SelectChoice(ImageSource.AI.value, "Generated"),
+                 SelectChoice(ImageSource.UPLOAD.value, "Uploaded")],
+    )  # fmt: skip
     ordering = SelectField("Order", choices=ORDERING_CHOICES, default="-created_at")
     page_size = SelectField("Per page", choices=PAGE_SIZE_CHOICES, default="25")
 
@@ -62,3 +69,17 @@ class BulkStatusForm(FlaskForm):
     )
     content_id = HiddenField()
     next = HiddenField()
+
+
+class UploadForm(FlaskForm):
+    """Upload one image to a site's media library (the type is checked from the bytes by the service)."""
+
+    file = FileField("Image file", validators=[FileRequired(message="Choose an image file.")])
+    site_id = SelectField("Site", coerce=str)
+    alt_text = StringField("Alt text", validators=[Optional(), Length(max=500)])
+
+
+class FeaturedForm(FlaskForm):
+    """Choose the featured image of a content from its site's images (empty: the generated one)."""
+
+    image_id = HiddenField()

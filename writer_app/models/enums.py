@@ -83,6 +83,13 @@ class ImageType(StrEnum):
     IN_ARTICLE = "in_article"
 
 
+class ImageSource(StrEnum):
+    """Where an image's file came from: drawn by the AI provider, or uploaded by a member."""
+
+    AI = "ai"
+    UPLOAD = "upload"
+
+
 class ImageStatus(StrEnum):
     PENDING = "pending"
     GENERATED = "generated"

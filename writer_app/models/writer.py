@@ -16,6 +16,7 @@ from writer_app.models.enums import (
     ContentStatus,
     ContentStructure,
     ContentType,
+    ImageSource,
     ImageStatus,
     ImageType,
     SyncStatus,
@@ -129,6 +130,9 @@ class Content(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Optimistic concurrency: a save must name the version it started from.
     version: Mapped[int] = mapped_column(default=1)
+    # A featured image chosen from the site's media library; unset: the newest featured image of the
+    # content. No foreign key (images also point at content): services check it lies in the account.
+    featured_image_id: Mapped[int | None] = mapped_column()
 
     cluster: Mapped[Cluster] = relationship()
     task: Mapped[Task | None] = relationship()
@@ -196,6 +200,9 @@ class Image(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     height: Mapped[int | None] = mapped_column()
     error: Mapped[str] = mapped_column(Text, default="")
     external_id: Mapped[int | None] = mapped_column()  # WordPress media id once uploaded
+    # Uploads (source "upload") keep the name they came with, for search; files get random names.
+    source: Mapped[ImageSource] = mapped_column(choice(ImageSource), default=ImageSource.AI)
+    original_filename: Mapped[str] = mapped_column(String(255), default="")
 
     content: Mapped[Content | None] = relationship()
     task: Mapped[Task | None] = relationship()

@@ -32,7 +32,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import as_utc, utcnow
-from writer_app.services import audit
+from writer_app.services import audit, body_images
 from writer_app.services.accounts import slugify
 from writer_app.services.content_list import (  # noqa: F401 - the list API, re-exported for callers
     DEFAULT_ORDERING,
@@ -335,6 +335,7 @@ def update_content(
         setattr(content, name, value)
     if "html" in changed:
         content.word_count = word_count(content.html)
+        body_images.sync_rows_from_body(scope, content)  # alt texts set in the editor
     content.last_edited_by_id = scope.user_id
     try:
         db.session.flush()
@@ -429,6 +430,16 @@ def _terms(scope: Scope, ids: list[Any], name: str) -> list[ContentTaxonomy]:
         raise ValidationError.field(name, error.message) from None
 
 
+def _library_featured(scope: Scope, content: Content) -> Image | None:
+    """The library image chosen as the content's featured image, while it is live and of its site."""
+    if content.featured_image_id is None:
+        return None
+    image = db.session.get(Image, content.featured_image_id)
+    if image is None or image.account_id != scope.account_id or image.deleted_at is not None:
+        return None
+    return image if image.site_id == content.site_id else None
+
+
 def content_images(scope: Scope, content_id: Any) -> ContentImages:
     """The content's live images: the newest featured one, in-article ones by position, then the rest."""
     content = get_content(scope, content_id)
@@ -443,6 +454,14 @@ def content_images(scope: Scope, content_id: Any) -> ContentImages:
         (i for i in images if i.image_type == ImageType.FEATURED), key=lambda i: i.id, reverse=True
     )
     featured = featured_all[0] if featured_all else None
-    in_article = [i for i in images if i.image_type == ImageType.IN_ARTICLE]
-    other = [i for i in images if i.image_type not in (ImageType.FEATURED, ImageType.IN_ARTICLE)]
+    chosen = _library_featured(scope, content)
+    if chosen is not None:  # a library image chosen as featured wins over generated ones
+        featured_all = [chosen] + [i for i in featured_all if i.id != chosen.id]
+        featured = chosen
+    in_article = [i for i in images if i.image_type == ImageType.IN_ARTICLE and i is not featured]
+    other = [
+        i
+        for i in images
+        if i.image_type not in (ImageType.FEATURED, ImageType.IN_ARTICLE) and i is not featured
+    ]
     return ContentImages(featured, in_article, featured_all[1:] + other)

@@ -9,6 +9,7 @@ pool; the job's own session saves each result as it arrives. The featured image 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import Any
@@ -21,11 +22,13 @@ from sqlalchemy import select
 from writer_app.integrations.ai import AIError, ImagePromptBrief, get_provider
 from writer_app.models import Content, Image, ImageStatus, ImageType, Job, JobStatus, Role, Task, db
 from writer_app.models.base import utcnow
-from writer_app.services import audit, images, jobs, media
-from writer_app.services.errors import ValidationError
+from writer_app.services import audit, body_images, images, jobs, media
+from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.generation import check_ids, get_account
 from writer_app.services.html import html_to_text
 from writer_app.services.scope import Scope, get_many, scoped
+
+log = logging.getLogger("writer.images")
 
 KIND_PROMPTS = "generate_image_prompts"
 KIND_IMAGES = "generate_images"
@@ -326,9 +329,24 @@ def run_images(job_id: str, *, final_attempt: bool = True, report: Report | None
             retrying += _draw(job, scope, provider, final_attempt, report)
     finally:
         _close(provider)
+    _place_in_bodies(job, scope)
     if retrying:
         raise jobs.RetryLater(f"{len(retrying)} image(s) hit a temporary AI error ({retrying[0]}); retrying.")
     return _finish(job_id, IMAGES_OPERATION)
+
+
+def _place_in_bodies(job: Job, scope: Scope) -> None:
+    """Generated in-article images go into the text (services/body_images.py states where); each
+    content on its own, so one that was deleted or saved at that very moment does not stop the others."""
+    for content_id in job.object_ids:
+        try:
+            placed = body_images.place_generated(scope, int(content_id))
+            db.session.commit()
+        except (NotFound, Conflict):
+            db.session.rollback()
+            continue
+        if placed:
+            log.info("placed %s generated image(s) in the text of content %s", placed, content_id)
 
 
 def _close(provider: Any) -> None:

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from writer_app.models import Content, Image, ImageStatus, ImageType, Role, Task, db
+from writer_app.models import Content, Image, ImageSource, ImageStatus, ImageType, Role, Task, db
 from writer_app.models.base import utcnow
 from writer_app.services import audit, media
 from writer_app.services.clusters import site_sector_filter
-from writer_app.services.errors import NotFound, ValidationError
+from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.inputs import QueryFilters, choice, optional_number, whole_number
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
@@ -46,6 +46,8 @@ class ImageFilters(QueryFilters):
     ordering: str | None = None
     site_id: int | str | None = None
     sector_id: int | str | None = None
+    q: str | None = None  # part of the alt text, prompt or uploaded file name, any case
+    source: str | None = None  # ai | upload
 
 
 @dataclass
@@ -98,6 +100,11 @@ def _filtered(scope: Scope, filters: ImageFilters) -> Select[tuple[Image]]:
         conditions.append(Image.image_type == choice(ImageType, filters.image_type, "image_type"))
     if filters.status not in (None, ""):
         conditions.append(Image.status == choice(ImageStatus, filters.status, "status"))
+    if filters.source not in (None, ""):
+        conditions.append(Image.source == choice(ImageSource, filters.source, "source"))
+    if term := (filters.q or "").strip()[:200]:
+        columns = (Image.alt_text, Image.prompt, Image.original_filename)
+        conditions.append(or_(*(column.icontains(term, autoescape=True) for column in columns)))
     return stmt.where(*conditions) if conditions else stmt
 
 
@@ -199,7 +206,7 @@ def _empty_group(content_id: int | None, task_id: int | None) -> ContentImagesGr
 def _add_to_group(group: ContentImagesGroup, image: Image) -> None:
     if not group.content_title:
         owner = image.content or image.task
-        group.content_title = owner.title if owner is not None else "Not attached to content"
+        group.content_title = owner.title if owner is not None else "Media library"
     if image.task_id and group.task_id is None:
         group.task_id = image.task_id
     if image.image_type == ImageType.FEATURED and group.featured_image is None:
@@ -313,17 +320,27 @@ def update_image(scope: Scope, image_id: Any, **changes: Any) -> Image:
         "error": lambda v: (v or "").strip(),
     }
     cleaned = {name: cleaners[name](value) for name, value in changes.items()}
+    alt_changed = "alt_text" in cleaned and cleaned["alt_text"] != image.alt_text
     for name, value in cleaned.items():
         setattr(image, name, value)
     db.session.flush()
+    if alt_changed:  # the bodies that show the image say the same (services/body_images.py)
+        from writer_app.services.body_images import push_alt_to_bodies
+
+        push_alt_to_bodies(scope, image)
     audit.record(scope, "image.update", image, fields=sorted(cleaned))
     return image
 
 
 def delete_image(scope: Scope, image_id: Any) -> Image:
-    """Soft-delete an image (editor+); its files stay until a cleanup removes them."""
+    """Soft-delete an image (editor+) that nothing uses: not shown in a body, not a featured image
+    (Conflict naming where it is used otherwise). Its files stay until a cleanup removes them."""
+    from writer_app.services.body_images import used_by
+
     scope.require(Role.EDITOR)
     image = get_image(scope, image_id)
+    if reasons := used_by(scope, image):
+        raise Conflict(f"Image {image.id} is in use ({'; '.join(reasons)}): remove it there first.")
     image.deleted_at = utcnow()
     db.session.flush()
     audit.record(scope, "image.delete", image, content_id=image.content_id)

@@ -12,6 +12,7 @@ import io
 import re
 import secrets
 import unicodedata
+import warnings
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 
@@ -109,6 +110,95 @@ def store_image(
     width, height = image.size
     image.close()
     return StoredImage(str(relative), str(thumb_relative), width, height)
+
+
+# Uploads: the formats accepted (sniffed by Pillow from the bytes, never from the name or header).
+UPLOAD_FORMATS = ("PNG", "JPEG", "WEBP", "GIF")
+
+
+class UploadLimits(NamedTuple):
+    max_bytes: int
+    max_pixels: int
+    max_frames: int
+
+
+def upload_limits() -> UploadLimits:
+    config = current_app.config
+    return UploadLimits(
+        int(config["IMAGE_UPLOAD_MAX_BYTES"]),
+        int(config["IMAGE_UPLOAD_MAX_PIXELS"]),
+        int(config["IMAGE_UPLOAD_MAX_FRAMES"]),
+    )
+
+
+def _refuse(message: str) -> ValidationError:
+    return ValidationError.field("file", message)
+
+
+def clean_upload(data: bytes, limits: UploadLimits) -> bytes:
+    """An uploaded file as bytes Writer may keep: one of UPLOAD_FORMATS as Pillow reads it, within the
+    byte, pixel and frame limits, complete, and re-encoded (which drops EXIF and other metadata; the
+    EXIF orientation is applied first so photos stay upright). Every refusal is a field error on "file".
+    """
+    if not data:
+        raise _refuse("The file is empty.")
+    if len(data) > limits.max_bytes:
+        raise _refuse(f"The file is larger than {limits.max_bytes // 1024:,} KB.")
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (then refuses) far above our own pixel limit; both are a refusal here.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=UPLOAD_FORMATS) as probe:
+                kind = probe.format or ""
+                width, height = probe.size
+                if width * height > limits.max_pixels:
+                    raise _refuse(
+                        f"The image is {width}×{height} pixels; at most {limits.max_pixels:,} pixels are allowed."
+                    )
+                frames = getattr(probe, "n_frames", 1)
+                if frames > limits.max_frames:
+                    raise _refuse(f"The image has {frames} frames; at most {limits.max_frames} are allowed.")
+                probe.verify()
+            image = Image.open(io.BytesIO(data), formats=UPLOAD_FORMATS)
+            image.load()
+            return _reencode(image, kind, frames)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise _refuse(f"The image has too many pixels; at most {limits.max_pixels:,} are allowed.") from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, TypeError) as exc:
+        raise _refuse("The file is not a complete PNG, JPEG, WebP or GIF image.") from exc
+
+
+def _reencode(image: Image.Image, kind: str, frames: int) -> bytes:
+    out = io.BytesIO()
+    if frames > 1:  # animations keep their frames and timing; their metadata is not copied
+        image.save(
+            out,
+            format=kind,
+            save_all=True,
+            **{k: v for k, v in image.info.items() if k in ("duration", "loop")},
+        )
+        return out.getvalue()
+    upright = ImageOps.exif_transpose(image) or image
+    if kind == "JPEG":
+        if upright.mode not in ("RGB", "L", "CMYK"):
+            upright = upright.convert("RGB")
+        upright.save(out, format="JPEG", quality=90, optimize=True)
+    else:
+        upright.save(out, format=kind)
+    return out.getvalue()
+
+
+def original_name(filename: str | None) -> str:
+    """An upload's name as shown and searched: no folders, no control characters, at most 255."""
+    name = PurePosixPath((filename or "").replace("\\", "/")).name
+    name = "".join(ch for ch in name if ch.isprintable())
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        name = name.encode("utf-8", "ignore").decode()
+    return name[:255]
 
 
 def resolve(relative: str, *, root: str | Path | None = None, prefix: str = "") -> Path | None:

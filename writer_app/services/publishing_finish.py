@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 
 from writer_app.models import Content, ContentStatus, Job, ReviewDecision, ReviewEvent, SyncStatus, db
 from writer_app.models.base import utcnow
-from writer_app.services import audit, jobs
+from writer_app.services import audit, body_images, jobs
 from writer_app.services.errors import ValidationError
 from writer_app.services.notifications import events as notifications
 from writer_app.services.scope import Scope
@@ -20,10 +20,8 @@ if TYPE_CHECKING:
 
 def run_steps(run: PublishRun) -> dict[str, Any]:
     """terms → media → post → verify; returns the post as WordPress read it back."""
-    from writer_app.services.content import content_images
     from writer_app.services.content_checks import publish_gate
     from writer_app.services.metadata import wordpress_payload
-    from writer_app.services.publishing_steps import place_images
 
     publish_gate(run.scope, run.content, None)  # the text may have changed since it was queued
     preview = wordpress_payload(run.scope, run.content_id)
@@ -34,11 +32,8 @@ def run_steps(run: PublishRun) -> dict[str, Any]:
     run.client.current_user()
     categories, tags = run.sync_terms()
     featured_id = preview.featured_image.id if preview.featured_image else None
-    featured_media, urls, _skipped = run.upload_images(featured_id)
-    in_article = content_images(run.scope, run.content_id).in_article
-    alts = {i.id: i.alt_text or run.content.title for i in in_article}
-    known = {i.image_url: i.id for i in in_article if i.image_url}
-    html = place_images(preview.html, urls, alts, known)
+    featured_media, urls, _skipped = run.upload_images(featured_id, preview.html)
+    html = body_images.rewrite_sources(preview.html, urls)
     body = preview.post_body(category_ids=categories, tag_ids=tags, featured_media=featured_media, html=html)
     # An update must also clear a featured image removed since the last publish (0 = none).
     body.setdefault("featured_media", 0)

@@ -13,7 +13,6 @@ Content.version, so an editor saving meanwhile neither fails nor makes the job f
 from __future__ import annotations
 
 import logging
-import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,12 +39,12 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import utcnow
-from writer_app.services import jobs, media
+from writer_app.services import body_images, jobs, media
 from writer_app.services.accounts import slugify
 from writer_app.services.errors import DomainError
 from writer_app.services.jobs import RetryLater
 from writer_app.services.publish_lock import SiteBusy, site_lock
-from writer_app.services.scope import Scope, get
+from writer_app.services.scope import Scope, get, scoped
 from writer_app.services.wordpress_fields import remote_count, remote_link, remote_text
 from writer_app.services.wordpress_fields import remote_id as wp_id
 from writer_app.services.wordpress_sites import client_for, remember_url_form
@@ -55,9 +54,6 @@ log = logging.getLogger("writer.publishing")
 WP_TAXONOMY = {TaxonomyType.CATEGORY: "category", TaxonomyType.TAG: "post_tag"}
 REST_TAXONOMY = {TaxonomyType.CATEGORY: "categories", TaxonomyType.TAG: "tags"}
 DEFAULT_INLINE_RETRY_DELAYS = (2.0, 5.0)
-_APP_IMAGE_SRC = re.compile(r"/images/(\d+)/file\b")
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_SRC = re.compile(r"""\bsrc\s*=\s*(["'])(.*?)\1""", re.IGNORECASE | re.DOTALL)
 
 
 class PublishRun:
@@ -137,27 +133,32 @@ class PublishRun:
         self._save(external_metadata=self._meta(publish_steps=self.steps))
         return entry
 
-    def upload_images(self, featured_id: int | None) -> tuple[int | None, dict[int, str], list[str]]:
+    def upload_images(
+        self, featured_id: int | None, html: str
+    ) -> tuple[int | None, dict[int, str], list[str]]:
+        """Upload the featured image and exactly the Writer images the body shows (by their src), and
+        return the WordPress media id of the featured one and the media URL of each body image."""
         from writer_app.services.content import content_images
 
-        images = content_images(self.scope, self.content_id)
         skipped: list[str] = []
         featured_media = None
-        if images.featured is not None and featured_id == images.featured.id:
-            entry = self._upload(images.featured, self.content.title)
+        featured = content_images(self.scope, self.content_id).featured
+        if featured is not None and featured_id == featured.id:
+            entry = self._upload(featured, self.content.title)
             if entry:
                 featured_media = int(entry["id"])
             else:
-                skipped.append(f"featured image {images.featured.id} has no stored file")
+                skipped.append(f"featured image {featured.id} has no stored file")
         urls: dict[int, str] = {}
-        for image in images.in_article:
+        for image in _body_images(self.scope, html):
             if ImageStatus(image.status) != ImageStatus.GENERATED:
+                skipped.append(f"image {image.id} in the text is {ImageStatus(image.status).value}")
                 continue
             entry = self._upload(image, self.content.title)
             if entry:
                 urls[image.id] = str(entry["url"])
             else:
-                skipped.append(f"in-article image {image.id} has no stored file")
+                skipped.append(f"image {image.id} in the text has no stored file")
         self.done("media", 2, featured_media=featured_media, in_article=len(urls), skipped=skipped)
         return featured_media, urls, skipped
 
@@ -263,51 +264,13 @@ def ensure_remote_term(client: WordPressClient, term: ContentTaxonomy) -> int:
     return remote_id
 
 
-def place_images(html: str, urls: dict[int, str], alts: dict[int, str], known: dict[str, int]) -> str:
-    """Point in-article <img> tags at their WordPress URLs: tags whose src is Writer's image file URL
-    (/images/<id>/file) or the image's own URL. Images the text does not show yet are placed after
-    paragraphs, spread evenly, in their order."""
-    shown: set[int] = set()
-
-    def rewrite(match: re.Match[str]) -> str:
-        tag = match.group(0)
-        src = _SRC.search(tag)
-        if not src:
-            return tag
-        value = src.group(2)
-        app_match = _APP_IMAGE_SRC.search(value)
-        image_id = int(app_match.group(1)) if app_match else known.get(value)
-        if image_id is None or image_id not in urls:
-            return tag
-        shown.add(image_id)
-        return tag[: src.start(2)] + urls[image_id] + tag[src.end(2) :]
-
-    html = _IMG_TAG.sub(rewrite, html or "")
-    missing = [i for i in urls if i not in shown]
-    if not missing:
-        return html
-    paragraphs = [m.end() for m in re.finditer(r"</p>", html, re.IGNORECASE)]
-    figures = {
-        i: f'<figure class="wp-block-image"><img src="{urls[i]}" alt="{_attr(alts.get(i, ""))}"></figure>'
-        for i in missing
-    }
-    if not paragraphs:
-        return html + "".join(figures.values())
-    inserts: dict[int, list[str]] = {}
-    for n, image_id in enumerate(missing):  # evenly: the n-th of k images after paragraph ~(n+1)/(k+1)
-        index = max(0, round((n + 1) * len(paragraphs) / (len(missing) + 1)) - 1)
-        inserts.setdefault(paragraphs[min(index, len(paragraphs) - 1)], []).append(figures[image_id])
-    out, last = [], 0
-    for position in sorted(inserts):
-        out.append(html[last:position])
-        out.extend(inserts[position])
-        last = position
-    out.append(html[last:])
-    return "".join(out)
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
+def _body_images(scope: Scope, html: str) -> list[Image]:
+    """The account's live images the body shows, in their order in the text."""
+    ids = body_images.ids_in_body(html)
+    if not ids:
+        return []
+    found = {i.id: i for i in db.session.scalars(scoped(scope, Image).where(Image.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 def readable(exc: BaseException) -> str:

@@ -9,9 +9,9 @@ def register_blueprints(app: Flask) -> None:
     for module in (auth, dashboard, ops, settings):
         app.register_blueprint(module.bp)
 
-    from writer_app.views import audit, images, taxonomies
+    from writer_app.views import audit, images, media_library, taxonomies
 
-    for module in (images, taxonomies, audit):
+    for module in (images, media_library, taxonomies, audit):
         app.register_blueprint(module.bp)
 
     from writer_app.views import clusters, tasks

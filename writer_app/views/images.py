@@ -10,7 +10,7 @@ from writer_app.forms.images import BulkStatusForm, ImageFilterForm, ImageForm
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import Content, Role, Task, db
 from writer_app.services import images, media
-from writer_app.services.errors import NotFound, ValidationError
+from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope, get
 from writer_app.views.common import (
@@ -155,7 +155,12 @@ def _has_file(scope: Scope, image_id: int) -> bool:
 @role_required(Role.EDITOR)
 def delete(image_id: int) -> Any:
     if EmptyForm().validate_on_submit():
-        image = images.delete_image(current_scope(), image_id)
+        try:
+            image = images.delete_image(current_scope(), image_id)
+        except Conflict as error:  # still shown in a text or featured: say where, keep it
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for(".detail", image_id=image_id))
         db.session.commit()
         flash(f"Image {image.id} deleted.", "success")
     return redirect(url_for(".index"))

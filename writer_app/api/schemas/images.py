@@ -20,7 +20,7 @@ from writer_app.api.schemas.common import (
     orderings,
     partial,
 )
-from writer_app.models import Image, ImageStatus, ImageType
+from writer_app.models import Image, ImageSource, ImageStatus, ImageType
 from writer_app.models.base import as_utc
 from writer_app.services.images import MAX_BULK_IDS
 
@@ -36,7 +36,27 @@ class ImageQuery(PageQuery):
     status: ImageStatus | None = None
     site_id: Id | None = None
     sector_id: Id | None = None
+    q: Text(200) | None = Field(None, description="Part of the alt text, prompt or uploaded file name.")  # type: ignore[valid-type]
+    source: ImageSource | None = None
     ordering: ImageOrdering = "-created_at"  # type: ignore[valid-type]
+
+
+class ImageUpload(In):
+    """An image file (PNG, JPEG, WebP or GIF; its type is read from the bytes, never from the name or
+    header; the byte, pixel and frame limits are settings) for the library of `site_id` (default: the
+    sector given, else the site's first) or, with `content_id`, for that content as an in-article image."""
+
+    file: bytes = Field(description="The image file.")
+    site_id: Id | None = None
+    sector_id: Id | None = None
+    content_id: Id | None = None
+    alt_text: Text(500) = ""  # type: ignore[valid-type]
+
+    @staticmethod
+    def max_body_bytes() -> int:
+        from flask import current_app
+
+        return int(current_app.config["IMAGE_UPLOAD_MAX_BYTES"]) + 1024 * 1024  # the form around it
 
 
 class ImageGroupsQuery(In):
@@ -112,6 +132,8 @@ class ImageOut(Out):
     error: str
     site_id: int
     sector_id: int
+    source: ImageSource
+    original_filename: str
     created_at: datetime
     updated_at: datetime
 
@@ -135,6 +157,8 @@ class ImageOut(Out):
             error=image.error or "",
             site_id=image.site_id,
             sector_id=image.sector_id,
+            source=ImageSource(image.source),
+            original_filename=image.original_filename or "",
             created_at=as_utc(image.created_at),
             updated_at=as_utc(image.updated_at),
         )
