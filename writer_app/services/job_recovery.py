@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from writer_app.jobs.queue import RESEND
 from writer_app.models import Job, JobStatus, db
 from writer_app.models.base import utcnow
 from writer_app.services import audit
@@ -62,6 +63,12 @@ def stale_window(config: Any) -> timedelta:
 
 def recoveries(job: Job) -> int:
     return int((job.result or {}).get("recovered") or 0)
+
+
+def _can_run_again(job: Job) -> bool:
+    """Queued jobs with a worker's entry point, not re-queued before (inline runs died with their
+    web process: nothing would pick them up again)."""
+    return job.kind in RESEND and not job.ran_inline and recoveries(job) < MAX_RECOVERIES
 
 
 def _last_sign() -> Any:
@@ -111,7 +118,7 @@ def recover_stale(
     stale, cutoff, now = _stale(stale_after, now)
     requeued, failed = [], []
     for job in stale:
-        if can_requeue and not job.ran_inline and recoveries(job) < MAX_RECOVERIES:
+        if can_requeue and _can_run_again(job):
             if _requeue_lost(job, now, cutoff=cutoff):
                 requeued.append(job)
         elif not JobStatus(job.status).done:
@@ -131,7 +138,7 @@ def worker_lost(job: Job) -> bool:
     next check sends it again), else fail it as "worker lost". The caller commits."""
     if JobStatus(job.status) != JobStatus.STARTED:
         return False  # already re-queued by the stale check, or ended
-    if not job.ran_inline and recoveries(job) < MAX_RECOVERIES:
+    if _can_run_again(job):
         return _requeue_lost(job, utcnow())
     fail_job(job, WORKER_LOST)
     return False
