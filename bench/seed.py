@@ -139,13 +139,15 @@ def _drop_indexes(conn: psycopg.Connection, tables: list[str]) -> list[str]:
 def _tenancy(name: str, email: str) -> dict[str, Any]:
     """Account, admin user, sites, sectors, clusters and terms through the services (few rows)."""
     from writer_app.models import Cluster, ContentTaxonomy, Role, Sector, Site, TaxonomyType, db
-    from writer_app.services import accounts
+    from writer_app.services import accounts, credits
+    from writer_app.services.scope import Scope
 
     user = accounts.create_user(email, BENCH_PASSWORD, name=f"{name} admin")
     account = accounts.create_account(name)
     accounts.add_membership(user, account, Role.ADMIN)
     user.current_account_id = account.id
-    account.credits = 1_000_000  # generation runs must never stop on credits
+    # Generation runs must never stop on credits; added as the command line does, on the ledger.
+    credits.grant(Scope(account.id, Role.ADMIN), 1_000_000, "bench")
     sites, sectors, clusters, terms = [], [], [], []
     for s in range(SITES_PER_ACCOUNT):
         site = Site(account_id=account.id, name=f"{name} site {s + 1}", domain=f"site{s + 1}.example")

@@ -77,7 +77,20 @@ def _app_context(app: Flask) -> Iterator[None]:
         yield
         db.session.rollback()
         db.session.remove()
-        _empty_database()
+        try:
+            _assert_ledger_explains_balances()
+        finally:
+            _empty_database()
+
+
+def _assert_ledger_explains_balances() -> None:
+    """Every balance change writes a ledger row: after every test, each account's ledger sums to its
+    balance (one aggregate query over a table the test just filled)."""
+    from writer_app.services.credits import ledger_mismatches
+
+    mismatches = ledger_mismatches()
+    db.session.remove()
+    assert not mismatches, f"ledger sum differs from the balance (account, balance, sum): {mismatches}"
 
 
 def _empty_database() -> None:

@@ -11,9 +11,10 @@ from redis.exceptions import RedisError
 from writer_app.cli import writer_cli
 from writer_app.jobs.queue import QUEUES
 from writer_app.jobs.worker import WorkerConfigError, check_stale, run_worker
-from writer_app.services.jobs import DEFAULT_STALE_AFTER
 
-_DEFAULT_MINUTES = DEFAULT_STALE_AFTER.total_seconds() / 60
+
+def _window(minutes: float | None) -> timedelta | None:
+    return None if minutes is None else timedelta(minutes=minutes)
 
 
 @writer_cli.command("worker")
@@ -28,9 +29,8 @@ _DEFAULT_MINUTES = DEFAULT_STALE_AFTER.total_seconds() / 60
 @click.option(
     "--stale-minutes",
     type=float,
-    default=_DEFAULT_MINUTES,
-    show_default=True,
-    help="At start, fail running jobs without a heartbeat for this long (worker lost).",
+    default=None,
+    help="Running jobs without a heartbeat for this long count as lost (default: JOB_STALE_SECONDS).",
 )
 @click.option(
     "--no-fork",
@@ -38,7 +38,7 @@ _DEFAULT_MINUTES = DEFAULT_STALE_AFTER.total_seconds() / 60
     help="Run jobs in the worker process instead of a forked work horse each: for the publish queue's "
     "short jobs, which a cold horse slows down by a tenth.",
 )
-def worker_command(burst: bool, queues: tuple[str, ...], stale_minutes: float, no_fork: bool) -> None:
+def worker_command(burst: bool, queues: tuple[str, ...], stale_minutes: float | None, no_fork: bool) -> None:
     """Run a background worker for AI and publishing jobs (needs REDIS_URL)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     try:
@@ -46,7 +46,7 @@ def worker_command(burst: bool, queues: tuple[str, ...], stale_minutes: float, n
             app,
             burst=burst,
             queues=queues or QUEUES,
-            stale_after=timedelta(minutes=stale_minutes),
+            stale_after=_window(stale_minutes),
             fork=not no_fork,
         )
     except WorkerConfigError as error:
@@ -56,9 +56,15 @@ def worker_command(burst: bool, queues: tuple[str, ...], stale_minutes: float, n
 
 
 @writer_cli.command("check-stale-jobs")
-@click.option("--minutes", type=float, default=_DEFAULT_MINUTES, show_default=True)
-def check_stale_command(minutes: float) -> None:
-    """Fail running jobs whose worker stopped sending heartbeats (run it from cron)."""
+@click.option("--minutes", type=float, default=None, help="Default: JOB_STALE_SECONDS.")
+def check_stale_command(minutes: float | None) -> None:
+    """Recover jobs whose worker was lost or that Redis forgot (workers do this by themselves; this
+    is for installations whose workers are all busy or stopped)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    ids = check_stale(app, timedelta(minutes=minutes))
-    click.echo(f"{len(ids)} stale job(s) failed" + (": " + ", ".join(ids) if ids else "."))
+    done = check_stale(app, _window(minutes))
+    for label, ids in (
+        ("queued again after their worker was lost", done.requeued),
+        ("sent to Redis again", done.resent),
+        ("failed (worker lost)", done.failed),
+    ):
+        click.echo(f"{len(ids)} job(s) {label}" + (": " + ", ".join(ids) if ids else "."))

@@ -121,6 +121,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "AI_MAX_RETRIES": _int("AI_MAX_RETRIES", 2),
         "AI_CONCURRENCY": _int("AI_CONCURRENCY", 5),
         "JOB_HEARTBEAT_SECONDS": _int("JOB_HEARTBEAT_SECONDS", 10),
+        # A started job without a heartbeat for this long lost its worker: re-queued once, then failed.
+        "JOB_STALE_SECONDS": _int("JOB_STALE_SECONDS", 300),
         "JOB_TIMEOUT_SECONDS": _int("JOB_TIMEOUT_SECONDS", 0),  # 0: sized from the job's work
         "JOB_RETRY_INTERVALS": _int_list("JOB_RETRY_INTERVALS", [30, 120]),
         "MEDIA_ROOT": env.get("MEDIA_ROOT") or str(instance / "media"),
@@ -220,6 +222,7 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "AI_MAX_RETRIES",
         "AI_CONCURRENCY",
         "JOB_HEARTBEAT_SECONDS",
+        "JOB_STALE_SECONDS",
         "JOB_TIMEOUT_SECONDS",
         "JOB_RETRY_INTERVALS",
         "MEDIA_ROOT",

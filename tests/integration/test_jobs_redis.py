@@ -1,8 +1,8 @@
 """End to end on real Redis: the UI route enqueues, a `flask writer worker` subprocess does the work.
 
 The worker gets the same DATABASE_URL / REDIS_URL / MEDIA_ROOT as the test app and talks to the local
-OpenAI-compatible server over HTTP. One test SIGKILLs a worker mid-job and checks that stale-job
-detection fails the task ("worker lost") and returns the credits.
+OpenAI-compatible server over HTTP. One test SIGKILLs a worker mid-job and checks that the lost job
+is queued again and completes (tests/integration/test_jobs_recovery.py covers more).
 """
 
 from __future__ import annotations
@@ -21,13 +21,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from tests.integration.jobs_support import fund
+from tests.integration.jobs_support import fund, kill_worker
 from tests.support.factories import Tenant, make_task
 from tests.support.openai_server import FakeOpenAIServer
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
 from writer_app.models import Content, Image, ImageStatus, Job, JobStatus, Role, Task, TaskStatus, db
-from writer_app.services import credits, generation, jobs
+from writer_app.services import credits, generation, job_recovery, jobs
 
 pytestmark = pytest.mark.redis
 REPO = Path(__file__).resolve().parents[2]
@@ -137,7 +137,7 @@ def test_ui_route_enqueues_and_a_burst_worker_generates_content_and_images(
     assert all((Path(app.config["MEDIA_ROOT"]) / i.image_path).is_file() for i in stored)
 
 
-def test_a_killed_worker_leaves_no_task_in_progress(
+def test_a_killed_workers_job_is_queued_again_and_completes(
     tenant: Tenant,
     worker_env: dict[str, str],
     openai_server: FakeOpenAIServer,
@@ -152,24 +152,23 @@ def test_a_killed_worker_leaves_no_task_in_progress(
     assert not enqueue(job, job_entry.generate_content).inline
 
     wait_for(lambda: db.session.get(Job, job.id).status == JobStatus.STARTED and openai_server.requests)
-    os.killpg(running_worker.pid, signal.SIGKILL)
-    running_worker.wait(timeout=10)
+    kill_worker(running_worker)  # the worker, its work horse and its scheduler
 
     db.session.expire_all()
     assert db.session.get(Task, task.id).status == TaskStatus.IN_PROGRESS  # what a lost worker leaves
     assert credits.balance(tenant.account.id) == 90
 
-    # A worker starting up (or the check-stale-jobs cron) fails the stale job.
+    # A worker starting up (or the check-stale-jobs cron) queues the lost job again, once, and runs it.
     openai_server.latency = 0
     burst(worker_env, "--stale-minutes", "0")
 
     db.session.expire_all()
-    lost = db.session.get(Task, task.id)
-    assert lost.status == TaskStatus.FAILED and "Worker lost" in lost.error
+    assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
     job = db.session.get(Job, job.id)
-    assert job.status == JobStatus.FAILED and job.error == jobs.WORKER_LOST
-    assert db.session.scalars(select(Content).where(Content.task_id == task.id)).all() == []
-    assert credits.balance(tenant.account.id) == 100
+    assert job.status == JobStatus.FINISHED and job.result["recovered"] == 1
+    assert len(db.session.scalars(select(Content).where(Content.task_id == task.id)).all()) == 1
+    assert credits.balance(tenant.account.id) == 90
+    assert len(openai_server.requests) == 2  # the one lost with the worker, and the one run again
 
 
 def test_detect_stale_ignores_jobs_with_a_fresh_heartbeat(tenant: Tenant) -> None:
@@ -180,8 +179,8 @@ def test_detect_stale_ignores_jobs_with_a_fresh_heartbeat(tenant: Tenant) -> Non
     jobs.mark_started(job)
     db.session.commit()
 
-    assert jobs.detect_stale(timedelta(minutes=5)) == []
-    assert [j.id for j in jobs.detect_stale(timedelta(0))] == [job.id]
+    assert job_recovery.detect_stale(timedelta(minutes=5)) == []
+    assert [j.id for j in job_recovery.detect_stale(timedelta(0))] == [job.id]
 
 
 @pytest.fixture
@@ -286,12 +285,10 @@ def test_heartbeat_refreshes_a_running_job(app: Flask, tenant: Tenant) -> None:
 
     db.session.expire_all()
     assert db.session.get(Job, job.id).heartbeat_at > first
-    assert jobs.detect_stale(timedelta(seconds=5)) == []
+    assert job_recovery.detect_stale(timedelta(seconds=5)) == []
 
 
-def test_queued_jobs_that_redis_lost_are_failed_and_refunded(
-    app: Flask, tenant: Tenant, redis_url: str
-) -> None:
+def test_queued_jobs_that_redis_lost_are_sent_again(app: Flask, tenant: Tenant, redis_url: str) -> None:
     from writer_app.jobs.worker import check_stale
 
     fund(tenant, 100)
@@ -302,14 +299,16 @@ def test_queued_jobs_that_redis_lost_are_failed_and_refunded(
     db.session.commit()
     enqueue(kept, job_entry.generate_content)
 
-    failed = check_stale(app, timedelta(0))
+    done = check_stale(app, timedelta(0))
+    again = check_stale(app, timedelta(0))  # idempotent: now Redis has it
 
+    assert done.resent == [lost.id] and done.failed == [] and again.ids == []
+    work_in_process(redis_url)
     db.session.expire_all()
-    assert failed == [lost.id]
-    assert db.session.get(Job, lost.id).error == jobs.QUEUE_LOST
-    assert db.session.get(Task, lost_task.id).status == TaskStatus.FAILED
-    assert db.session.get(Job, kept.id).status == JobStatus.QUEUED
-    assert credits.balance(tenant.account.id) == 90  # only the kept job still holds credits
+    for job, task in ((lost, lost_task), (kept, kept_task)):
+        assert db.session.get(Job, job.id).status == JobStatus.FINISHED
+        assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
+    assert credits.balance(tenant.account.id) == 80
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["forking", "no-fork"])

@@ -63,6 +63,34 @@ def test_demo_is_idempotent(app):
     assert accounts.authenticate("demo@example.com", "demo-password") is not None
 
 
+def test_demo_credits_are_on_the_ledger_and_no_task_is_left_running(app):
+    from writer_app.models import Account, CreditTransaction, TaskStatus
+    from writer_app.services import credits
+
+    assert app.test_cli_runner().invoke(args=["writer", "demo"]).exit_code == 0
+    account = db.session.scalars(select(Account)).one()
+    rows = db.session.scalars(select(CreditTransaction)).all()
+    assert account.credits == 500 and [(r.operation, r.amount) for r in rows] == [("demo", 500)]
+    assert credits.ledger_mismatches() == []
+    # "in progress" belongs to a running job; the demo has none, so no task may wait in it forever.
+    assert TaskStatus.IN_PROGRESS not in set(db.session.scalars(select(Task.status)))
+
+
+def test_demo_run_again_frees_tasks_an_older_demo_left_in_progress(app):
+    from writer_app.models import TaskStatus
+
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["writer", "demo"]).exit_code == 0
+    stuck = db.session.scalars(select(Task).order_by(Task.id)).first()
+    stuck.status = TaskStatus.IN_PROGRESS
+    db.session.commit()
+
+    assert runner.invoke(args=["writer", "demo"]).exit_code == 0
+
+    db.session.expire_all()
+    assert db.session.get(Task, stuck.id).status == TaskStatus.QUEUED
+
+
 def test_create_user_creates_the_account_when_new(app):
     result = app.test_cli_runner().invoke(
         args=[

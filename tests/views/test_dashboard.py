@@ -2,7 +2,7 @@
 
 import re
 
-from tests.support.factories import make_content, make_task
+from tests.support.factories import add_credits, make_content, make_task
 from writer_app.models import ContentStatus, Job, JobStatus, TaskStatus, db
 
 
@@ -19,7 +19,7 @@ def test_dashboard_counts_only_this_accounts_work(client, tenant, other_tenant, 
     make_task(other_tenant.cluster, status=TaskStatus.QUEUED)
     make_content(tenant.cluster, title="Ready for eyes", status=ContentStatus.REVIEW)
     make_content(other_tenant.cluster, title="Not ours", status=ContentStatus.REVIEW)
-    tenant.account.credits = 42
+    add_credits(tenant.account, 42)
     db.session.add(
         Job(
             id="job-1",

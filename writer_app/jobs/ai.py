@@ -23,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from writer_app.integrations.ai import AIError
 from writer_app.models import db
-from writer_app.services import jobs
+from writer_app.services import job_recovery, jobs
 from writer_app.services.jobs import RetryLater
 
 log = logging.getLogger("writer.jobs")
@@ -183,12 +183,16 @@ def _record_failure(job_id: str, message: str) -> None:
 def on_failure(rq_job: Any, connection: Any, exc_type: Any, exc_value: Any, traceback: Any) -> None:
     """RQ failure callback (every failed attempt, also abandoned jobs): record it in the Job row."""
     message = _message(exc_value)
-    will_retry = bool(rq_job.retries_left) and not isinstance(exc_value, AbandonedJobError)
+    will_retry = bool(rq_job.retries_left)
     with job_context():
         job = jobs.load(rq_job.id)
         if job is None:
             return
-        if will_retry:
+        if isinstance(exc_value, AbandonedJobError):  # RQ found the worker dead
+            job_recovery.worker_lost(
+                job
+            )  # re-queued once (RQ's retry or the next check sends it), else failed
+        elif will_retry:
             jobs.will_retry(job, f"{message} Retrying automatically.")
         else:
             jobs.fail_job(job, message)

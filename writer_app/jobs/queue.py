@@ -16,6 +16,7 @@ update, a taxonomy sync) still runs inline, and says so.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,7 +25,9 @@ from typing import Any
 from flask import current_app
 from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
-from rq.exceptions import DuplicateJobError
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job as RQJob
+from rq.job import JobStatus as RQStatus
 
 from writer_app.jobs.connection import redis_connection
 from writer_app.models import Job, JobStatus, db
@@ -42,6 +45,29 @@ NEEDS_WORKER = frozenset(
     {"generate_content", "generate_image_prompts", "generate_images", "wordpress_import"}
 )
 QUEUE_DOWN_MESSAGE = "The job queue is unavailable; try again in a minute."
+# How each kind is sent again when its RQ record was lost: entry point, timeout, retry intervals
+# (None: as `enqueue` sizes them). Keep in step with the callers of `enqueue`.
+RESEND: dict[str, tuple[str, int | None, list[int] | None]] = {
+    "generate_content": ("writer_app.jobs.ai.generate_content", None, None),
+    "generate_image_prompts": ("writer_app.jobs.ai.generate_image_prompts", None, None),
+    "generate_images": ("writer_app.jobs.ai.generate_images", None, None),
+    "wordpress_publish": ("writer_app.jobs.publish.publish_content", 15 * 60, [10, 60]),
+    "wordpress_update": ("writer_app.jobs.publish.publish_content", 15 * 60, [10, 60]),
+    "wordpress_sync_taxonomies": ("writer_app.jobs.publish.sync_taxonomies", 30 * 60, [30, 120]),
+    "wordpress_import": ("writer_app.jobs.publish.import_posts", 30 * 60, [30, 120]),
+}
+# RQ states in which a record will still run (or is running) the job.
+LIVE_STATES = frozenset(
+    {
+        RQStatus.CREATED,
+        RQStatus.QUEUED,
+        RQStatus.SCHEDULED,
+        RQStatus.STARTED,
+        RQStatus.DEFERRED,
+        RQStatus.READY_TO_ENQUEUE,
+        RQStatus.RATE_LIMITED,
+    }
+)
 
 
 class QueueUnavailable(DomainError):
@@ -104,11 +130,7 @@ def enqueue(
     reason = _unavailable_reason()
     if reason is None:
         try:
-            # Units of AI work: the job's progress total (images, tasks), plus one prompt call per object.
-            units = (job.progress_total or 0) + (
-                len(job.object_ids or []) if job.kind == "generate_images" else 0
-            )
-            _send(job, entry, timeout or job_timeout(max(units, 1)), retry_intervals)
+            _send(job, entry, timeout or job_timeout(_units(job)), retry_intervals)
         except DuplicateJobError:
             log.info("job %s is already queued; not queueing it twice", job.id)
             return Dispatch(job.id, inline=False, status=JobStatus.QUEUED.value)
@@ -120,6 +142,42 @@ def enqueue(
     if job.kind in NEEDS_WORKER and redis_connection() is not None:
         _give_up(job, reason)  # Redis went away after create_job checked it
     return _run_inline(job, entry, reason)
+
+
+def _units(job: Job) -> int:
+    """Units of AI work: the job's progress total (images, tasks), plus one prompt call per object."""
+    extra = len(job.object_ids or []) if job.kind == "generate_images" else 0
+    return max((job.progress_total or 0) + extra, 1)
+
+
+def has_live_record(job_id: str) -> bool:
+    """Whether RQ holds a record of the job that will still run it (queued, scheduled, running)."""
+    connection = redis_connection()
+    if connection is None:
+        return False
+    try:
+        return RQJob.fetch(job_id, connection=connection).get_status(refresh=False) in LIVE_STATES
+    except NoSuchJobError:
+        return False
+
+
+def resend(job: Job) -> bool:
+    """Send a job that is queued in the database to RQ again, replacing a record that will not run it
+    (gone with a Redis restart, failed, or left "started" by a lost worker). The job id stays the
+    RQ id, enqueued with unique=True: two checkers sending it at once queue it once. RedisError
+    propagates (the next check tries again)."""
+    connection = redis_connection()
+    if connection is None or job.kind not in RESEND:
+        return False
+    entry, timeout, intervals = RESEND[job.kind]
+    with contextlib.suppress(NoSuchJobError):
+        RQJob.fetch(job.id, connection=connection).delete()
+    try:
+        _send(job, entry, timeout or job_timeout(_units(job)), intervals)
+    except DuplicateJobError:
+        return False
+    log.warning("job %s (%s) queued again", job.id, job.kind)
+    return True
 
 
 def refuse_when_queue_down(kind: str) -> None:

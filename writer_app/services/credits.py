@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from writer_app.models import Account, CreditTransaction, Role, User, db
 from writer_app.services import audit
@@ -65,6 +65,32 @@ def add_signup_credits(scope: Scope, amount: int) -> CreditTransaction | None:
     if amount <= 0:
         return None
     return _add(scope, amount, "sign-up credits", "signup")
+
+
+def add_demo_credits(scope: Scope, amount: int) -> CreditTransaction | None:
+    """The demo account's credits (`flask writer demo`), on the ledger like any grant."""
+    if amount <= 0:
+        return None
+    return _add(scope, amount, "demo credits", "demo")
+
+
+def ledger_mismatches() -> list[tuple[int, int, int]]:
+    """(account id, balance, ledger sum) of every account whose ledger does not add up to its balance.
+
+    Every balance change writes a ledger row, so this is empty; a check for tests and operators."""
+    total = func.coalesce(func.sum(CreditTransaction.amount), 0)
+    sums = (
+        select(CreditTransaction.account_id, total.label("total"))
+        .group_by(CreditTransaction.account_id)
+        .subquery()
+    )
+    ledger_sum = func.coalesce(sums.c.total, 0)
+    stmt = (
+        select(Account.id, Account.credits, ledger_sum)
+        .outerjoin(sums, sums.c.account_id == Account.id)
+        .where(Account.credits != ledger_sum)
+    )
+    return [(int(a), int(b), int(c)) for a, b, c in db.session.execute(stmt)]
 
 
 def recent_grants(limit: int = 50) -> list[tuple[CreditTransaction, Account]]:

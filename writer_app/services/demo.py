@@ -21,6 +21,8 @@ from writer_app.models import (
     Image,
     ImageStatus,
     ImageType,
+    Job,
+    JobStatus,
     Membership,
     Role,
     Sector,
@@ -32,7 +34,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import utcnow
-from writer_app.services import accounts
+from writer_app.services import accounts, credits
 from writer_app.services.html import word_count
 from writer_app.services.revisions import snapshot
 from writer_app.services.scope import Scope
@@ -40,6 +42,7 @@ from writer_app.services.scope import Scope
 DEMO_ACCOUNT = "Demo Media"
 DEMO_EMAIL = "demo@example.com"
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - published demo credentials
+DEMO_CREDITS = 500
 DEMO_TEAM = [
     ("editor@example.com", "Eddie Editor", Role.EDITOR),
     ("reviewer@example.com", "Rita Reviewer", Role.REVIEWER),
@@ -80,11 +83,12 @@ TASK_TEMPLATES = [
     ("How to get started with {k}", ContentStructure.ARTICLE, ContentType.POST),
     ("{k} compared: what actually works", ContentStructure.COMPARISON, ContentType.POST),
 ]
+# Only states a task can be left in: "in progress" belongs to a running job, which the demo has none of.
 STATUS_CYCLE = [
     TaskStatus.QUEUED,
     TaskStatus.QUEUED,
     TaskStatus.COMPLETED,
-    TaskStatus.IN_PROGRESS,
+    TaskStatus.QUEUED,
     TaskStatus.COMPLETED,
     TaskStatus.FAILED,
     TaskStatus.CANCELED,
@@ -130,13 +134,14 @@ def _article_html(title: str, keyword: str) -> str:
 
 def load_demo() -> str:
     account = accounts.find_account(DEMO_ACCOUNT) or accounts.create_account(DEMO_ACCOUNT)
-    if not account.credits:
-        account.credits = 500
     admin = _user(DEMO_EMAIL, "Demo Admin", account, Role.ADMIN)
     team = {role: _user(email, name, account, role) for email, name, role in DEMO_TEAM}
     scope = Scope(account.id, Role.ADMIN, admin.id)
+    if not account.credits:  # through the ledger, so its sum explains the balance
+        credits.add_demo_credits(Scope(account.id, Role.ADMIN), DEMO_CREDITS)
 
     counts = {"tasks": 0, "content": 0}
+    running = _tasks_of_open_jobs(account.id)
     task_index = 0
     for site_name, (domain, sectors) in SITES.items():
         site, _ = _get_or_create(
@@ -188,11 +193,22 @@ def load_demo() -> str:
                             if status == TaskStatus.FAILED
                             else "",
                         )
+                        if task.status == TaskStatus.IN_PROGRESS and task.id not in running:
+                            task.status = TaskStatus.QUEUED  # left by an older demo without a job
                         counts["tasks"] += 1
                         task_index += 1
                         if status == TaskStatus.COMPLETED:
                             counts["content"] += _demo_content(scope, task, keyword, terms, team, task_index)
     return f"{counts['tasks']} tasks, {counts['content']} content items in “{account.name}”"
+
+
+def _tasks_of_open_jobs(account_id: int) -> set[int]:
+    stmt = select(Job.object_ids).where(
+        Job.account_id == account_id,
+        Job.object_type == "task",
+        Job.status.in_([JobStatus.QUEUED, JobStatus.STARTED]),
+    )
+    return {int(i) for ids in db.session.scalars(stmt) for i in ids or []}
 
 
 def _demo_content(

@@ -10,7 +10,7 @@ charges only for the drafts that were saved. A failed task keeps no content and 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any
 
 from flask import current_app
@@ -39,7 +39,7 @@ from writer_app.models import (
     TaskStatus,
     db,
 )
-from writer_app.services import audit, jobs
+from writer_app.services import audit, job_recovery, jobs
 from writer_app.services.content import create_content
 from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.scope import Scope, get_many, scoped
@@ -235,27 +235,57 @@ def _draft_all(
             return provider.generate_article(brief, prompt)
 
     retrying: list[str] = []
+    waiting = list(prompts)
+    in_flight: dict[Future[ArticleDraft], int] = {}
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"gen-{job.id[:8]}")
+
+    def ask_next() -> None:
+        # A draft is asked for only when one before it is saved: while saving is stuck (the database
+        # is away) no new draft is bought that this attempt might not be able to keep.
+        if waiting:
+            task_id = waiting.pop(0)
+            in_flight[pool.submit(draft, *prompts[task_id])] = task_id
+
     try:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"gen-{job.id[:8]}") as pool:
-            futures = {pool.submit(draft, *prompts[task_id]): task_id for task_id in prompts}
-            for future in as_completed(futures):
-                task_id = futures[future]
-                current = _locked_job(job.id)
-                if current is None or JobStatus(current.status).done:  # canceled or failed meanwhile
-                    db.session.rollback()
-                    for other in futures:
-                        other.cancel()
-                    break
-                error = _outcome(current, scope, task_id, future, version, final_attempt)
-                if error:
-                    retrying.append(error)
-                db.session.commit()
-                report(current.progress_done, current.progress_total, f"Task {task_id} done")
+        for _ in range(workers):
+            ask_next()
+        while in_flight:
+            arrived, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for future in arrived:
+                task_id = in_flight.pop(future)
+                # Saved and committed on its own, through a dropped database connection: a draft the
+                # provider was paid for is not asked for again by a retry.
+                saved = job_recovery.with_db_retries(
+                    lambda task_id=task_id, future=future: _save_arrival(
+                        job.id, scope, task_id, future, version, final_attempt, report
+                    )
+                )
+                if saved is None:  # canceled or failed meanwhile
+                    return retrying
+                if saved:
+                    retrying.append(saved)
+                ask_next()
     finally:
+        pool.shutdown(wait=True, cancel_futures=True)
         close = getattr(provider, "close", None)
         if close is not None:
             close()
     return retrying
+
+
+def _save_arrival(
+    job_id: str, scope: Scope, task_id: int, future: Any, version: int, final_attempt: bool, report: Report
+) -> str | None:
+    """Save one arrived draft (or its failure) and commit; the error text when the task should be
+    retried, None when the job ended meanwhile."""
+    current = _locked_job(job_id)
+    if current is None or JobStatus(current.status).done:
+        db.session.rollback()
+        return None
+    error = _outcome(current, scope, task_id, future, version, final_attempt)
+    db.session.commit()
+    report(current.progress_done, current.progress_total, f"Task {task_id} done")
+    return error
 
 
 def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, final_attempt: bool) -> str:

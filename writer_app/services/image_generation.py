@@ -124,11 +124,14 @@ def _parallel(items: dict[Any, Callable[[], Any]]) -> Iterator[tuple[Any, Any, B
         with app.app_context():
             return fn()
 
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="img") as pool:
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="img")
+    try:
         futures = {pool.submit(call, fn): key for key, fn in items.items()}
         for future in as_completed(futures):
             error = future.exception()
             yield futures[future], (None if error else future.result()), error
+    finally:  # calls not started yet are not made when the caller stops early (cancel, crash)
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _still_running(job_id: str) -> Job | None:

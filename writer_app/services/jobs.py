@@ -2,15 +2,16 @@
 
 A job is created (queued) in the request that asks for the work, together with its credit
 reservation; the worker marks it started, beats a heartbeat while it runs, records progress and
-finishes or fails it. A started job whose heartbeat stopped (the worker was killed) is found by
-`detect_stale` and failed as "worker lost": its objects are failed and its credits returned.
+finishes or fails it, recording each item's result as it happens. A started job whose heartbeat
+stopped (the worker was killed) is queued again once, then failed as "worker lost"; see
+services/job_recovery.py.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import func, select, update
@@ -278,41 +279,6 @@ def cancel_job(scope: Scope, job_id: Any) -> Job:
     job.ended_at = utcnow()
     audit.record(scope, "job.cancel", object_type="job", job_id=job.id)
     return job
-
-
-def detect_stale(stale_after: timedelta | None = None, now: datetime | None = None) -> list[Job]:
-    """Fail every started job whose heartbeat is older than `stale_after` ("worker lost").
-
-    Run when a worker starts and by `flask writer jobs check-stale` (cron). The caller commits.
-    """
-    cutoff = (now or utcnow()) - (stale_after if stale_after is not None else DEFAULT_STALE_AFTER)
-    last_sign = func.coalesce(Job.heartbeat_at, Job.started_at, Job.created_at)
-    stale = list(db.session.scalars(select(Job).where(Job.status == JobStatus.STARTED, last_sign < cutoff)))
-    for job in stale:
-        fail_job(job, WORKER_LOST)
-    return stale
-
-
-QUEUE_LOST = (
-    "The queued job was lost before a worker ran it (Redis was emptied or restarted); start it again."
-)
-
-
-def detect_lost_queued(
-    still_queued: Callable[[str], bool], older_than: timedelta | None = None, now: datetime | None = None
-) -> list[Job]:
-    """Fail queued jobs (not run inline) older than `older_than` that RQ no longer knows about.
-
-    `still_queued(job_id)` asks Redis; the caller commits. Without this their credits stay reserved.
-    """
-    cutoff = (now or utcnow()) - (older_than if older_than is not None else DEFAULT_STALE_AFTER)
-    stmt = select(Job).where(
-        Job.status == JobStatus.QUEUED, Job.ran_inline.is_(False), Job.created_at < cutoff
-    )
-    lost = [job for job in db.session.scalars(stmt) if not still_queued(job.id)]
-    for job in lost:
-        fail_job(job, QUEUE_LOST)
-    return lost
 
 
 def recent_jobs(scope: Scope, limit: int = 20) -> list[Job]:
