@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from tests.api.test_review_rules_api import fake as fake  # noqa: F401 - fixture
+from tests.api.test_review_rules_api import fake as fake  # a fixture
 from tests.integration.test_publishing_fake import FakeWordPress
-from tests.integration.test_publishing_fake import fake_wordpress as fake_wordpress  # noqa: F401 - fixture
+from tests.integration.test_publishing_fake import fake_wordpress as fake_wordpress  # a fixture
 from tests.integration.wp_helpers import publishable, reload
 from tests.support import factories
 from writer_app.models import ContentStatus, Role, SyncStatus, db
@@ -183,7 +183,7 @@ def test_revisions_list_read_and_restore(api, tenant, other_api) -> None:
     assert stale.status_code == 409
     restored = api.post(f"{URL}{content.id}/revisions/1/restore/", json={})
     assert restored.status_code == 200 and restored.get_json()["title"] == "Heat pumps for old houses"
-    assert [r["number"] for r in api.get(url(content.id, "revisions")).get_json()][0] == 3
+    assert api.get(url(content.id, "revisions")).get_json()[0]["number"] == 3
 
 
 def test_back_to_draft_of_approved_content_is_for_reviewers(api, tenant) -> None:
