@@ -1,7 +1,7 @@
 """notifications (the inbox and its emails) and per-user email preferences
 
 Revision ID: 0007
-Revises: 0005 (re-chained onto 0006 when the content-lifecycle branch is merged)
+Revises: 0006 (re-chained onto 0006 when the content-lifecycle branch is merged)
 Create Date: 2026-12-08 10:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

@@ -53,12 +53,13 @@ def test_publish_status_republish_unpublish(
     assert wp_client.get_post(post_id)["title"]["raw"].endswith(" v2")
 
     assert api.post(url(content_id, "unpublish"), role=Role.VIEWER).status_code == 403
-    response = api.post(url(content_id, "unpublish") + "?trash=true", role=Role.EDITOR)
+    assert api.post(url(content_id, "unpublish"), role=Role.EDITOR).status_code == 403
+    response = api.post(url(content_id, "unpublish") + "?trash=true", role=Role.REVIEWER)
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["status"] == "draft" and body["external_id"] is None
     assert wp_client.get_post(post_id)["status"] == "trash"
-    assert api.post(url(content_id, "unpublish"), role=Role.EDITOR).status_code == 409
+    assert api.post(url(content_id, "unpublish"), role=Role.REVIEWER).status_code == 409
 
 
 def test_failed_publish_is_reported_in_the_job_and_on_the_content(

@@ -193,9 +193,11 @@ def test_bulk_delete_and_update(api, tenant):
     tasks = [factories.make_task(tenant.cluster) for _ in range(3)]
     db.session.commit()
     ids = [t.id for t in tasks]
-    response = api.post(URL + "bulk_update/", json={"ids": ids[:2], "status": "completed"})
+    refused = api.post(URL + "bulk_update/", json={"ids": ids[:2], "status": "completed"})
+    assert refused.status_code == 400 and "status" in error_fields(refused)  # tasks without content
+    response = api.post(URL + "bulk_update/", json={"ids": ids[:2], "status": "failed"})
     assert response.status_code == 200 and response.get_json() == {"count": 2}
-    assert api.get(URL, query_string={"status": "completed"}).get_json()["count"] == 2
+    assert api.get(URL, query_string={"status": "failed"}).get_json()["count"] == 2
     response = api.post(URL + "bulk_update/", json={"ids": ids, "status": "nope"})
     assert response.status_code == 400 and "status" in error_fields(response)
     response = api.post(URL + "bulk_delete/", json={"ids": []})

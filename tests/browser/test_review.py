@@ -73,11 +73,17 @@ def test_submit_request_changes_and_approve(page, tenant, web_login, screenshot)
     _switch_user(page, web_login, tenant.reviewer)
     page.goto(url)
     screenshot("ready-to-approve")
-    page.get_by_role("button", name="Approve and publish").click()
-    page.get_by_text("Approved and published.").wait_for()
-    assert page.get_by_role("heading", name="Published", exact=True).is_visible()
+    # The site has no WordPress connection: approving says so, and nothing claims it is published.
+    page.get_by_role("button", name="Approve", exact=True).click()
+    page.get_by_text("Approved. Not published:").first.wait_for()
+    assert page.get_by_role("heading", name="Approved", exact=True).is_visible()
+    assert page.locator(".badge-approved").is_visible() and page.locator(".badge-published").count() == 0
+    assert (
+        page.locator(".attr-approved").inner_text().startswith(f"approved by {tenant.reviewer.display_name}")
+    )
+    assert tenant.editor.display_name in page.locator(".attr-edited").inner_text()
     screenshot("approved")
-    assert _db_content(content.id).status == ContentStatus.PUBLISHED
+    assert _db_content(content.id).status == ContentStatus.APPROVED
     decisions = db.session.scalars(
         select(ReviewEvent.decision).where(ReviewEvent.content_id == content.id).order_by(ReviewEvent.id)
     ).all()

@@ -182,7 +182,7 @@ def test_unpublish_keeps_the_post_unless_trash_is_asked(
     run_publish(tenant, kept_id)
     run_publish(tenant, trashed_id)
     kept_post, trashed_post = int(reload(kept_id).external_id), int(reload(trashed_id).external_id)
-    scope = tenant.scope(Role.EDITOR)
+    scope = tenant.scope(Role.REVIEWER)  # unpublishing is for reviewers
 
     publishing.unpublish(scope, kept_id)
     publishing.unpublish(scope, trashed_id, trash=True)

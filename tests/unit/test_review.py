@@ -29,8 +29,10 @@ def test_full_workflow_records_every_decision(tenant: factories.Tenant, draft: C
     assert draft.status == ContentStatus.DRAFT
     review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
     review.approve(tenant.scope(Role.REVIEWER), draft.id, "Looks good")
-    assert draft.status == ContentStatus.PUBLISHED
-    assert draft.published_at is not None
+    # The site has no WordPress connection: approved, and nothing claims it was published.
+    assert draft.status == ContentStatus.APPROVED
+    assert draft.published_at is None
+    assert draft.approved_by_id == tenant.reviewer.id and draft.submitted_by_id == tenant.editor.id
     events = review.timeline(tenant.scope(Role.VIEWER), draft.id)
     assert [(e.decision, e.user.id, e.comment) for e in events] == [
         (ReviewDecision.APPROVED, tenant.reviewer.id, "Looks good"),
@@ -51,7 +53,7 @@ def test_full_workflow_records_every_decision(tenant: factories.Tenant, draft: C
 
 def test_invalid_transitions_are_conflicts(tenant: factories.Tenant, draft: Content) -> None:
     reviewer = tenant.scope(Role.REVIEWER)
-    with pytest.raises(Conflict, match="is draft, not review"):
+    with pytest.raises(Conflict, match="is a draft"):
         review.approve(reviewer, draft.id)
     with pytest.raises(Conflict, match="is draft, not review"):
         review.request_changes(reviewer, draft.id, "why")
@@ -59,9 +61,9 @@ def test_invalid_transitions_are_conflicts(tenant: factories.Tenant, draft: Cont
     with pytest.raises(Conflict, match="is review, not draft"):
         review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
     review.approve(reviewer, draft.id)
-    with pytest.raises(Conflict, match="is published"):
+    with pytest.raises(Conflict, match="is approved"):
         review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict, match="nothing to approve"):
         review.approve(reviewer, draft.id)
 
 
@@ -82,7 +84,7 @@ def test_roles(tenant: factories.Tenant, draft: Content) -> None:
     with pytest.raises(PermissionDenied):
         review.request_changes(tenant.scope(Role.EDITOR), draft.id, "no")
     review.approve(tenant.scope(Role.ADMIN), draft.id)
-    assert draft.status == ContentStatus.PUBLISHED
+    assert draft.status == ContentStatus.APPROVED
 
 
 def test_reviewer_cannot_approve_own_last_edit_unless_allowed(
@@ -105,7 +107,7 @@ def test_reviewer_cannot_approve_own_last_edit_unless_allowed(
     assert db.session.get(Account, tenant.account.id).settings["allow_self_approval"] is True
     assert review.available_actions(reviewer, draft).can_approve
     review.approve(reviewer, draft.id)
-    assert draft.status == ContentStatus.PUBLISHED
+    assert draft.status == ContentStatus.APPROVED
 
 
 def test_available_actions_follow_role_and_status(tenant: factories.Tenant, draft: Content) -> None:
@@ -145,7 +147,7 @@ def test_reviewer_who_generated_an_ai_draft_may_approve_it(tenant: factories.Ten
     assert content.last_edited_by_id is None
     review.submit_for_review(reviewer, content.id)
     review.approve(reviewer, content.id)
-    assert content.status == ContentStatus.PUBLISHED
+    assert content.status == ContentStatus.APPROVED
 
 
 def test_approving_content_that_stays_here_runs_the_same_gate(
@@ -159,7 +161,7 @@ def test_approving_content_that_stays_here_runs_the_same_gate(
     review.approve(
         tenant.scope(Role.REVIEWER), draft.id, "Title fixed in the next round", override_checks=True
     )
-    assert draft.status == ContentStatus.PUBLISHED
+    assert draft.status == ContentStatus.APPROVED
 
 
 def test_approving_a_post_of_a_connected_site_goes_through_publishing(
@@ -193,7 +195,7 @@ def test_approving_a_post_of_a_connected_site_goes_through_publishing(
     assert ReviewDecision.APPROVED in decisions and ReviewDecision.OVERRIDDEN in decisions
 
 
-def test_approving_a_page_publishes_it_here_only(tenant: factories.Tenant) -> None:
+def test_approving_a_page_leaves_it_approved(tenant: factories.Tenant) -> None:
     from writer_app.services import secrets
 
     tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"
@@ -202,4 +204,4 @@ def test_approving_a_page_publishes_it_here_only(tenant: factories.Tenant) -> No
         tenant.cluster, "About us", content_type="page", status=ContentStatus.REVIEW, **factories.PUBLISHABLE
     )
     review.approve(tenant.scope(Role.REVIEWER), page.id)
-    assert page.status == ContentStatus.PUBLISHED and page.published_at is not None
+    assert page.status == ContentStatus.APPROVED and page.published_at is None

@@ -94,14 +94,20 @@ class _Spy:
         self.calls.append((content.id, bool(kwargs.get("update"))))
         return review_rules.ensure_may_publish(scope, content, **kwargs)
 
+    def approve(self, scope: Any, content: Content, *args: Any) -> Any:
+        self.calls.append((content.id, "approve"))  # type: ignore[arg-type]
+        return review_rules.ensure_may_approve(scope, content, *args)
+
 
 def test_every_publish_path_goes_through_the_one_rule(
     tenant: factories.Tenant, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """approve (a post of a connected site, and content published here), publish, republish and
-    schedule: each applies ensure_may_publish once, so the rules cannot drift apart."""
+    """approve (a post of a connected site), publish, republish and schedule: each applies
+    ensure_may_publish once, so the rules cannot drift apart; approving what stays here (a page)
+    applies ensure_may_approve (the same self-approval rule and gate) and publishes nothing."""
     spy = _Spy()
     monkeypatch.setattr(publishing, "ensure_may_publish", spy)
+    monkeypatch.setattr(review, "ensure_may_approve", spy.approve)
     _connect(tenant)
     reviewer = tenant.scope(Role.REVIEWER)
     post, page = (
@@ -119,7 +125,7 @@ def test_every_publish_path_goes_through_the_one_rule(
 
     assert spy.calls == [
         (post.id, False),
-        (page.id, False),
+        (page.id, "approve"),
         (for_button.id, False),
         (published.id, True),
         (scheduled.id, False),

@@ -185,6 +185,10 @@ def test_bulk_limits_and_unknown_status(tenant):
     with pytest.raises(ValidationError) as caught:
         tasks.bulk_update_status(scope, [task.id], "done")
     assert "status" in caught.value.fields
+    with pytest.raises(ValidationError) as caught:
+        tasks.bulk_update_status(scope, [task.id], "completed")  # no content yet
+    assert "Only tasks with content can be completed" in caught.value.fields["status"][0]
+    factories.make_content(tenant.cluster, task_id=task.id)
     assert tasks.bulk_update_status(scope, [task.id], "completed") == 1
     assert tasks.bulk_update_status(scope, [task.id], "completed") == 0
     assert task.status == TaskStatus.COMPLETED

@@ -69,10 +69,13 @@ def test_reviewer_approves(client, login, tenant):
     content = _content(tenant, ContentStatus.REVIEW)
     login(tenant.reviewer)
     page = client.get(f"/content/{content.id}").get_data(as_text=True)
-    assert "Approve and publish" in page and "Request changes" in page
+    assert "Approve" in page and "Request changes" in page
     response = client.post(f"/content/{content.id}/approve", data={"comment": ""}, follow_redirects=True)
-    assert "Approved and published." in response.get_data(as_text=True)
-    assert _status(content.id) == ContentStatus.PUBLISHED
+    html = response.get_data(as_text=True)
+    # The site has no WordPress connection: approved, and nothing says it was published.
+    assert "Approved. Not published:" in html and "has no WordPress connection" in html
+    assert "badge-published" not in html and "badge-approved" in html
+    assert _status(content.id) == ContentStatus.APPROVED
     assert _decisions(content.id) == [("approved", "")]
 
 
@@ -95,7 +98,7 @@ def test_invalid_transition_is_explained(client, login, tenant):
     content = _content(tenant, ContentStatus.PUBLISHED)
     login(tenant.reviewer)
     response = client.post(f"/content/{content.id}/approve", data={}, follow_redirects=True)
-    assert "is published, not review" in response.get_data(as_text=True)
+    assert "unchanged since; there is nothing to approve" in response.get_data(as_text=True)
     response = client.post(f"/content/{content.id}/submit", data={}, follow_redirects=True)
     assert "is published, not draft" in response.get_data(as_text=True)
     assert _status(content.id) == ContentStatus.PUBLISHED

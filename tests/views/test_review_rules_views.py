@@ -66,7 +66,7 @@ def test_update_in_wordpress_needs_another_reviewer_after_own_edit(client, login
     cs.update_content(tenant.scope(Role.REVIEWER), content.id, title="Heat pumps, edited after publishing")
     db.session.commit()
     login(tenant.reviewer)
-    assert "Update in WordPress" not in client.get(f"/content/{content.id}").get_data(as_text=True)
+    assert "Update on WordPress" not in client.get(f"/content/{content.id}").get_data(as_text=True)
     response = client.post(f"/content/{content.id}/wordpress/update", follow_redirects=True)
     assert "another reviewer must approve it" in response.get_data(as_text=True)
     assert _reload(content.id).sync_status == SyncStatus.NONE  # nothing was started

@@ -247,14 +247,21 @@ def test_bulk_status_change_with_htmx(editor_client, tenant):
     db.session.commit()
     response = editor_client.post(
         "/tasks/bulk/status",
-        data={"ids": [a.id, b.id], "status": "completed", "next": "/tasks/?status=queued"},
+        data={"ids": [a.id, b.id], "status": "failed", "next": "/tasks/?status=queued"},
         headers=HX,
     )
     body = _html(response)
-    assert response.status_code == 200 and "Set 2 tasks to “completed”." in body
+    assert response.status_code == 200 and "Set 2 tasks to “failed”." in body
     assert "Task A" not in body  # the list still filters on queued
     db.session.expire_all()
-    assert {t.status for t in db.session.scalars(select(Task))} == {TaskStatus.COMPLETED}
+    assert {t.status for t in db.session.scalars(select(Task))} == {TaskStatus.FAILED}
+    # Completed means the content exists: tasks without content are refused, by name.
+    refused = editor_client.post(
+        "/tasks/bulk/status", data={"ids": [a.id], "status": "completed"}, headers=HX
+    )
+    assert "Only tasks with content can be completed" in _html(refused) and "Task A" in _html(refused)
+    db.session.expire_all()
+    assert db.session.get(Task, a.id).status == TaskStatus.FAILED
     bad = editor_client.post("/tasks/bulk/status", data={"ids": [a.id], "status": "done"}, headers=HX)
     assert bad.status_code == 200 and "Unknown status" in _html(bad)
     none = editor_client.post("/tasks/bulk/status", data={"status": "queued"}, headers=HX)
@@ -263,16 +270,57 @@ def test_bulk_status_change_with_htmx(editor_client, tenant):
 
 def test_cancel(editor_client, tenant):
     queued = factories.make_task(tenant.cluster, "Queued", status=TaskStatus.QUEUED)
+    running = factories.make_task(tenant.cluster, "Running", status=TaskStatus.IN_PROGRESS)
     done = factories.make_task(tenant.cluster, "Done", status=TaskStatus.COMPLETED)
     db.session.commit()
     body = _html(editor_client.get("/tasks/?ordering=title", headers=HX))
-    assert f"/tasks/{queued.id}/cancel" in body and f"/tasks/{done.id}/cancel" not in body
+    # Nobody queued the planned task for generation: it reads as planned and has nothing to cancel.
+    assert f"/tasks/{running.id}/cancel" in body and f"/tasks/{done.id}/cancel" not in body
+    assert f"/tasks/{queued.id}/cancel" not in body and ">planned</span>" in body
+    assert editor_client.post(f"/tasks/{running.id}/cancel").status_code == 302
+    # The API's (and old clients') cancel of a queued task still works.
     assert editor_client.post(f"/tasks/{queued.id}/cancel").status_code == 302
     response = editor_client.post(f"/tasks/{done.id}/cancel", headers=HX)
     assert "only queued or in-progress tasks can be cancelled" in _html(response)
     db.session.expire_all()
     assert db.session.get(Task, queued.id).status == TaskStatus.CANCELED
+    assert db.session.get(Task, running.id).status == TaskStatus.CANCELED
     assert db.session.get(Task, done.id).status == TaskStatus.COMPLETED
+
+
+def test_task_rows_and_pages_link_to_their_content_and_back(editor_client, tenant):
+    from tests.support.factories import make_content
+    from writer_app.models import Job, JobStatus, Role
+    from writer_app.services import audit
+
+    task = factories.make_task(tenant.cluster, "Heat pumps", status=TaskStatus.COMPLETED)
+    failed = factories.make_task(
+        tenant.cluster, "Batteries", status=TaskStatus.FAILED, error="The model refused."
+    )
+    db.session.flush()
+    audit.record(tenant.scope(Role.EDITOR), "task.create", task, title=task.title)
+    content = make_content(tenant.cluster, "Heat pumps, the draft", task_id=task.id)
+    job = Job(
+        id="job-1234567890", account_id=tenant.account.id, user_id=tenant.editor.id, kind="generate_content",
+        status=JobStatus.FINISHED, object_type="task", object_ids=[task.id, failed.id],
+        result={"items": {str(task.id): {"status": "completed"}, str(failed.id): {"status": "failed", "error": "The model refused."}}},
+    )  # fmt: skip
+    db.session.add(job)
+    db.session.commit()
+    rows = _html(editor_client.get("/tasks/?ordering=title", headers=HX))
+    assert f'href="/content/{content.id}"' in rows and "Heat pumps, the draft" in rows
+    page = _html(editor_client.get(f"/tasks/{task.id}/edit"))
+    assert f'href="/content/{content.id}"' in page
+    assert (
+        "Created" in page
+        and "Generation started" in page
+        and "Draft generated" in page
+        and "job job-1234" in page
+    )
+    failed_page = _html(editor_client.get(f"/tasks/{failed.id}/edit"))
+    assert "Generation failed" in failed_page and "The model refused." in failed_page
+    back = _html(editor_client.get(f"/content/{content.id}"))
+    assert f'href="/tasks/{task.id}/edit"' in back
 
 
 def test_editors_get_the_generate_button_viewers_do_not(client, editor_client, tenant, login):

@@ -135,7 +135,7 @@ def test_publish_status_and_unpublish_with_trash_through_the_page(
     assert "Published to WordPress." in text
     content = reload(content_id)
     assert content.status == ContentStatus.PUBLISHED and content.sync_status == SyncStatus.SYNCED
-    assert f"as post #{content.external_id}" in text and "Update in WordPress" in text
+    assert f"as post #{content.external_id}" in text and "Update on WordPress" in text
 
     status = client.get(f"/content/{content_id}/wordpress/status", headers={"HX-Request": "true"}).get_data(
         as_text=True
@@ -148,7 +148,7 @@ def test_publish_status_and_unpublish_with_trash_through_the_page(
     assert "published already" in again
 
     post_id = int(content.external_id)
-    login(tenant.editor)
+    login(tenant.reviewer)  # unpublishing is for reviewers
     text = client.post(
         f"/content/{content_id}/wordpress/unpublish", data={"trash": "y"}, follow_redirects=True
     ).get_data(as_text=True)

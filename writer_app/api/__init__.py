@@ -33,6 +33,7 @@ RESOURCES = (
     "generation",
     "validation",
     "publishing",
+    "review",
     "openapi",
 )
 

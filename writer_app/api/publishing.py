@@ -40,11 +40,11 @@ def _publish_response(job: Job) -> Any:
     **JOB,
 )
 def publish(scope: Scope, content_id: int, query: PublishQuery) -> Any:
-    """Marks the content published (sync pending) and publishes it in a job: terms, images, the post,
-    a read-back check. 409 when it is published already, is being published, or Required checks fail
-    (a reviewer may pass `override_comment`). A failure puts the status back and sets sync failed."""
-    job = publishing.publish(scope, content_id, query.override_comment, require_wordpress=True)
-    assert job is not None  # require_wordpress: a site without WordPress is a 400
+    """Publishes content in review (approving it) or approved: marks it published (sync pending) and
+    publishes it in a job: terms, images, the post, a read-back check. 409 for a draft, when it is
+    published already, is being published, or Required checks fail (a reviewer may pass
+    `override_comment`). A failure leaves it approved with sync status failed."""
+    job = publishing.publish(scope, content_id, query.override_comment)
     return _publish_response(job)
 
 
@@ -58,7 +58,8 @@ def publish(scope: Scope, content_id: int, query: PublishQuery) -> Any:
     **JOB,
 )
 def republish(scope: Scope, content_id: int, query: PublishQuery) -> Any:
-    """Sends the current text of published content to the same WordPress post."""
+    """Sends the current text of published content to the same WordPress post; a pending change
+    (`has_unpublished_changes`) is approved by this, so its last editor may not (403)."""
     return _publish_response(publishing.republish(scope, content_id, query.override_comment))
 
 
@@ -67,13 +68,14 @@ def republish(scope: Scope, content_id: int, query: PublishQuery) -> Any:
     "POST",
     summary="Unpublish",
     tag="content",
-    role=Role.EDITOR,
+    role=Role.REVIEWER,
     query=UnpublishQuery,
     response=ContentOut,
     errors=(409,),
 )
 def unpublish(scope: Scope, content_id: int, query: UnpublishQuery) -> Any:
-    """Back to draft; clears the WordPress id and link. The post stays in WordPress unless `trash`."""
+    """Approved or published content back to draft; clears the approval, the WordPress id and link.
+    The post stays in WordPress unless `trash`."""
     content = publishing.unpublish(scope, content_id, trash=query.trash)
     return content, content_service.image_stats(scope, [content.id])[content.id]  # as ContentOut reads it
 

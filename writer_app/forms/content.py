@@ -73,6 +73,12 @@ class DecisionForm(FlaskForm):
     """Submit / approve / request changes; the comment is required for requesting changes (service rule)."""
 
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
+    # The version the decision was taken on: a decision on content changed since is refused (409).
+    version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        value = self.version.data or ""
+        return int(value) if value.isdigit() else None
 
 
 class TermsForm(FlaskForm):

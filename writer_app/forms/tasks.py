@@ -29,7 +29,8 @@ def label(value: str) -> str:
 # (value, label) pairs for templates; form fields get SelectChoice lists built from them.
 CONTENT_TYPE_CHOICES = [(t.value, label(t.value)) for t in ContentType]
 STRUCTURE_CHOICES = [(s.value, label(s.value)) for s in ContentStructure]
-STATUS_CHOICES = [(s.value, label(s.value)) for s in TaskStatus]
+# `queued` reads as "planned": nobody has started generation for it yet (starting it makes it in progress).
+STATUS_CHOICES = [(s.value, "Planned" if s == TaskStatus.QUEUED else label(s.value)) for s in TaskStatus]
 
 
 def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:

@@ -54,8 +54,12 @@ class TaskStatus(StrEnum):
 
 
 class ContentStatus(StrEnum):
+    """draft → review → approved → published. `approved`: a reviewer accepted it but it is not on
+    WordPress (no connection, or "publish later"); `published`: on WordPress or queued to it."""
+
     DRAFT = "draft"
     REVIEW = "review"
+    APPROVED = "approved"
     PUBLISHED = "published"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, event, false, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from writer_app.models.base import SoftDeleteMixin, TenantMixin, TimestampMixin, choice, db, utcnow
@@ -128,6 +128,17 @@ class Content(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     ai_model: Mapped[str] = mapped_column(String(100), default="")
     prompt_version: Mapped[int | None] = mapped_column()
     last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # Attribution kept apart (approving is not an edit): who changed the text last and when, who
+    # submitted it for review last and when, who approved it last and when.
+    last_edited_at: Mapped[datetime | None] = mapped_column()
+    submitted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    submitted_at: Mapped[datetime | None] = mapped_column()
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column()
+    # The revision that was approved and that WordPress shows (for published content); edits to
+    # approved or published content set has_unpublished_changes until they are approved and sent.
+    published_revision: Mapped[int | None] = mapped_column()
+    has_unpublished_changes: Mapped[bool] = mapped_column(default=False, server_default=false())
     # Optimistic concurrency: a save must name the version it started from.
     version: Mapped[int] = mapped_column(default=1)
     # A featured image chosen from the site's media library; unset: the newest featured image of the
@@ -138,7 +149,9 @@ class Content(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     task: Mapped[Task | None] = relationship()
     site: Mapped[Site] = relationship()
     sector: Mapped[Sector] = relationship()
-    last_edited_by: Mapped[User | None] = relationship()
+    last_edited_by: Mapped[User | None] = relationship(foreign_keys=[last_edited_by_id])
+    submitted_by: Mapped[User | None] = relationship(foreign_keys=[submitted_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
     taxonomy_terms: Mapped[list[ContentTaxonomy]] = relationship(
         secondary="writer_content_taxonomy_relations", order_by="ContentTaxonomy.name", viewonly=True
     )

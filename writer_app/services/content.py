@@ -55,7 +55,7 @@ from writer_app.services.scope import Scope, get, get_many, resolve_site_sector,
 # a different value is refused with a field error, not ignored.
 SYSTEM_FIELDS = {
     "status": "Status changes only through review actions: new content is a draft; submit it for review, "
-    "and a reviewer approves it (which publishes it) or asks for changes.",
+    "and a reviewer approves it (and publishes it) or asks for changes.",
     "source": "Only the WordPress import creates content from WordPress; content made here is igny8.",
 }
 
@@ -100,6 +100,8 @@ def get_content(scope: Scope, content_id: Any, *, include_deleted: bool = False)
             joinedload(Content.site),
             joinedload(Content.sector),
             joinedload(Content.last_edited_by),
+            joinedload(Content.submitted_by),
+            joinedload(Content.approved_by),
             selectinload(Content.taxonomy_terms),
         ),
     )
@@ -215,6 +217,7 @@ def create_content(
         scheduled_at=scheduled_at,
         # An AI draft has no human editor yet: whoever started the job may still approve it.
         last_edited_by_id=None if ai_model else scope.user_id,
+        last_edited_at=utcnow(),
         external_metadata={},
     )
     db.session.add(content)
@@ -337,6 +340,11 @@ def update_content(
         content.word_count = word_count(content.html)
         body_images.sync_rows_from_body(scope, content)  # alt texts set in the editor
     content.last_edited_by_id = scope.user_id
+    content.last_edited_at = utcnow()
+    if ContentStatus(content.status) in (ContentStatus.APPROVED, ContentStatus.PUBLISHED):
+        # A pending change: WordPress (or the approval) still has the earlier text until a reviewer
+        # approves this one and it is sent (review_rules.mark_approved, publishing_finish.succeed).
+        content.has_unpublished_changes = True
     try:
         db.session.flush()
     except StaleDataError:

@@ -115,6 +115,8 @@ def list_content(
         joinedload(Content.site).load_only(Site.name),
         joinedload(Content.sector).load_only(Sector.name),
         joinedload(Content.last_edited_by).load_only(User.name, User.email),
+        joinedload(Content.submitted_by).load_only(User.name, User.email),
+        joinedload(Content.approved_by).load_only(User.name, User.email),
         selectinload(Content.taxonomy_terms),
     )
     if not with_html:

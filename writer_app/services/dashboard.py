@@ -34,7 +34,12 @@ def dashboard(scope: Scope) -> DashboardData:
     review = scoped(scope, Content).where(Content.status == ContentStatus.REVIEW)
     if scope.site_id:
         review = review.where(Content.site_id == scope.site_id)
-    review = review.options(joinedload(Content.last_edited_by)).order_by(Content.updated_at).limit(10)
+    # Longest waiting first, named by who submitted it (not who edited it last).
+    review = (
+        review.options(joinedload(Content.submitted_by))
+        .order_by(Content.submitted_at, Content.updated_at, Content.id)
+        .limit(10)
+    )
     jobs = (
         select(Job)
         .where(Job.account_id == scope.account_id, Job.kind != "send_mail")  # mail jobs: Settings → Email

@@ -1,8 +1,8 @@
 """Publishing content to its site's WordPress: the request side (publish, republish, unpublish, status).
 
-    publish(scope, content_id, override_comment=None) -> Job     reviewer+; content in review (approves it)
+    publish(scope, content_id, override_comment=None) -> Job     reviewer+; in review (approves it) or approved
     republish(scope, content_id, override_comment=None) -> Job   reviewer+; updates the same WordPress post
-    unpublish(scope, content_id, trash=False) -> Content         editor+; optionally moves the post to trash
+    unpublish(scope, content_id, trash=False) -> Content         reviewer+; back to draft, optionally trashed
     wordpress_status(scope, content_id) -> WordPressStatus       remote status, link, drift and missing
     dispatch(job) / dispatch_pending()                           enqueue after the caller committed
 
@@ -42,7 +42,7 @@ from writer_app.models import (
 from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import Conflict, ValidationError
-from writer_app.services.review_rules import ensure_may_publish, record_decision
+from writer_app.services.review_rules import ensure_may_publish, mark_approved, needs_approval
 from writer_app.services.scope import Scope, get
 from writer_app.services.wordpress_fields import remote_link
 from writer_app.services.wordpress_sites import client_for, credentials_for
@@ -127,40 +127,39 @@ def publish(
     content_id: Any,
     override_comment: str | None = None,
     *,
-    require_wordpress: bool = False,
+    require_wordpress: bool = True,  # kept for callers: publishing always needs WordPress now
     comment: str = "",
-) -> Job | None:
-    """Publish content in review (reviewer+): review_rules.ensure_may_publish decides whether the user
-    may (a draft or published content is a Conflict, the last editor is refused unless self-approval is
-    allowed, the publish gate). Publishing content in review is approving it: the decision is recorded
-    with `comment`.
+) -> Job:
+    """Publish content in review or approved to its WordPress post (reviewer+).
+    review_rules.ensure_may_publish decides whether the user may (a draft or published content is a
+    Conflict, the last editor is refused unless self-approval is allowed — approved content unchanged
+    since its approval needs no second approval —, the publish gate). Publishing content in review (or
+    a pending change of approved content) is approving it: the approval is recorded with `comment`
+    and the content is approved first, so a failed publish leaves it approved, never in review.
 
-    Posts of connected sites are marked published and sent in a job (returned). Anything else — a page,
-    a site without a WordPress connection — is only marked published when `require_wordpress` is False
-    (review.approve) and returns None: there is nowhere to send it. The publish buttons and the API
-    pass `require_wordpress=True` (a ValidationError then)."""
+    Only posts of sites connected to WordPress can be published (a ValidationError otherwise: approve
+    the content instead, review.approve, which leaves it approved)."""
     scope.require(Role.REVIEWER)
     content = get(scope, Content, content_id)
-    here_only = not require_wordpress and not goes_to_wordpress(content)
-    if not here_only:
-        _check_publishable(scope, content)
+    _check_publishable(scope, content)
     ensure_may_publish(scope, content, override_comment=override_comment)
-    record_decision(scope, content, ReviewDecision.APPROVED, comment)
-    if here_only:
-        content.status = ContentStatus.PUBLISHED
-        content.published_at = utcnow()
-        db.session.flush()
-        return None
+    if needs_approval(content):
+        mark_approved(scope, content, comment)
     return _start(scope, content, KIND_PUBLISH)
 
 
-def republish(scope: Scope, content_id: Any, override_comment: str | None = None) -> Job:
+def republish(
+    scope: Scope, content_id: Any, override_comment: str | None = None, *, comment: str = ""
+) -> Job:
     """Send the current text of published content to its WordPress post again (reviewer+), under the
-    same review rules as publishing (review_rules.ensure_may_publish with `update`)."""
+    same review rules as publishing (review_rules.ensure_may_publish with `update`). Sending a pending
+    change is approving it (recorded with `comment`); WordPress shows it once the job succeeded."""
     scope.require(Role.REVIEWER)
     content = get(scope, Content, content_id)
     _check_publishable(scope, content)
     ensure_may_publish(scope, content, override_comment=override_comment, update=True)
+    if needs_approval(content):
+        mark_approved(scope, content, comment or "Approved the changes to send them to WordPress.")
     return _start(scope, content, KIND_UPDATE)
 
 
@@ -214,12 +213,14 @@ def dispatch_pending() -> int:
 
 
 def unpublish(scope: Scope, content_id: Any, trash: bool = False) -> Content:
-    """Back to draft (editor+): forget the WordPress post id and link. The post stays in WordPress
-    unless `trash`, which moves it to the WordPress trash first (a failure there changes nothing)."""
-    scope.require(Role.EDITOR)
+    """Back to draft (reviewer+), for approved or published content: forget the approval and the
+    WordPress post id and link. The post stays in WordPress unless `trash`, which moves it to the
+    WordPress trash first (a failure there changes nothing)."""
+    scope.require(Role.REVIEWER)
     content = get(scope, Content, content_id)
-    if ContentStatus(content.status) != ContentStatus.PUBLISHED and not content.external_id:
-        raise Conflict(f"“{content.title}” is not published.")
+    status = ContentStatus(content.status)
+    if status not in (ContentStatus.APPROVED, ContentStatus.PUBLISHED) and not content.external_id:
+        raise Conflict(f"“{content.title}” is neither approved nor published.")
     if _running_job(scope, content) is not None:
         raise Conflict(f"“{content.title}” is being published right now; unpublish it when that ends.")
     post_id = content.external_id
@@ -246,14 +247,22 @@ def unpublish(scope: Scope, content_id: Any, trash: bool = False) -> Content:
     content.external_url = ""
     content.sync_status = SyncStatus.NONE
     content.published_at = None
+    content.published_revision = None
+    content.has_unpublished_changes = False
     _set_meta(content, unpublished=history, publish={}, publish_steps={})
+    if trashed:
+        note = "Moved to the WordPress trash."
+    elif post_id:
+        note = "The post stays in WordPress."
+    else:
+        note = "Back to draft (it was approved, not published)."
     db.session.add(
         ReviewEvent(
             account_id=scope.account_id,
             content_id=content.id,
             user_id=scope.user_id,
             decision=ReviewDecision.UNPUBLISHED,
-            comment="Moved to the WordPress trash." if trashed else "",
+            comment=note,
         )
     )
     audit.record(scope, "content.unpublish", content, title=content.title, post_id=post_id, trashed=trashed)
@@ -368,9 +377,7 @@ def schedule(scope: Scope, content_id: Any, local_when: datetime, override_comme
     db.session.flush()
     if ContentStatus(content.status) == ContentStatus.PUBLISHED:
         return republish(scope, content.id, override_comment)
-    job = publish(scope, content.id, override_comment, require_wordpress=True)
-    assert job is not None
-    return job
+    return publish(scope, content.id, override_comment)
 
 
 # --- job rows for the progress component ---------------------------------------------------------------

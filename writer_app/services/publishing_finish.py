@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
-from writer_app.models import Content, ContentStatus, Job, ReviewDecision, ReviewEvent, SyncStatus, db
+from writer_app.models import (
+    Content,
+    ContentStatus,
+    Job,
+    ReviewDecision,
+    ReviewEvent,
+    Revision,
+    SyncStatus,
+    db,
+)
 from writer_app.models.base import utcnow
 from writer_app.services import audit, body_images, jobs
 from writer_app.services.errors import ValidationError
@@ -71,6 +80,11 @@ def succeed(
             external_metadata=meta,
             sync_status=SyncStatus.SYNCED,
             status=ContentStatus.PUBLISHED,
+            # WordPress shows the text as the job read it: the latest revision, no pending change.
+            published_revision=select(func.max(Revision.number))
+            .where(Revision.content_id == content_id)
+            .scalar_subquery(),
+            has_unpublished_changes=False,
         )
         .execution_options(synchronize_session=False)
     )

@@ -142,3 +142,23 @@ def restore(scope: Scope, content_id: Any, number: Any, expected_version: int | 
     return content_service.update_content(
         scope, content_id, expected_version, note=f"Restored revision {revision.number}", **fields
     )
+
+
+@dataclass
+class PendingChange:
+    """Approved or published content edited since: the approved/published revision and the changes."""
+
+    base: Revision
+    latest: Revision
+    diff: RevisionDiff
+
+
+def pending_change(scope: Scope, content: Content) -> PendingChange | None:
+    """What changed since the approved or published revision (None without a pending change)."""
+    if not content.has_unpublished_changes or content.published_revision is None:
+        return None
+    listed = list_revisions(scope, content.id)
+    if not listed or listed[0].number == content.published_revision:
+        return None
+    result = diff(scope, content.id, content.published_revision, listed[0].number)
+    return PendingChange(result.old, result.new, result)

@@ -34,6 +34,7 @@ from writer_app.services.inputs import QueryFilters, choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 from writer_app.services.search import contains_text
+from writer_app.services.task_history import content_for_tasks
 
 MAX_BULK_IDS = 100
 MIN_WORDS, MAX_WORDS = 100, 10_000
@@ -395,6 +396,18 @@ def bulk_update_status(scope: Scope, ids: Iterable[Any], status: str) -> int:
     scope.require(Role.EDITOR)
     new_status = choice(TaskStatus, status, "status")
     tasks = get_many(scope, Task, _bulk_ids(ids))
+    if new_status == TaskStatus.COMPLETED:
+        # Completed means its content exists: a task without content cannot be marked so.
+        with_content = content_for_tasks(scope, [t.id for t in tasks])
+        missing = [t.title for t in tasks if t.id not in with_content and t.status != new_status]
+        if missing:
+            raise ValidationError.field(
+                "status",
+                "Only tasks with content can be completed; these have none: "
+                + ", ".join(missing[:10])
+                + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
+                + ".",
+            )
     changed = 0
     for task in tasks:
         if task.status == new_status:

@@ -20,7 +20,7 @@ from writer_app.models import (
 )
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
-from writer_app.services import csv_export, review, revisions
+from writer_app.services import csv_export, publishing, review, revisions
 from writer_app.services.errors import Conflict, DomainError, NotFound, ValidationError
 from writer_app.services.html import sanitize_html
 from writer_app.services.pagination import PAGE_SIZES, page_params
@@ -118,6 +118,9 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
         "events": review.timeline(scope, content.id),
         "revisions": history,
         "actions": review.available_actions(scope, content),
+        "pending": revisions.pending_change(scope, content),
+        "goes_to_wordpress": publishing.goes_to_wordpress(content),
+        "not_published_reason": review.why_not_published(content),
         "can_edit": scope.can(Role.EDITOR),
         "term_choices": [
             t for t in content_service.site_terms(scope, content.site_id) if t.id not in attached
@@ -204,7 +207,7 @@ def _decide(content_id: int, action: Any, done: Any) -> Any:
     form = DecisionForm()
     if form.validate_on_submit():  # invalid: the comment is too long; its error shows on the page
         try:
-            action(current_scope(), content_id, form.comment.data or "")
+            action(current_scope(), content_id, form.comment.data or "", form.expected_version())
         except ValidationError as error:
             db.session.rollback()
             apply_domain_error(form, error)
@@ -228,16 +231,25 @@ def _decide(content_id: int, action: Any, done: Any) -> Any:
 @bp.post("/<int:content_id>/submit")
 @role_required(Role.EDITOR)
 def submit(content_id: int) -> Any:
-    return _decide(content_id, review.submit_for_review, "Submitted for review.")
+    return _decide(
+        content_id,
+        lambda scope, cid, comment, version: review.submit_for_review(
+            scope, cid, comment, expected_version=version
+        ),
+        "Submitted for review.",
+    )
 
 
 @bp.post("/<int:content_id>/approve")
 @role_required(Role.REVIEWER)
 def approve(content_id: int) -> Any:
     override = request.form.get("override_checks") in ("y", "on", "1")
+    publish = request.form.get("publish", "1") != "0"  # "Approve, publish later" sends 0
     return _decide(
         content_id,
-        lambda scope, cid, comment: review.approve(scope, cid, comment, override_checks=override),
+        lambda scope, cid, comment, version: review.approve(
+            scope, cid, comment, override_checks=override, publish=publish, expected_version=version
+        ),
         lambda: _approved_message(content_id),
     )
 
@@ -246,13 +258,27 @@ def _approved_message(content_id: int) -> str:
     content = content_service.get_content(current_scope(), content_id)
     if content.sync_status == SyncStatus.PENDING:
         return "Approved; publishing to WordPress has started."
-    return "Approved and published."
+    reason = review.why_not_published(content)
+    return f"Approved. {reason}" if reason else "Approved."
 
 
 @bp.post("/<int:content_id>/request-changes")
 @role_required(Role.REVIEWER)
 def request_changes(content_id: int) -> Any:
-    return _decide(content_id, review.request_changes, "Changes requested; the content is a draft again.")
+    return _decide(
+        content_id,
+        lambda scope, cid, comment, version: review.request_changes(
+            scope, cid, comment, expected_version=version
+        ),
+        lambda: _changes_message(content_id),
+    )
+
+
+def _changes_message(content_id: int) -> str:
+    content = content_service.get_content(current_scope(), content_id)
+    if content.status == ContentStatus.DRAFT:
+        return "Changes requested; the content is a draft again."
+    return "Changes requested; the approved text stays as it is until the changes are approved."
 
 
 @bp.get("/<int:content_id>/diff")

@@ -19,9 +19,9 @@ from writer_app.forms.tasks import (
     sector_groups,
     site_choices,
 )
-from writer_app.models import Role, db
+from writer_app.models import Role, TaskStatus, db
 from writer_app.services import clusters as cluster_service
-from writer_app.services import task_csv
+from writer_app.services import task_csv, task_history
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.services.pagination import PAGE_SIZES
@@ -95,7 +95,9 @@ def _list_context(args: MultiDict[str, str], notice: tuple[str, str] | None = No
         "can_edit": scope.can(Role.EDITOR),
         "bulk_form": BulkForm(formdata=None),
         "notice": notice,
-        "cancellable": {s.value for s in task_service.CANCELLABLE},
+        # A planned (queued) task has nothing running to cancel: the pages offer Cancel while it runs.
+        "cancellable": {TaskStatus.IN_PROGRESS.value},
+        "task_content": task_history.content_for_tasks(scope, [t.id for t in page.items] if page else []),
     }
     return context, status
 
@@ -239,7 +241,12 @@ def edit(task_id: int) -> Any:
     return _save_task(
         form,
         lambda values: task_service.update_task(scope, task.id, **values),
-        {"task": task, "title": f"Edit “{task.title}”"},
+        {
+            "task": task,
+            "title": f"Edit “{task.title}”",
+            "task_content": task_history.content_for_tasks(scope, [task.id]).get(task.id),
+            "history": task_history.task_history(scope, task),
+        },
     )
 
 

@@ -21,7 +21,7 @@ from writer_app.services import content as content_service
 from writer_app.services import publishing, wordpress_import, wordpress_sites, wordpress_taxonomies
 from writer_app.services import sites as site_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
-from writer_app.services.review_rules import self_approval_reason
+from writer_app.services.review_rules import needs_approval, self_approval_reason
 from writer_app.views.common import (
     apply_domain_error,
     current_scope,
@@ -171,21 +171,25 @@ def import_posts(site_id: int) -> Any:
 def wordpress_panel(content: Content) -> dict[str, Any]:
     """What the publish controls show for `content` (no WordPress call: status is a separate GET)."""
     scope = current_scope()
-    published = ContentStatus(content.status) == ContentStatus.PUBLISHED
-    in_review = ContentStatus(content.status) == ContentStatus.REVIEW
+    status = ContentStatus(content.status)
+    published = status == ContentStatus.PUBLISHED
+    publishable = status in (ContentStatus.REVIEW, ContentStatus.APPROVED)
     reviewer = scope.can(Role.REVIEWER)
-    # The buttons follow review_rules.ensure_may_publish, which the routes apply anyway.
-    blocked = self_approval_reason(scope, content) if reviewer else None
+    # The buttons follow review_rules.ensure_may_publish, which the routes apply anyway: the last
+    # editor may not approve (publishing content in review or a pending change) nor update.
+    checked = reviewer and (published or needs_approval(content))
+    blocked = self_approval_reason(scope, content) if checked else None
     state = publishing.publish_state(content)
     return {
         "connected": content.site.wp_connected,
         "site": content.site,
         "timezone": wordpress_sites.connection_info(content.site)["timezone"] or "UTC",
-        "can_publish": reviewer and in_review and not blocked,
+        "can_publish": reviewer and publishable and not blocked,
         "can_update": reviewer and published and not blocked,
-        "blocked_reason": blocked if reviewer and (in_review or published) else None,
-        "needs_review": ContentStatus(content.status) == ContentStatus.DRAFT,
-        "can_unpublish": scope.can(Role.EDITOR) and (published or bool(content.external_id)),
+        "blocked_reason": blocked,
+        "needs_review": status == ContentStatus.DRAFT,
+        "can_unpublish": reviewer
+        and (status in (ContentStatus.APPROVED, ContentStatus.PUBLISHED) or bool(content.external_id)),
         "can_override": scope.can(Role.REVIEWER),
         "pending": SyncStatus(content.sync_status) == SyncStatus.PENDING,
         "failed": SyncStatus(content.sync_status) == SyncStatus.FAILED,
@@ -265,11 +269,13 @@ def schedule(content_id: int) -> Any:
 
 
 @bp.post("/content/<int:content_id>/wordpress/unpublish")
-@role_required(Role.EDITOR)
+@role_required(Role.REVIEWER)
 def unpublish(content_id: int) -> Any:
     form = UnpublishForm()
     if form.validate_on_submit():
         try:
+            content = content_service.get_content(current_scope(), content_id)
+            had_post = bool(content.external_id)
             publishing.unpublish(current_scope(), content_id, trash=bool(form.trash.data))
         except DomainError as error:
             db.session.rollback()
@@ -278,8 +284,11 @@ def unpublish(content_id: int) -> Any:
             flash(error.message, "error")
         else:
             db.session.commit()
-            trashed = " and moved the post to the WordPress trash" if form.trash.data else ""
-            flash(f"Unpublished{trashed}; the content is a draft again.", "success")
+            if not had_post:
+                flash("Back to draft: the approval was withdrawn.", "success")
+            else:
+                trashed = " and moved the post to the WordPress trash" if form.trash.data else ""
+                flash(f"Unpublished{trashed}; the content is a draft again.", "success")
     return _back(content_id)
 
 

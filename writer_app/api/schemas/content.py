@@ -61,7 +61,10 @@ def _system_field(what: str, only: str | None = None) -> Any:
     return Field(None, description=what, json_schema_extra=schema)
 
 
-STATUS_RULE = "Read-only: status changes only through review actions (submit, approve, request changes)."
+STATUS_RULE = (
+    "Read-only: status (draft → review → approved → published) changes only through review actions "
+    "(submit/, approve/, request_changes/, publish/, unpublish/)."
+)
 SOURCE_RULE = "Read-only: only the WordPress import creates content from WordPress."
 ROUND_TRIP = "It may be sent back unchanged (a read-modify-write); any other value is a 400 naming the field."
 
@@ -170,7 +173,25 @@ class ContentOut(Out):
     has_featured_image: bool
     image_count: int
     image_status_counts: ImageCounts
-    version: int = Field(description="Send it back on PUT/PATCH to detect concurrent edits.")
+    has_unpublished_changes: bool = Field(
+        description="Approved or published content edited since: WordPress (or the approval) still has "
+        "revision `published_revision`; a reviewer approves the changes (approve/, or republish/)."
+    )
+    published_revision: int | None = Field(
+        description="The revision that was approved, and that WordPress shows once published."
+    )
+    last_edited_by_id: int | None = Field(description="Who changed the text last (approving is not an edit).")
+    last_edited_by_name: str | None
+    last_edited_at: datetime | None
+    submitted_by_id: int | None = Field(description="Who submitted it for review last.")
+    submitted_by_name: str | None
+    submitted_at: datetime | None
+    approved_by_id: int | None = Field(description="Who approved it last.")
+    approved_by_name: str | None
+    approved_at: datetime | None
+    version: int = Field(
+        description="Send it back on PUT/PATCH and review actions to detect concurrent changes."
+    )
     created_at: datetime
     updated_at: datetime
 
@@ -213,10 +234,25 @@ class ContentOut(Out):
             has_featured_image=stats.has_featured_image,
             image_count=stats.total,
             image_status_counts=ImageCounts(**by_status),
+            has_unpublished_changes=bool(content.has_unpublished_changes),
+            published_revision=content.published_revision,
+            last_edited_by_id=content.last_edited_by_id,
+            last_edited_by_name=_name(content.last_edited_by),
+            last_edited_at=as_utc(content.last_edited_at),
+            submitted_by_id=content.submitted_by_id,
+            submitted_by_name=_name(content.submitted_by),
+            submitted_at=as_utc(content.submitted_at),
+            approved_by_id=content.approved_by_id,
+            approved_by_name=_name(content.approved_by),
+            approved_at=as_utc(content.approved_at),
             version=content.version,
             created_at=as_utc(content.created_at),
             updated_at=as_utc(content.updated_at),
         )
+
+
+def _name(user: Any) -> str | None:
+    return user.display_name if user is not None else None
 
 
 class ContentImagesOut(Out):

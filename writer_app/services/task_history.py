@@ -1,0 +1,125 @@
+"""Tasks and their content: which content a task produced, and what happened to a task (its history).
+
+content_for_tasks(scope, task_ids) -> {task_id: Content}   the newest live content of each task
+task_history(scope, task) -> list[HistoryEntry]            created, edits, generation jobs, failures
+is_planned(task) -> bool                                   queued, and no generation job ever took it
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from writer_app.models import AuditEvent, Content, Job, Task, TaskStatus, db
+from writer_app.models.base import as_utc
+from writer_app.services.scope import Scope
+
+GENERATION_KIND = "generate_content"  # services.generation.KIND (not imported: generation imports AI code)
+RECENT_JOBS = 500  # generation jobs of the account looked through for one task's history
+
+
+def content_for_tasks(scope: Scope, task_ids: list[int]) -> dict[int, Content]:
+    """The newest live content of each task (one query; tasks without content are left out)."""
+    if not task_ids:
+        return {}
+    rows = db.session.scalars(
+        select(Content)
+        .where(
+            Content.account_id == scope.account_id,
+            Content.task_id.in_(task_ids),
+            Content.deleted_at.is_(None),
+        )
+        .order_by(Content.id)
+    )
+    return {content.task_id: content for content in rows if content.task_id is not None}
+
+
+def is_planned(task: Task) -> bool:
+    """`queued` in the data means nobody has started generation yet (starting it moves the task to
+    in_progress at once): the pages call it planned and offer no Cancel."""
+    return TaskStatus(task.status) == TaskStatus.QUEUED
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    what: str
+    who: str
+    detail: str = ""
+    job_id: str | None = None
+
+
+def _who(user: Any) -> str:
+    return user.display_name if user is not None else "someone"
+
+
+AUDIT_WORDS = {
+    "task.create": "Created",
+    "task.update": "Edited",
+    "task.status": "Status changed",
+    "task.cancel": "Canceled",
+    "task.delete": "Moved to the trash",
+    "task.restore": "Restored from the trash",
+}
+
+
+def _audit_entries(scope: Scope, task: Task) -> list[HistoryEntry]:
+    events = db.session.scalars(
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.user))
+        .where(
+            AuditEvent.account_id == scope.account_id,
+            AuditEvent.object_type == "task",
+            AuditEvent.object_id == task.id,
+        )
+    )
+    entries = []
+    for event in events:
+        details = event.details or {}
+        detail = f"to {details['status']}" if event.action == "task.status" and details.get("status") else ""
+        if event.action == "task.update":
+            detail = ", ".join(sorted(k for k in details if k not in ("title",)))
+        what = AUDIT_WORDS.get(event.action, event.action)
+        entries.append(HistoryEntry(as_utc(event.created_at), what, _who(event.user), detail))
+    return entries
+
+
+def _job_entries(scope: Scope, task: Task) -> list[HistoryEntry]:
+    jobs = db.session.scalars(
+        select(Job)
+        .options(joinedload(Job.user))
+        .where(Job.account_id == scope.account_id, Job.kind == GENERATION_KIND)
+        .order_by(Job.created_at.desc())
+        .limit(RECENT_JOBS)
+    )
+    entries = []
+    for job in jobs:
+        if task.id not in [int(i) for i in job.object_ids or []]:
+            continue
+        who = _who(job.user)
+        entries.append(HistoryEntry(as_utc(job.created_at), "Generation started", who, job_id=job.id))
+        item = ((job.result or {}).get("items") or {}).get(str(task.id)) or {}
+        outcome = item.get("status")
+        ended = as_utc(job.ended_at or job.created_at)
+        if outcome == "completed":
+            entries.append(HistoryEntry(ended, "Draft generated", who, job_id=job.id))
+        elif outcome in ("failed", "canceled"):
+            reason = item.get("error") or job.error or ""
+            entries.append(HistoryEntry(ended, f"Generation {outcome}", who, reason, job.id))
+    return entries
+
+
+def task_history(scope: Scope, task: Task) -> list[HistoryEntry]:
+    """What happened to the task, oldest first: created and edited (the audit log), each generation job
+    that took it (who started it, when, and whether it drafted or failed with which reason)."""
+    entries = _audit_entries(scope, task) + _job_entries(scope, task)
+    if not any(e.what == "Created" for e in entries):
+        entries.append(HistoryEntry(as_utc(task.created_at), "Created", "—"))
+    failed = TaskStatus(task.status) == TaskStatus.FAILED and task.error
+    if failed and not any(e.detail == task.error for e in entries):
+        entries.append(HistoryEntry(as_utc(task.updated_at), "Failed", "—", task.error))
+    return sorted(entries, key=lambda e: e.at)
