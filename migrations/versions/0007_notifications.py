@@ -1,7 +1,7 @@
 """notifications (the inbox and its emails) and per-user email preferences
 
 Revision ID: 0007
-Revises: 0006 (re-chained onto 0006 when the content-lifecycle branch is merged)
+Revises: 0006
 Create Date: 2026-12-08 10:00:00
 
 """
