@@ -79,6 +79,8 @@ def upgrade():
         sa.column("updated_at", sa.DateTime(timezone=True)),
         sa.column("last_edited_at", sa.DateTime(timezone=True)),
         sa.column("published_revision", sa.Integer),
+        sa.column("submitted_by_id", sa.Integer),
+        sa.column("submitted_at", sa.DateTime(timezone=True)),
     )
     revisions = sa.table(
         "writer_revisions",
@@ -110,6 +112,32 @@ def upgrade():
         .scalar_subquery()
     )
     op.execute(content.update().values(last_edited_at=sa.func.coalesce(edited, content.c.updated_at)))
+    # Who submitted it last, and when, from the review timeline that held it until now.
+    events = sa.table(
+        "writer_review_events",
+        sa.column("id", sa.Integer),
+        sa.column("content_id", sa.Integer),
+        sa.column("user_id", sa.Integer),
+        sa.column("decision", sa.String),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+    )
+    submission = events.alias("submission")
+    last_submission = (
+        sa.select(sa.func.max(submission.c.id))
+        .where(submission.c.content_id == content.c.id, submission.c.decision == "submitted")
+        .correlate(content)
+        .scalar_subquery()
+    )
+    op.execute(
+        content.update().values(
+            submitted_by_id=sa.select(events.c.user_id)
+            .where(events.c.id == last_submission)
+            .scalar_subquery(),
+            submitted_at=sa.select(events.c.created_at)
+            .where(events.c.id == last_submission)
+            .scalar_subquery(),
+        )
+    )
 
 
 def downgrade():

@@ -40,8 +40,12 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("writer_content", schema=None) as batch_op:
-        batch_op.drop_column("featured_image_id")
+    # A plain DROP COLUMN (SQLite 3.35+): a batch rebuild of writer_content would drop the search
+    # triggers migration 0004 keeps on it.
+    op.drop_column("writer_content", "featured_image_id")
     with op.batch_alter_table("writer_images", schema=None) as batch_op:
         batch_op.drop_column("original_filename")
+        # The enum's CHECK constraint names the column: without dropping it first SQLite's table
+        # rebuild refers to a column that is gone.
+        batch_op.drop_constraint("imagesource", type_="check")
         batch_op.drop_column("source")
