@@ -58,8 +58,15 @@ def yoast_band(score: float) -> str:
 
 
 def deliberate_difference(piece: dict, check: str) -> bool:
-    """Pieces where Writer departs from Yoast on purpose (README, "Checks"): none in this corpus so far."""
-    return False
+    """Results where Writer departs from Yoast on purpose (README, "Checks").
+
+    - Links to www. of the site's own domain are internal for Writer, external for Yoast.
+    - rel="nofollow": Writer's HTML sanitizer sets rel="noopener noreferrer" on every link, so no link
+      reaches the analysis (or WordPress) as nofollow; Yoast sees the nofollow of the raw HTML.
+    """
+    if check not in ("internal_links", "outbound_links"):
+        return False
+    return f"www.{piece['site_domain']}" in piece["html"] or "nofollow" in piece["html"]
 
 
 def node_available() -> str | None:

@@ -26,21 +26,72 @@ FONT = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
 SITE = "example.com"
 KP = "tokyo food"
 
-SUBJECTS = (
-    "Visitors Locals Chefs Vendors Travelers Students Families Workers Tourists Guides Owners Critics "
-    "Friends Neighbors Bakers Farmers Writers Cyclists Parents Runners Drivers Nurses Artists Builders"
-).split()
-VERBS = "enjoy prefer order recommend cook share try find choose describe praise visit".split()
-OBJECTS = (
-    "fresh noodles at small counters|grilled fish near the station|warm rice with pickles|"
-    "sweet buns from corner bakeries|cold tea in tall glasses|crisp tempura on paper plates|"
-    "soft tofu in light broth|spicy curry with thick bread|roasted chestnuts in paper bags|"
-    "simple lunch sets at busy desks"
-).split("|")
-ENDINGS = (
-    "every morning|after work|on busy weekends|during the winter|with close friends|"
-    "before the trains stop|at the end of the day|in quiet side streets"
-).split("|")
+SUBJECTS = [
+    *[
+        "Visitors",
+        "Locals",
+        "Chefs",
+        "Vendors",
+        "Travelers",
+        "Students",
+        "Families",
+        "Workers",
+        "Tourists",
+        "Guides",
+        "Owners",
+        "Critics",
+    ],
+    *[
+        "Friends",
+        "Neighbors",
+        "Bakers",
+        "Farmers",
+        "Writers",
+        "Cyclists",
+        "Parents",
+        "Runners",
+        "Drivers",
+        "Nurses",
+        "Artists",
+        "Builders",
+    ],
+]
+VERBS = [
+    "enjoy",
+    "prefer",
+    "order",
+    "recommend",
+    "cook",
+    "share",
+    "try",
+    "find",
+    "choose",
+    "describe",
+    "praise",
+    "visit",
+]
+OBJECTS = [
+    "fresh noodles at small counters",
+    "grilled fish near the station",
+    "warm rice with pickles",
+    "sweet buns from corner bakeries",
+    "cold tea in tall glasses",
+    "crisp tempura on paper plates",
+    "soft tofu in light broth",
+    "spicy curry with thick bread",
+    "roasted chestnuts in paper bags",
+    "simple lunch sets at busy desks",
+]
+ENDINGS = [
+    "every morning",
+    "after work",
+    "on busy weekends",
+    "during the winter",
+    "with close friends",
+    "before the trains stop",
+    "at the end of the day",
+    "in quiet side streets",
+]
 LONG_TAIL = "and they talk about the flavors with everyone who sits nearby at the long wooden tables"
 TRANSITIONS = ("However", "For example", "Therefore", "Meanwhile", "In addition", "As a result")
 PASSIVE = "{s} are served by the staff {e}."
@@ -63,8 +114,10 @@ class Text:
 
 
 def title_width(title: str) -> int:
-    font = ImageFont.truetype(FONT, 20)
-    return round(font.getlength(title))
+    # Unhinted advances (the font at 2048 px, one unit per pixel) scaled to 20 px, as a browser lays out
+    # text with subpixel positioning; Pillow at 20 px would round every glyph to whole pixels.
+    font = ImageFont.truetype(FONT, 2048)
+    return round(font.getlength(title) * 20 / 2048)
 
 
 def article(
@@ -286,6 +339,7 @@ def pieces() -> list[dict]:
         "relative": ['<a href="/markets">markets</a>', external],
         "anchor-kp": [f'<a href="https://{SITE}/x">tokyo food</a>', external],
         "anchor-kp-ext": [internal, '<a href="https://other.org/y">tokyo food tips</a>'],
+        "www-own-site": [f'<a href="https://www.{SITE}/bars">bars</a>', external],
         "mailto": ['<a href="mailto:a@example.org">mail</a>', internal],
     }.items():
         add(article(f"links-{name}", links=ls))

@@ -4,73 +4,23 @@ from __future__ import annotations
 
 import re
 
+from .wordlists import FIRST_WORD_EXCEPTIONS as _FIRST_WORD_EXCEPTIONS
+from .wordlists import FUNCTION_WORDS as _FUNCTION_WORDS
+from .wordlists import TRANSITION_PHRASES as _TRANSITION_PHRASES
+from .wordlists import TRANSITION_WORDS as _TRANSITION_WORDS
+from .wordlists import TWO_PART_TRANSITIONS
+
 
 def _words(text: str) -> frozenset[str]:
     """Word lists are written as prose-like blocks for readability."""
     return frozenset(text.split())
 
 
-# Words that carry little meaning on their own; a keyphrase is judged and matched on its other words.
-FUNCTION_WORDS = _words(
-    """
-    a an the this that these those my your his her its our their mine yours hers ours theirs
-    i me we us you he him she it they them who whom whose which what whatever whichever whoever
-    am is are was were be been being do does did doing done have has had having
-    can could may might must shall should will would ought
-    and or but nor so yet if then else than because although though while whereas unless until
-    about above across after against along among around at before behind below beneath beside
-    between beyond by down during except for from in inside into near of off on onto out outside
-    over past since through throughout till to toward towards under underneath up upon via with
-    within without
-    all any both each either every few many more most much neither no none other others several
-    some such own same too very just also only even still again ever never not
-    how when where why here there now once
-    one two three four five six seven eight nine ten first second third
-    s t don doesn didn isn aren wasn weren won wouldn can't cannot
-    get gets got getting make makes made let lets
-    """
-)
-
-# Single-word transitions; a sentence that contains one reads as connected to its neighbour.
-TRANSITION_WORDS = _words(
-    """
-    accordingly additionally admittedly afterward afterwards albeit also alternatively although
-    altogether another basically because before besides but certainly chiefly clearly comparatively
-    concurrently consequently conversely correspondingly despite during earlier emphatically equally
-    especially eventually evidently explicitly finally firstly following formerly forthwith fourthly
-    further furthermore generally hence henceforth however identically importantly indeed initially
-    instead lastly later lest likewise markedly meanwhile moreover namely naturally nevertheless next
-    nonetheless nor notably notwithstanding obviously occasionally otherwise overall particularly
-    presently previously rather regardless secondly shortly significantly similarly simultaneously
-    since so soon specifically straightaway subsequently surely surprisingly then thereafter thereby
-    therefore thereupon thirdly though thus till typically ultimately undeniably undoubtedly unless
-    unlike unquestionably until usually when whenever whereas while yet
-    """
-)
-
-# Multi-word transitions, matched on whole words.
-_PHRASES = """
-    above all, after all, after that, all in all, all of a sudden, all things considered, analogous to,
-    as a consequence, as a matter of fact, as a result, as an illustration, as long as, as much as,
-    as shown above, as soon as, as well as, at first, at last, at least, at the same time, because of,
-    but also, by all means, by and large, by comparison, by contrast, by the same token, compared to,
-    due to, equally important, even if, even so, even though, ever since, except for, first of all,
-    for example, for instance, for one thing, for the most part, for this reason, from time to time,
-    given that, granted that, in addition, in any case, in any event, in brief, in conclusion,
-    in contrast, in fact, in general, in light of, in order to, in other words, in particular,
-    in short, in spite of, in summary, in that case, in the end, in the first place, in the long run,
-    in the meantime, in the same way, in view of, instead of, last but not least, most importantly,
-    not only, not to mention, on condition that, on the contrary, on the other hand, on the whole,
-    once again, only if, provided that, rather than, so as to, so far, so that, such as,
-    that is to say, to begin with, to conclude, to illustrate, to put it differently, to sum up,
-    to summarize, to this end, to be sure, until now, with regard to, with this in mind
-"""
-TRANSITION_PHRASES = tuple(" ".join(p.split()) for p in _PHRASES.split(","))
-
-# First words that say little alone: "The cat… The dog…" are different beginnings, so look one word further.
-FIRST_WORD_EXCEPTIONS = _words(
-    "a an the this that these those one two three four five six seven eight nine ten"
-)
+# Yoast's English lists (wordlists.py): function words, transition words and phrases, sentence openings.
+FUNCTION_WORDS = _FUNCTION_WORDS
+TRANSITION_WORDS = _TRANSITION_WORDS
+TRANSITION_PHRASES = tuple(sorted(_TRANSITION_PHRASES))
+FIRST_WORD_EXCEPTIONS = _FIRST_WORD_EXCEPTIONS
 
 # A full stop after these does not end the sentence (compared lowercase, without the dot).
 ABBREVIATIONS = _words(
@@ -139,11 +89,18 @@ def is_passive(sentence: str) -> bool:
 
 
 def has_transition(sentence: str) -> bool:
+    """A transition word or phrase, or both parts of a pair ("not only ... but also") in order."""
     tokens = lower_tokens(sentence)
     if any(t in TRANSITION_WORDS for t in tokens):
         return True
     joined = f" {' '.join(tokens)} "
-    return any(f" {phrase} " in joined for phrase in TRANSITION_PHRASES)
+    if any(f" {phrase} " in joined for phrase in TRANSITION_PHRASES):
+        return True
+    for first, second in TWO_PART_TRANSITIONS:
+        at = joined.find(f" {first} ")
+        if at >= 0 and f" {second} " in joined[at + len(first) + 1 :]:
+            return True
+    return False
 
 
 def sentence_beginning(sentence: str) -> str:
