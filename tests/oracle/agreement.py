@@ -138,7 +138,8 @@ def compare(corpus: list[dict], yoast: dict[str, dict]) -> Report:
     for piece in corpus:
         ours = analyze(writer_input(piece))
         theirs = yoast[piece["id"]]
-        report.seo_diffs.append(ours.seo_score - theirs["seo_score"])
+        # Writer shows scores on 0-100; Yoast's SEO score goes far below 0 without a keyphrase (-999).
+        report.seo_diffs.append(ours.seo_score - max(0, min(100, theirs["seo_score"])))
         report.readability_diffs.append(ours.readability_score - theirs["readability_score"])
         for check, ident in COUNTERPARTS.items():
             result = ours.check(check)

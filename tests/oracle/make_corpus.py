@@ -122,7 +122,7 @@ def title_width(title: str) -> int:
 
 def article(
     pid: str,
-    words: int = 600,
+    words: int = 450,
     kp: str = KP,
     kp_sentences: int | None = None,
     kp_sentence: str = "Tokyo food is easy to love here.",
@@ -240,10 +240,80 @@ def article(
         "title_width": title_width(title),
         "description": description,
         "slug": slug,
-        "permalink": f"https://{SITE}/{slug}/" if slug else "",
+        "permalink": f"https://{SITE}/{slug or '?p=7'}/",
         "cornerstone": cornerstone,
         "site_domain": SITE,
     }
+
+
+# Sentences whose passive voice or transition words a simple rule could get wrong; each probe piece
+# holds one of them where it flips the band (1 of 8 sentences passive: 12.5%; 9 of 30 with a
+# transition word: 30%).
+PASSIVE_PROBES = (
+    "The team was excited about the new menu.",
+    "The soup was cooked slowly over the fire.",
+    "The shop is closed on most Mondays.",
+    "The stall was built by a carpenter in 1950.",
+    "The chef got promoted last year.",
+    "The door was left open all night.",
+    "The dish is called ramen in most places.",
+    "The rice was being washed in cold water.",
+    "The bowls were broken during the rush.",
+    "The market is located near the river.",
+    "She was tired after the long shift.",
+    "The prices are fixed for the whole season.",
+    "The owner seemed pleased with the result.",
+    "The tea has been brewed for five minutes.",
+    "The menu was interesting to everyone.",
+    "The noodles were made by hand.",
+    "The queue was never shortened by the staff.",
+    "The kitchen is well organized and clean.",
+    "They were married in a small chapel.",
+    "The counter gets cleaned every hour.",
+)
+TRANSITION_PROBES = (
+    "If the line is long, wait a little.",
+    "The soup is hotter than the tea.",
+    "Diners still queue at noon.",
+    "Ask whether the shop is open today.",
+    "Stalls sell snacks, including dumplings and buns.",
+    "Eat first, then walk along the river.",
+    "The bar opens at six, so come early.",
+    "Both noodles and rice are cheap here.",
+    "Either pay cash or use a card.",
+    "The stall is small but always busy.",
+    "Not only the food but also the tea is good.",
+    "Neither the menu nor the prices change.",
+    "Order at the counter and sit where you like.",
+    "That is the best seat in the house.",
+    "Of course the owner knows every regular.",
+    "The chef cooks while the guests talk.",
+    "Most shops close early, e.g. on Sundays.",
+    "Prices rose again this spring.",
+    "Lunch lasts until three.",
+    "Dinner is served after sunset.",
+)
+
+
+def probe(pid: str, sentences: list[str]) -> dict:
+    piece = article(
+        pid, words=10, subheadings=0, images=[], links=[], transition=0, long=0, kp_sentences=0, intro="none"
+    )
+    piece["html"] = "<p>" + " ".join(sentences) + "</p>"
+    return piece
+
+
+def probes() -> list[dict]:
+    out = []
+    for k, candidate in enumerate(PASSIVE_PROBES):
+        t = Text(100 + k)
+        out.append(probe(f"probe-passive-{k}", [t.sentence() for _ in range(7)] + [candidate]))
+    for k, candidate in enumerate(TRANSITION_PROBES):
+        t = Text(200 + k)
+        body = [f"{TRANSITIONS[i % len(TRANSITIONS)]}, {t.sentence().lower()}" for i in range(8)]
+        body += [t.sentence() for _ in range(21)] + [candidate]
+        out.append(probe(f"probe-transition-{k}", body))
+    return out
 
 
 def pieces() -> list[dict]:
@@ -254,8 +324,8 @@ def pieces() -> list[dict]:
     for w in (30, 45, 60, 80, 99, 110, 150, 199, 210, 240, 250, 260, 290, 300, 320, 400, 450, 890, 950):
         add(article(f"length-{w}", words=w, subheadings=0 if w < 300 else 3, sub_matches=min(1, 3)))
         add(article(f"length-{w}-cs", words=w, cornerstone=True, subheadings=0 if w < 300 else 3))
-    for words in (150, 300, 620, 1000):
-        for c in range(0, 16, 1 if words == 620 else 2):
+    for words in (150, 300, 450, 1000):
+        for c in range(0, 16, 1 if words == 450 else 3):
             add(
                 article(
                     f"density-{words}-{c}",
@@ -481,6 +551,11 @@ def pieces() -> list[dict]:
             ("Why Small Bakeries Win", ["small bakeries"], "article", 600),
             ("Email Marketing Checklist", ["email marketing"], "how_to", 800),
             ("Home Office Lighting", ["office lighting"], "landing_page", 700),
+            # The demo's drafts (writer_app/services/demo.py): its task titles at DEMO_DRAFT_WORDS.
+            ("The complete guide to sourdough baking", ["sourdough baking"], "guide", 900),
+            ("Trail running: 7 mistakes beginners make", ["trail running"], "listicle", 900),
+            ("How to get started with composting", ["composting"], "article", 900),
+            ("Budget travel compared: what actually works", ["budget travel"], "comparison", 900),
         )
     ):
         brief = ArticleBrief(
@@ -507,6 +582,7 @@ def pieces() -> list[dict]:
                 "site_domain": SITE,
             }
         )
+    out.extend(probes())
     ids = [p["id"] for p in out]
     assert len(ids) == len(set(ids)), "duplicate ids"
     return out

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import re
+from functools import cache
+from pathlib import Path
 
 from .wordlists import FIRST_WORD_EXCEPTIONS as _FIRST_WORD_EXCEPTIONS
 from .wordlists import FUNCTION_WORDS as _FUNCTION_WORDS
@@ -21,6 +24,7 @@ FUNCTION_WORDS = _FUNCTION_WORDS
 TRANSITION_WORDS = _TRANSITION_WORDS
 TRANSITION_PHRASES = tuple(sorted(_TRANSITION_PHRASES))
 FIRST_WORD_EXCEPTIONS = _FIRST_WORD_EXCEPTIONS
+PASSIVE_TABLE = Path(__file__).with_name("passive_en.tsv.gz")
 
 # A full stop after these does not end the sentence (compared lowercase, without the dot).
 ABBREVIATIONS = _words(
@@ -30,37 +34,6 @@ ABBREVIATIONS = _words(
     """
 )
 
-_BE_GET = _words("am is are was were be been being get gets got gotten getting isn't aren't wasn't weren't")
-# Words that may stand between the auxiliary and the participle: "was not yet seen", "is being built".
-_BETWEEN = _words(
-    """
-    not never also already always just still often being been be then now all both usually rarely
-    sometimes frequently generally really very so too quite fully further yet even again
-    """
-)
-IRREGULAR_PARTICIPLES = _words(
-    """
-    arisen awoken beaten become begun bent bet bid bitten bled blown broken bred brought built
-    burnt bought caught chosen clung come cost crept cut dealt dug done drawn dreamt driven drunk
-    eaten fallen fed felt fought found fled flung flown forbidden forecast forgotten forgiven
-    frozen given gone ground grown hung heard hidden hit held hurt kept knelt known laid led
-    leant leapt learnt left lent let lain lit lost made meant met paid proven put quit read rid
-    ridden rung risen run said seen sought sold sent set sewn shaken shed shone shot shown shrunk
-    shut sung sunk sat slain slept slid slung smelt sown spoken sped spent spilt spun split spoilt
-    spread sprung stood stolen stuck stung stunk stridden struck strung sworn swept swollen swum
-    swung taken taught torn told thought thrown thrust trodden understood undertaken undone upset
-    woken worn woven wed wept won wound withdrawn written overseen overtaken overthrown rebuilt
-    redone rewritten mistaken misunderstood outdone
-    """
-)
-# "-ed" words that are not participles.
-_ED_NOT_PARTICIPLE = _words(
-    """
-    bed bred fed fled led red shed sled wed need needs seed speed feed breed deed heed greed weed
-    indeed hundred naked sacred wicked rugged ragged wretched beloved crooked kindred shred
-    embed exceed proceed succeed
-    """
-)
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 
@@ -68,22 +41,58 @@ def lower_tokens(text: str) -> list[str]:
     return [t.lower().replace("’", "'") for t in _TOKEN.findall(text)]
 
 
-def _is_participle(word: str) -> bool:
-    if word in IRREGULAR_PARTICIPLES:
-        return True
-    return len(word) >= 4 and word.endswith("ed") and word not in _ED_NOT_PARTICIPLE
+@cache
+def _passive_lists() -> dict[str, frozenset[str]]:
+    """Yoast's English passive-voice lists (passive_en.tsv.gz: "list<TAB>word" lines, from yoastseo 3.6.0)."""
+    lists: dict[str, set[str]] = {}
+    with gzip.open(PASSIVE_TABLE, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            name, word = line.rstrip("\n").split("\t")
+            lists.setdefault(name, set()).add(word)
+    return {name: frozenset(words) for name, words in lists.items()}
+
+
+_CLAUSE_TOKEN = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*|[,:]", re.UNICODE)
+_ING_EXCLUSIONS = frozenset({"king", "cling", "ring", "being", "thing", "something", "anything"})
 
 
 def is_passive(sentence: str) -> bool:
-    """Heuristic: a form of "to be"/"get", up to two adverbs, then a past participle."""
-    tokens = lower_tokens(sentence)
-    for i, token in enumerate(tokens):
-        if token not in _BE_GET:
+    """Yoast's English rule: a clause opened by a form of "to be"/"get" holds a past participle.
+
+    Clauses end at the next auxiliary, stop word ("because", "which", ...), comma or colon, or verb in
+    -ing. A participle (a word in -ed or an irregular one) does not count when it is really an adjective
+    ("excited", "located"), follows certain words directly ("the", "my", "all", ...) or comes after a
+    word that cannot stand between auxiliary and participle ("have", "seem", ...).
+    """
+    lists = _passive_lists()
+    aux, stop = lists["auxiliaries"], lists["stopwords"]
+    words = [w.lower().replace("’", "'") for w in _CLAUSE_TOKEN.findall(sentence)]
+    longest_stop = max((len(w.split()) for w in stop), default=1)
+
+    def breaks(i: int) -> bool:
+        w = words[i]
+        if w in aux or w in (",", ":") or w.endswith(("'ll", "'ve")):
+            return True
+        if len(w) > 3 and w.endswith("ing") and w not in _ING_EXCLUSIONS:
+            return True
+        return any(" ".join(words[i : i + n]) in stop for n in range(1, longest_stop + 1))
+
+    for i, word in enumerate(words):
+        if word not in aux:
             continue
-        j, skipped = i + 1, 0
-        while j < len(tokens) and skipped < 2 and (tokens[j] in _BETWEEN or tokens[j].endswith("ly")):
-            j, skipped = j + 1, skipped + 1
-        if j < len(tokens) and _is_participle(tokens[j]):
+        end = next((j for j in range(i + 1, len(words)) if breaks(j)), len(words))
+        clause = words[i + 1 : end]
+        for j, w in enumerate(clause):
+            if not ((len(w) > 2 and w.endswith("ed")) or w in lists["irregulars"]):
+                continue
+            if w in lists["non_verbs_ending_ed"]:
+                continue
+            if w == "rid" and word in ("get", "gets", "getting", "got", "gotten"):
+                continue
+            if j and clause[j - 1] in lists["not_directly_before"]:
+                continue
+            if any(b in lists["not_between"] for b in clause[:j]):
+                continue
             return True
     return False
 

@@ -114,7 +114,7 @@ _SPECS = [
     CheckSpec("keyphrase_in_introduction", "Keyphrase in introduction", "seo", True, "introductionKeyword"),
     CheckSpec("keyphrase_density", "Keyphrase density", "seo", True, "keyphraseDensity"),
     CheckSpec("keyphrase_in_seo_title", "Keyphrase in SEO title", "seo", True, "keyphraseInSEOTitle"),
-    CheckSpec("seo_title_length", "SEO title width", "seo", yoast="titleWidth"),
+    CheckSpec("seo_title_length", "SEO title length", "seo", yoast="titleWidth"),
     CheckSpec("meta_description_length", "Meta description length", "seo", yoast="metaDescriptionLength"),
     CheckSpec(
         "keyphrase_in_meta_description",

@@ -113,8 +113,10 @@ def _recommended_count(kp_length: int, density: float, words: int, upper: bool) 
 def keyphrase_density(ctx: Context) -> CheckResult:
     key = "keyphrase_density"
     kp = ctx.keyphrase
-    if not kp.is_set or not ctx.word_count:
+    if not kp.is_set:
         return _kp_missing(key, -50, "body")
+    if not ctx.word_count:
+        return make_result(key, "problem", "There is no text to hold the keyphrase.", 0, "", "body", -50)
     found = sum(kp.occurrences(u) for u in ctx.all_units)
     words = ctx.word_count
     times = f"{found} time{'s' * (found != 1)}"
@@ -126,7 +128,7 @@ def keyphrase_density(ctx: Context) -> CheckResult:
         density = round(100 * found / words, 2)
     else:
         # Longer keyphrases are harder to repeat, so the density is weighted by their length.
-        weighted = 100 * found / words * (0.7 + kp.length / 3)
+        weighted = found / words * 100 * (0.7 + kp.length / 3)  # Yoast's order of operations
         density = round(weighted, 2)
         least = _recommended_count(kp.length, DENSITY_MIN, words, upper=False)
         most = _recommended_count(kp.length, DENSITY_MAX, words, upper=True)
@@ -157,9 +159,10 @@ def keyphrase_in_seo_title(ctx: Context) -> CheckResult:
     key, target = "keyphrase_in_seo_title", "keyphrase at the start of the SEO title"
     kp = ctx.keyphrase
     title = ctx.content.effective_seo_title
-    if not kp.is_set or not title:
-        message = "No keyphrase is set." if not kp.is_set else "There is no SEO title."
-        return make_result(key, "problem", message, 0, target, "meta_title", 2)
+    if not kp.is_set:
+        return _kp_missing(key, 2, "meta_title")
+    if not title:
+        return make_result(key, "problem", "There is no SEO title.", 0, target, "meta_title", 2)
     toks = tokens(title)
     words = list(kp.words)
     n = len(words)
@@ -248,9 +251,10 @@ def keyphrase_in_slug(ctx: Context) -> CheckResult:
     kp = ctx.keyphrase
     target = "every keyphrase word" if kp.length < 3 else "more than half of the keyphrase words"
     slug = (ctx.content.slug or "").strip()
-    if not kp.is_set or not slug:
-        message = "No keyphrase is set." if not kp.is_set else "There is no slug."
-        return make_result(key, "problem", message, 0, target, "slug", 3)
+    if not kp.is_set:
+        return _kp_missing(key, 3, "slug")
+    if not slug:
+        return make_result(key, "problem", "There is no slug.", 0, target, "slug", 3)
     share = kp.fraction_of_words_in(slug.replace("-", " ").replace("_", " "))
     enough = share == 1 if kp.length < 3 else share > 0.5
     points = 9 if enough else (3 if ctx.content.cornerstone else 6)
@@ -264,8 +268,10 @@ def keyphrase_in_slug(ctx: Context) -> CheckResult:
 
 def keyphrase_in_subheadings(ctx: Context) -> CheckResult:
     key, target = "keyphrase_in_subheadings", "30%–75% of H2/H3 subheadings"
-    if not ctx.keyphrase.is_set or not ctx.word_count:
+    if not ctx.keyphrase.is_set:
         return _kp_missing(key, 1, "body")
+    if not ctx.word_count:
+        return make_result(key, "problem", "There is no text to hold subheadings.", 0, target, "body", 1)
     subheadings = [h for h in ctx.doc.headings if h.heading_level in (2, 3)]
     if not subheadings:
         needed = SUBHEADINGS_NEEDED_FROM[ctx.content.cornerstone]
@@ -452,15 +458,24 @@ def single_h1(ctx: Context) -> CheckResult:
     return make_result("single_h1", status_of(points), message, n, "at most one H1", "body", points)
 
 
+# Yoast's product and taxonomy assessors: (good from, ok from) words, 3 points down to 100 words.
+OTHER_TEXT_LENGTH = {"product": (200, 150), "taxonomy": (250, 200)}
+
+
 def text_length(ctx: Context) -> CheckResult:
     n = ctx.word_count
-    if ctx.content.cornerstone:
-        good, fair, low = 900, 400, 300
+    other = OTHER_TEXT_LENGTH.get(ctx.content.content_type)
+    if other and not ctx.content.cornerstone:
+        good, fair = other
+        points = 9 if n >= good else 6 if n >= fair else 3 if n >= 100 else -20
+        kind = f"a {ctx.content.content_type}"
+    elif ctx.content.cornerstone:
+        good, fair = 900, 400
         points = 9 if n >= good else 6 if n >= fair else -20
         kind = "cornerstone content"
     else:
-        good, fair, low = 300, 250, 200
-        points = 9 if n >= good else 6 if n >= fair else 3 if n >= low else -10 if n >= 100 else -20
+        good, fair = 300, 250
+        points = 9 if n >= good else 6 if n >= fair else 3 if n >= 200 else -10 if n >= 100 else -20
         kind = "a post or page"
     return make_result(
         "text_length",
