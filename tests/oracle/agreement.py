@@ -78,11 +78,22 @@ def node_available() -> str | None:
     return None
 
 
-def run_oracle(corpus_path: Path = CORPUS) -> dict[str, dict]:
-    out = subprocess.run(
-        ["node", str(SCRIPT), str(corpus_path)], check=True, capture_output=True, text=True, timeout=300
+def start_oracle(corpus_path: Path = CORPUS) -> subprocess.Popen[str]:
+    """Start the Node oracle; Writer's side can be analysed while it runs."""
+    return subprocess.Popen(
+        ["node", str(SCRIPT), str(corpus_path)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
-    return {r["id"]: r for r in json.loads(out.stdout)}
+
+
+def oracle_results(process: subprocess.Popen[str]) -> dict[str, dict]:
+    out, err = process.communicate(timeout=600)
+    if process.returncode:
+        raise RuntimeError(f"the Yoast oracle failed ({process.returncode}): {err[-2000:]}")
+    return {r["id"]: r for r in json.loads(out)}
+
+
+def run_oracle(corpus_path: Path = CORPUS) -> dict[str, dict]:
+    return oracle_results(start_oracle(corpus_path))
 
 
 def writer_input(piece: dict) -> ContentInput:
@@ -133,10 +144,13 @@ class Report:
         return "\n".join(lines)
 
 
-def compare(corpus: list[dict], yoast: dict[str, dict]) -> Report:
+def compare(corpus: list[dict], yoast: dict[str, dict] | subprocess.Popen[str]) -> Report:
+    """Band agreement per check; `yoast` is the oracle's results or its running process."""
     report = Report()
-    for piece in corpus:
-        ours = analyze(writer_input(piece))
+    ours_all = [analyze(writer_input(piece)) for piece in corpus]
+    if isinstance(yoast, subprocess.Popen):
+        yoast = oracle_results(yoast)
+    for piece, ours in zip(corpus, ours_all, strict=True):
         theirs = yoast[piece["id"]]
         # Writer shows scores on 0-100; Yoast's SEO score goes far below 0 without a keyphrase (-999).
         report.seo_diffs.append(ours.seo_score - max(0, min(100, theirs["seo_score"])))
@@ -161,7 +175,7 @@ def compare(corpus: list[dict], yoast: dict[str, dict]) -> Report:
 
 def main() -> None:
     corpus = json.loads(CORPUS.read_text())
-    report = compare(corpus, run_oracle())
+    report = compare(corpus, start_oracle())
     print(report.table())
     by_check: dict[str, list] = {}
     for d in report.disagreements:
