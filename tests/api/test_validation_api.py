@@ -12,6 +12,8 @@ from writer_app.services import content as cs
 from writer_app.services import site_checks
 
 GOOD_TITLE = "Solar panels for beginners: costs and savings"
+# Wider than the 600 px a search result shows (Arial 20 px): the SEO title check fails ("problem").
+TOO_WIDE = "W" * 40
 
 
 def saved(tenant: factories.Tenant, **values) -> Content:
@@ -38,7 +40,7 @@ def by_key(body: dict) -> dict[str, dict]:
 
 
 def test_get_checks_of_the_saved_content(api, tenant):
-    content = saved(tenant, meta_title="Short")
+    content = saved(tenant, meta_title=TOO_WIDE)
     response = api.get(url(content), role=Role.VIEWER)
     assert response.status_code == 200
     body = response.get_json()
@@ -46,7 +48,7 @@ def test_get_checks_of_the_saved_content(api, tenant):
     assert 0 <= body["seo_score"] <= 100 and 0 <= body["readability_score"] <= 100
     checks = by_key(body)
     assert (
-        checks["seo_title_length"]["status"] == "improve"
+        checks["seo_title_length"]["status"] == "problem"
         and checks["seo_title_length"]["level"] == "required"
     )
     assert checks["seo_title_length"]["anchor"] == "meta_title"
@@ -55,7 +57,7 @@ def test_get_checks_of_the_saved_content(api, tenant):
 
 
 def test_post_checks_unsaved_values_and_saves_nothing(api, tenant):
-    content = saved(tenant, meta_title="Short")
+    content = saved(tenant, meta_title=TOO_WIDE)
     revisions = db.session.scalar(select(func.count()).select_from(Revision))
     response = api.post(url(content), json={"meta_title": GOOD_TITLE, "slug": "Solar Panels!"})
     assert response.status_code == 200, response.get_json()
@@ -65,7 +67,7 @@ def test_post_checks_unsaved_values_and_saves_nothing(api, tenant):
     assert by_key(body)["keyphrase_in_slug"]["status"] == "good"
     assert "seo_title_length" not in body["failing_required"]
     db.session.expire_all()
-    assert db.session.get(Content, content.id).meta_title == "Short"
+    assert db.session.get(Content, content.id).meta_title == TOO_WIDE
     assert db.session.scalar(select(func.count()).select_from(Revision)) == revisions
 
 

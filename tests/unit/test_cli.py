@@ -91,6 +91,15 @@ def test_demo_run_again_frees_tasks_an_older_demo_left_in_progress(app):
     assert db.session.get(Task, stuck.id).status == TaskStatus.QUEUED
 
 
+def test_demo_drafts_are_realistic_articles(app):
+    # Several hundred words with subheadings, as a real draft, so the checks judge them as they would
+    # real content (92-word stubs scored very differently in Yoast).
+    assert app.test_cli_runner().invoke(args=["writer", "demo"]).exit_code == 0
+    drafts = list(db.session.scalars(select(Content)))
+    assert drafts and all(c.word_count >= 600 for c in drafts)
+    assert all("<h2>" in c.html for c in drafts)
+
+
 def test_create_user_creates_the_account_when_new(app):
     result = app.test_cli_runner().invoke(
         args=[

@@ -87,10 +87,13 @@ def test_site_domain_makes_absolute_links_internal(tenant: factories.Tenant) -> 
 
 
 def test_cornerstone_content_needs_900_words(tenant: factories.Tenant) -> None:
+    # Guides and landing pages are cornerstone content: Yoast wants 900 words, 400-899 is orange.
     article = make(tenant, html=body(400))
     guide = make(tenant, html=body(400), content_structure="guide")
+    short_guide = make(tenant, html=body(290), content_structure="landing_page")
     assert cc.check_content(tenant.scope(), article.id).check("text_length").status == "good"
-    assert cc.check_content(tenant.scope(), guide.id).check("text_length").status == "problem"
+    assert cc.check_content(tenant.scope(), guide.id).check("text_length").status == "improve"
+    assert cc.check_content(tenant.scope(), short_guide.id).check("text_length").status == "problem"
 
 
 # --- per-site levels -------------------------------------------------------------------------------
@@ -201,7 +204,8 @@ def test_analysis_is_stored_per_revision_and_comparable(tenant: factories.Tenant
     stored_first = cc.stored_analysis(scope, content.id, 1)
     assert stored_first == first
     changes = {c.key: c for c in cc.compare_analyses(stored_first, cc.stored_analysis(scope, content.id, 2))}
-    assert changes["seo_title_length"].before == "improve" and changes["seo_title_length"].after == "good"
+    description = changes["meta_description_length"]
+    assert (description.before, description.after) == ("problem", "good")
     assert changes["text_length"].before_value == 122 and changes["text_length"].after_value == 402
     assert "keyphrase_length" not in changes  # unchanged checks are not listed
 
@@ -236,14 +240,14 @@ def test_compare_lists_checks_that_appear_or_disappear() -> None:
 
 
 def test_live_report_needs_an_editor_and_writes_nothing(tenant: factories.Tenant) -> None:
-    content = make(tenant, meta_title="")
+    content = make(tenant, meta_title="W" * 40)  # wider than a search result's 600 px
     db.session.commit()
     with pytest.raises(PermissionDenied):
         cc.content_report(tenant.scope(Role.VIEWER), content.id, {"meta_title": LONG_TITLE})
     report = cc.content_report(tenant.scope(Role.EDITOR), content.id, {"meta_title": LONG_TITLE})
     assert report.live and report.analysis.check("seo_title_length").status == "good"
     db.session.rollback()
-    assert db.session.get(Content, content.id).meta_title == ""
+    assert db.session.get(Content, content.id).meta_title == "W" * 40
     assert (
         cc.content_report(tenant.scope(Role.VIEWER), content.id).analysis.check("seo_title_length").status
         != "good"
@@ -313,3 +317,28 @@ def test_report_shows_duplicates_of_the_live_keyphrase(tenant: factories.Tenant)
     assert cc.content_report(tenant.scope(Role.EDITOR), content.id).duplicates == []
     live = cc.content_report(tenant.scope(Role.EDITOR), content.id, {"primary_keyword": "Heat pumps"})
     assert live.duplicates and "First" in live.duplicates[0]
+
+
+def test_analyses_stored_under_the_old_rules_are_re_scored_on_read(tenant: factories.Tenant) -> None:
+    scope = tenant.scope(Role.EDITOR)
+    content = cs.create_content(
+        scope,
+        title="Solar",
+        cluster_id=tenant.cluster.id,
+        content_type="post",
+        content_structure="article",
+        html=body(400),
+        primary_keyword="solar panels",
+    )
+    cc.after_content_saved(scope, content, latest_revision(content))
+    revision = latest_revision(content)
+    old = {"format": 1, "seo_score": 12, "readability_score": 34, "word_count": 402, "checks": []}
+    revision.analysis = dict(old)
+    db.session.commit()
+
+    analysis = cc.stored_analysis(scope, content.id, revision.number)
+    assert analysis is not None and analysis.is_current
+    assert analysis.check("seo_title_length") is not None and analysis.seo_score != 12
+    assert cc.analysis_history(scope, content.id)[0].seo_score == analysis.seo_score
+    db.session.expire_all()
+    assert latest_revision(content).analysis == old  # re-scored lazily: nothing written on read

@@ -19,6 +19,8 @@ GOOD_META = (
     "Solar panels explained for homeowners: what they cost, how much they save each year, "
     "and how to choose an installer you can trust."
 )  # 131 characters
+# Wider than the 600 px a search result shows (Arial 20 px): the SEO title check fails ("problem").
+TOO_WIDE = "W" * 40
 
 
 def make(tenant: factories.Tenant, **values: Any) -> Content:
@@ -49,7 +51,7 @@ def test_content_meeting_the_required_checks_passes_without_records(tenant: fact
 
 
 def test_failing_required_checks_block_with_a_409_listing_them(tenant: factories.Tenant) -> None:
-    content = make(tenant, meta_title="Short", meta_description="Too short.")
+    content = make(tenant, meta_title=TOO_WIDE, meta_description="Too short.")
     with pytest.raises(Conflict) as error:
         cc.publish_gate(tenant.scope(Role.ADMIN), content, None)
     assert error.value.status == 409 and error.value.code == "publish_blocked"
@@ -61,7 +63,7 @@ def test_failing_required_checks_block_with_a_409_listing_them(tenant: factories
 
 @pytest.mark.parametrize("comment", [None, "", "   "])
 def test_a_blank_comment_is_no_override(tenant: factories.Tenant, comment: str | None) -> None:
-    content = make(tenant, meta_title="Short")
+    content = make(tenant, meta_title=TOO_WIDE)
     with pytest.raises(cc.PublishBlocked):
         cc.publish_gate(tenant.scope(Role.REVIEWER), content, comment)
 
@@ -81,7 +83,7 @@ def test_site_levels_decide_what_blocks(tenant: factories.Tenant) -> None:
         cc.publish_gate(admin, content, None)
     assert [c.key for c in error.value.failing] == ["text_length"]
 
-    short_title = make(tenant, meta_title="Short")
+    short_title = make(tenant, meta_title=TOO_WIDE)
     site_checks.update_site_checks(
         admin, tenant.site.id, {"text_length": "off", "seo_title_length": "recommended"}
     )
@@ -98,7 +100,7 @@ def test_other_sites_levels_do_not_apply(tenant: factories.Tenant) -> None:
 
 @pytest.mark.parametrize("role", [Role.REVIEWER, Role.ADMIN])
 def test_reviewer_override_with_a_comment_is_recorded(tenant: factories.Tenant, role: Role) -> None:
-    content = make(tenant, meta_title="Short")
+    content = make(tenant, meta_title=TOO_WIDE)
     result = cc.publish_gate(tenant.scope(role), content, "  Client wants the short brand title.  ")
     db.session.commit()
     assert result.allowed and result.overridden
@@ -116,7 +118,7 @@ def test_reviewer_override_with_a_comment_is_recorded(tenant: factories.Tenant, 
 
 @pytest.mark.parametrize("role", [Role.EDITOR, Role.VIEWER])
 def test_editors_cannot_override(tenant: factories.Tenant, role: Role) -> None:
-    content = make(tenant, meta_title="Short")
+    content = make(tenant, meta_title=TOO_WIDE)
     with pytest.raises(PermissionDenied):
         cc.publish_gate(tenant.scope(role), content, "Please let me")
     db.session.rollback()
@@ -124,7 +126,7 @@ def test_editors_cannot_override(tenant: factories.Tenant, role: Role) -> None:
 
 
 def test_overly_long_comment_is_a_field_error(tenant: factories.Tenant) -> None:
-    content = make(tenant, meta_title="Short")
+    content = make(tenant, meta_title=TOO_WIDE)
     with pytest.raises(ValidationError) as error:
         cc.publish_gate(tenant.scope(Role.REVIEWER), content, "x" * 5001)
     assert "override_comment" in error.value.fields
@@ -133,7 +135,7 @@ def test_overly_long_comment_is_a_field_error(tenant: factories.Tenant) -> None:
 def test_an_override_holds_for_the_same_text_only(tenant: factories.Tenant) -> None:
     """A retried or scheduled publish of unchanged content needs no new comment; an edit does."""
     reviewer = tenant.scope(Role.REVIEWER)
-    content = make(tenant, meta_title="Short")
+    content = make(tenant, meta_title=TOO_WIDE)
     cc.publish_gate(reviewer, content, "Accepted for launch.")
     db.session.commit()
 
@@ -152,7 +154,7 @@ def test_an_override_holds_for_the_same_text_only(tenant: factories.Tenant) -> N
 
 def test_an_override_does_not_cover_checks_that_fail_later(tenant: factories.Tenant) -> None:
     reviewer = tenant.scope(Role.REVIEWER)
-    content = make(tenant, meta_title="Short", html="<p>Short text.</p>")
+    content = make(tenant, meta_title=TOO_WIDE, html="<p>Short text.</p>")
     cc.publish_gate(reviewer, content, "Fine for now.")
     site_checks.update_site_checks(tenant.scope(Role.ADMIN), tenant.site.id, {"text_length": "required"})
     with pytest.raises(cc.PublishBlocked) as error:
@@ -161,7 +163,7 @@ def test_an_override_does_not_cover_checks_that_fail_later(tenant: factories.Ten
 
 
 def test_gate_status_records_nothing(tenant: factories.Tenant) -> None:
-    content = make(tenant, meta_title="Short")
+    content = make(tenant, meta_title=TOO_WIDE)
     status = cc.gate_status(tenant.scope(Role.REVIEWER), content)
     assert not status.allowed and [c.key for c in status.failing] == ["seo_title_length"]
     assert review_events(content) == [] and overrides() == []
@@ -170,7 +172,7 @@ def test_gate_status_records_nothing(tenant: factories.Tenant) -> None:
 def test_overrides_of_other_accounts_do_not_count(
     tenant: factories.Tenant, other_tenant: factories.Tenant
 ) -> None:
-    content = make(tenant, meta_title="Short")
+    content = make(tenant, meta_title=TOO_WIDE)
     cc.publish_gate(tenant.scope(Role.REVIEWER), content, "ok")
     db.session.commit()
     fingerprint = cc._fingerprint(cc.content_input(content, content.site))

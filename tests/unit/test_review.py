@@ -153,7 +153,7 @@ def test_reviewer_who_generated_an_ai_draft_may_approve_it(tenant: factories.Ten
 def test_approving_content_that_stays_here_runs_the_same_gate(
     tenant: factories.Tenant, draft: Content
 ) -> None:
-    draft.meta_title = ""
+    draft.meta_title = "W" * 40  # wider than the 600 px of a search result
     review.submit_for_review(tenant.scope(Role.EDITOR), draft.id)
     with pytest.raises(Conflict) as error:
         review.approve(tenant.scope(Role.REVIEWER), draft.id)

@@ -105,10 +105,13 @@ def test_paragraph_length(longest: int, expected: str) -> None:
     assert result.anchor == ("body" if expected == "good" else "body:p2")
 
 
-def test_structure_checks_do_not_apply_to_an_empty_body() -> None:
+def test_a_body_without_text_is_flagged_as_too_short() -> None:
+    # As in Yoast: the structure checks pass on nothing, and "not enough content" is red.
     analysis = analyze(ContentInput(html="<h2>Only a heading</h2>"))
-    assert analysis.by_group("readability") == []
-    assert analysis.readability_score == 0
+    assert analysis.check("text_presence").status == "problem"  # type: ignore[union-attr]
+    assert analysis.check("paragraph_length").status == "good"  # type: ignore[union-attr]
+    assert analysis.readability_score == 90
+    assert analyze(ContentInput(html="<p>" + " ".join(numbered(3)) + "</p>")).check("text_presence") is None
 
 
 # --- sentences ---------------------------------------------------------------------------------
@@ -200,9 +203,9 @@ def test_transition_words(with_transition: int, total: int, expected: str) -> No
     assert (result.status, result.value) == (expected, round(100 * with_transition / total, 1))
 
 
-def test_transition_words_need_200_words() -> None:
-    assert check("transition_words", "<p>" + " ".join(numbered(1, 199)) + "</p>") is None
-    assert check("transition_words", "<p>" + " ".join(numbered(1, 200)) + "</p>") is not None
+def test_transition_words_are_not_needed_under_200_words() -> None:
+    assert check("transition_words", "<p>" + " ".join(numbered(1, 199)) + "</p>").status == "good"  # type: ignore[union-attr]
+    assert check("transition_words", "<p>" + " ".join(numbered(1, 200)) + "</p>").status == "problem"  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(

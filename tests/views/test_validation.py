@@ -15,6 +15,8 @@ from writer_app.services import site_checks
 
 HX = {"HX-Request": "true"}
 GOOD_TITLE = "Solar panels for beginners: costs and savings"
+# Wider than the 600 px a search result shows (Arial 20 px): the SEO title check fails ("problem").
+TOO_WIDE = "W" * 40
 
 
 def saved(tenant: factories.Tenant, **values) -> Content:
@@ -120,14 +122,14 @@ def test_viewers_get_the_panel_without_live_checks(client, login, tenant):
 
 
 def test_saved_checks_fragment_and_page(client, login, tenant):
-    content = saved(tenant, meta_title="Short")
+    content = saved(tenant, meta_title=TOO_WIDE)
     login(tenant.viewer)
     fragment = client.get(f"/content/{content.id}/checks", headers=HX)
     text = fragment.get_data(as_text=True)
     assert fragment.status_code == 200 and "<html" not in text
     assert "Checked the saved version." in text
     status, item = check_item(text, "seo_title_length").split(" ", 1)
-    assert status == "improve" and "Needs improvement" in item and "Required" in item
+    assert status == "problem" and "Problem" in item and "Required" in item
     assert 'href="#meta_title"' in item
     assert "Publishing is blocked" in text
     page = client.get(f"/content/{content.id}/checks")
@@ -137,14 +139,14 @@ def test_saved_checks_fragment_and_page(client, login, tenant):
 
 
 def test_live_check_analyses_the_unsaved_form_and_saves_nothing(client, login, tenant):
-    content = saved(tenant, meta_title="Short")
+    content = saved(tenant, meta_title=TOO_WIDE)
     revisions_before = db.session.scalar(select(func.count()).select_from(Revision))
     login(tenant.editor)
     response = client.post(
         f"/content/{content.id}/checks",
         data={
             "title": "Solar basics",
-            "html": "<h1>Extra title</h1><p>Solar panels turn light into power.</p>",
+            "html": "<h1>Extra title</h1><p>Solar panels turn light into power.</p><h1>Another</h1>",
             "meta_title": GOOD_TITLE,
             "meta_description": "Short.",
             "primary_keyword": "solar panels",
@@ -161,7 +163,7 @@ def test_live_check_analyses_the_unsaved_form_and_saves_nothing(client, login, t
     assert check_item(text, "keyphrase_in_slug").startswith("good")
     db.session.expire_all()
     stored = db.session.get(Content, content.id)
-    assert (stored.meta_title, stored.slug, stored.version) == ("Short", "solar-basics", 1)
+    assert (stored.meta_title, stored.slug, stored.version) == (TOO_WIDE, "solar-basics", 1)
     assert db.session.scalar(select(func.count()).select_from(Revision)) == revisions_before
 
 

@@ -179,6 +179,37 @@ def store_analysis(revision: Revision, analysis: Analysis) -> None:
     revision.analysis = {**analysis.to_dict(), "checked_at": utcnow().isoformat()}
 
 
+def revision_analysis(content: Content, revision: Revision) -> Analysis:
+    """The analysis stored with `revision`, re-scored lazily when it predates the current rules.
+
+    Analyses stored before the checks followed Yoast (format 1) are re-computed from the revision's own
+    text on read, not migrated: nothing is written, and the next save stores a current analysis.
+    """
+    analysis = Analysis.from_dict(revision.analysis or {})
+    if analysis.is_current:
+        return analysis
+    site = content.site if content.site is not None else db.session.get(Site, content.site_id)
+    assert site is not None
+    values = {
+        name: getattr(revision, name) or "" for name in ("html", "title", "meta_title", "meta_description")
+    }
+    slug = (revision.slug or "").strip()
+    return analyze(
+        ContentInput(
+            html=values["html"],
+            title=values["title"].strip(),
+            seo_title=values["meta_title"].strip(),
+            meta_description=values["meta_description"].strip(),
+            slug=slugify(slug, 255) if slug else slugify(values["title"], 255),
+            keyphrase=(revision.primary_keyword or "").strip(),
+            content_type=ContentType(content.content_type).value,  # type: ignore[arg-type]
+            cornerstone=ContentStructure(content.content_structure).cornerstone,
+            site_domain=_site_domain(site),
+        ),
+        site_levels(site),
+    )
+
+
 def after_content_saved(scope: Scope, content: Content, revision: Revision) -> Analysis:
     """Analyse the content as just saved and store the result on its new revision.
 
@@ -205,11 +236,14 @@ def analysis_history(scope: Scope, content_id: int, limit: int = 10) -> list[Rev
         .limit(limit)
     )
     history = []
+    content: Content | None = None
     for revision in rows:
         stored = revision.analysis or {}
         if not stored.get("checks") and "seo_score" not in stored:
             continue  # a JSON null stored as a value
-        analysis = Analysis.from_dict(stored)
+        if content is None:
+            content = _load(scope, content_id)
+        analysis = revision_analysis(content, revision)
         history.append(
             RevisionScore(
                 number=revision.number,
@@ -240,7 +274,7 @@ def stored_analysis(scope: Scope, content_id: Any, number: Any) -> Analysis | No
     )
     if revision is None or not revision.analysis:
         return None
-    return Analysis.from_dict(revision.analysis)
+    return revision_analysis(content, revision)
 
 
 # --- the publish gate -----------------------------------------------------------------------------

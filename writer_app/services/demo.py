@@ -7,6 +7,8 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
+from writer_app.integrations.ai import ArticleBrief, ArticleDraft
+from writer_app.integrations.ai_offline import OfflineProvider
 from writer_app.models import (
     Account,
     Cluster,
@@ -93,6 +95,8 @@ STATUS_CYCLE = [
     TaskStatus.FAILED,
     TaskStatus.CANCELED,
 ]
+# Long enough to read like a real post (the analysis judges demo drafts as it would real ones).
+DEMO_DRAFT_WORDS = 900
 CONTENT_CYCLE = [ContentStatus.DRAFT, ContentStatus.REVIEW, ContentStatus.PUBLISHED]
 CATEGORIES = ["Guides", "News", "How-to"]
 TAGS = ["beginner", "budget", "checklist", "sustainability"]
@@ -117,19 +121,16 @@ def _user(email: str, name: str, account: Account, role: Role) -> User:
     return user
 
 
-def _article_html(title: str, keyword: str) -> str:
-    paragraphs = [
-        f"<p>{keyword.capitalize()} is easier than it looks. This article walks through what matters, "
-        "what to skip and how to decide with confidence.</p>",
-        f"<h2>Why {keyword} matters</h2>",
-        f"<p>Most readers come to {keyword} with one question: is it worth the effort? In short, yes — "
-        "if you start small, measure what changes and keep what works.</p>",
-        "<h2>Getting started</h2>",
-        "<ul><li>Pick one goal for the first month.</li><li>Write down what you do each week.</li>"
-        "<li>Review the results and adjust.</li></ul>",
-        f"<p>Finally, remember that {title.lower()} is a journey rather than a single decision.</p>",
-    ]
-    return "".join(paragraphs)
+def _draft(task: Task, keyword: str) -> ArticleDraft:
+    """A realistic demo draft (several hundred words) from the offline writer, shaped by the task."""
+    brief = ArticleBrief(
+        title=task.title,
+        keywords=[keyword],
+        content_type=str(task.content_type),
+        content_structure=str(task.content_structure),
+        word_count=DEMO_DRAFT_WORDS,
+    )
+    return OfflineProvider().generate_article(brief, "")
 
 
 def load_demo() -> str:
@@ -215,7 +216,8 @@ def _demo_content(
     scope: Scope, task: Task, keyword: str, terms: list[ContentTaxonomy], team: dict[Role, User], index: int
 ) -> int:
     status = CONTENT_CYCLE[index % len(CONTENT_CYCLE)]
-    html = _article_html(task.title, keyword)
+    draft = _draft(task, keyword)
+    html = draft.html
     content, created = _get_or_create(
         Content,
         {"task_id": task.id},
@@ -225,11 +227,8 @@ def _demo_content(
         title=task.title,
         html=html,
         word_count=word_count(html),
-        meta_title=task.title[:60],
-        meta_description=(
-            f"{keyword.capitalize()} explained: a practical, honest guide with the steps, costs and pitfalls "
-            "to know before you begin."
-        )[:156],
+        meta_title=draft.meta_title,
+        meta_description=draft.meta_description,
         primary_keyword=keyword,
         secondary_keywords=[],
         slug=accounts.slugify(task.title),

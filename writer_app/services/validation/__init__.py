@@ -6,10 +6,13 @@
     stored = analysis.to_dict(); Analysis.from_dict(stored) == analysis
 
 Rules worth knowing:
-- A check that does not apply (no images, no H2/H3, no sentences, under 200 words for transition
-  words) is left out of the analysis: it neither lowers a score nor blocks publishing.
+- The checks reproduce yoastseo 3.6.0's English analysis for posts, pages and cornerstone content
+  (tests/oracle measures the agreement); each result carries Yoast's points in `score`.
+- Like Yoast, most checks always apply; a few appear only when they have something to say
+  (function words in the keyphrase, far too little text, image alt text without images).
 - Without a keyphrase, keyphrase_length and every keyphrase check are "problem" (value None).
-- Scores per group: good = 1, improve = 0.5, problem = 0, averaged over the checks present, x 100.
+- Scores as Yoast computes them (model.group_score); Writer's own checks (image alt text, Flesch)
+  count in neither score.
 - A Required check blocks when its status is "improve" or "problem".
 """
 
@@ -18,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from .context import Context
+from .language import _passive_lists
 from .model import (
     CHECKS,
     DEFAULT_LEVELS,
@@ -55,9 +59,10 @@ __all__ = [
 
 
 def warm_up() -> None:
-    """Load the syllable tables now (about 0.1 s) instead of on the first analysis."""
+    """Load the syllable and passive-voice tables now (about 0.1 s) instead of on the first analysis."""
     _cmu_exceptions()
     _hyphenator()
+    _passive_lists()
 
 
 def analyze(content: ContentInput, levels: Mapping[str, str] | None = None) -> Analysis:

@@ -35,6 +35,11 @@ class Context:
         return [Sentence(s, b) for b in self.doc.body_blocks for s in split_sentences(b.text)]
 
     @cached_property
+    def sentences_and_headings(self) -> list[Sentence]:
+        """Every sentence, headings included, in document order: Yoast counts a heading as a sentence."""
+        return [Sentence(s, b) for b in self.doc.blocks for s in split_sentences(b.text)]
+
+    @cached_property
     def all_units(self) -> list[str]:
         """Every sentence plus every heading, for counting keyphrase occurrences in the whole text."""
         units = [h.text for h in self.doc.headings]

@@ -11,15 +11,18 @@ from pyphen import Pyphen  # type: ignore[import-untyped]
 from . import syllable_table
 from .context import Context, Sentence
 from .language import has_transition, is_passive, sentence_beginning
-from .model import CheckResult, Status, make_result
+from .model import CheckResult, Status, make_result, status_of
 
-SECTION_MAX, SECTION_LIMIT = 300, 350  # words without a subheading: good up to, improve up to
+# Words per section without a subheading (good up to, then ok up to), and where subheadings start
+# being needed; cornerstone content is held to 250/300.
+SECTIONS = {False: (300, 350), True: (250, 300)}
 PARAGRAPH_MAX, PARAGRAPH_LIMIT = 150, 200
 LONG_SENTENCE_WORDS = 20
-LONG_SENTENCES_MAX, LONG_SENTENCES_LIMIT = 25.0, 30.0  # % of sentences
+LONG_SENTENCES = {False: (25.0, 30.0), True: (20.0, 25.0)}  # % of sentences: good up to, ok up to
 PASSIVE_MAX, PASSIVE_LIMIT = 10.0, 15.0
 TRANSITION_MIN, TRANSITION_FAIR, TRANSITION_MIN_WORDS = 30.0, 20.0, 200
 CONSECUTIVE_MAX = 2  # more sentences than this in a row may not start with the same word
+TEXT_PRESENCE_CHARS = 50
 FLESCH_GOOD, FLESCH_FAIR = 60.0, 50.0
 _FLESCH_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*", re.UNICODE)  # numbers carry no syllables
 
@@ -28,64 +31,81 @@ def _pct(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def _band(value: float, good_max: float, fair_max: float) -> Status:
-    return "good" if value <= good_max else "improve" if value <= fair_max else "problem"
+def _points(value: float, good_max: float, fair_max: float) -> int:
+    return 9 if value <= good_max else 6 if value <= fair_max else 3
 
 
-def subheading_distribution(ctx: Context) -> CheckResult | None:
-    key, target = "subheading_distribution", f"at most {SECTION_MAX} words per section"
+def subheading_distribution(ctx: Context) -> CheckResult:
+    key = "subheading_distribution"
+    good_max, fair_max = SECTIONS[ctx.content.cornerstone]
+    target = f"at most {good_max} words per section"
     # Sections: running text between headings; the text before the first heading is a section too.
-    sections: list[tuple[int, str]] = []
+    sections: list[tuple[int, str, bool]] = []  # words, anchor, before the first heading
     words, anchor, has_heading = 0, "", False
     for block in ctx.doc.blocks:
         if block.heading_level:
-            has_heading = True
             if words:
-                sections.append((words, anchor or "body"))
+                sections.append((words, anchor or "body", not has_heading))
+            has_heading = True
             words, anchor = 0, ""
         else:
             words += block.word_count
             anchor = anchor or (block.anchor if block.p_index else "")
     if words:
-        sections.append((words, anchor or "body"))
-    if not sections:
-        return None
-    if not has_heading:
-        total = sections[0][0]
-        status: Status = "good" if total <= SECTION_MAX else "problem"
-        message = (
-            f"The text has {total} words and no subheadings, which is fine for a short text."
-            if status == "good"
-            else f"The text has {total} words and no subheadings; add subheadings "
-            f"at least every {SECTION_MAX} words."
+        sections.append((words, anchor or "body", not has_heading))
+    total = ctx.word_count
+    if total <= good_max:
+        return make_result(
+            key,
+            "good",
+            f"The text has {total} words, short enough for any subheadings.",
+            total,
+            target,
+            "body",
+            9,
         )
-        return make_result(key, status, message, total, target, "body")
-    longest, where = max(sections, key=lambda s: s[0])
-    status = _band(longest, SECTION_MAX, SECTION_LIMIT)
+    if not has_heading:
+        return make_result(
+            key,
+            "problem",
+            f"The text has {total} words and no subheadings; add one at least every {good_max} words.",
+            total,
+            target,
+            "body",
+            2,
+        )
+    too_long = sum(s[0] > good_max for s in sections)
+    first = next((s for s in sections if s[2]), None)
+    if first and first[0] > good_max and too_long < 2:
+        longest, where = first[0], first[1]
+    else:
+        longest, where, _ = max(sections, key=lambda s: s[0])
+    points = _points(longest, good_max, fair_max)
     return make_result(
         key,
-        status,
-        f"The longest section without a subheading has {longest} words; aim for at most {SECTION_MAX}.",
+        status_of(points),
+        f"The longest section without a subheading has {longest} words; aim for at most {good_max}.",
         longest,
         target,
-        where if status != "good" else "body",
+        where if points < 9 else "body",
+        points,
     )
 
 
-def paragraph_length(ctx: Context) -> CheckResult | None:
+def paragraph_length(ctx: Context) -> CheckResult:
     paragraphs = [p for p in ctx.doc.paragraphs if p.word_count]
-    if not paragraphs:
-        return None
-    longest = max(paragraphs, key=lambda p: p.word_count)
-    n = longest.word_count
-    status = _band(n, PARAGRAPH_MAX, PARAGRAPH_LIMIT)
+    longest = max(paragraphs, key=lambda p: p.word_count) if paragraphs else None
+    n = longest.word_count if longest else 0
+    points = _points(n, PARAGRAPH_MAX, PARAGRAPH_LIMIT)
+    status = status_of(points)
     return make_result(
         "paragraph_length",
         status,
         f"The longest paragraph has {n} words; aim for at most {PARAGRAPH_MAX}.",
         n,
         f"at most {PARAGRAPH_MAX} words per paragraph",
-        longest.anchor if status != "good" else "body",
+        longest.anchor if longest and status != "good" else "body",
+        points,
     )
 
 
@@ -93,31 +113,29 @@ def _first_anchor(sentences: list[Sentence]) -> str:
     return sentences[0].block.anchor if sentences else "body"
 
 
-def sentence_length(ctx: Context) -> CheckResult | None:
-    sentences = ctx.sentences
-    if not sentences:
-        return None
+def sentence_length(ctx: Context) -> CheckResult:
+    sentences = ctx.sentences_and_headings
+    good_max, fair_max = LONG_SENTENCES[ctx.content.cornerstone]
     long = [s for s in sentences if s.words > LONG_SENTENCE_WORDS]
     share = _pct(len(long), len(sentences))
-    status = _band(share, LONG_SENTENCES_MAX, LONG_SENTENCES_LIMIT)
+    points = _points(share, good_max, fair_max)
     return make_result(
         "sentence_length",
-        status,
-        f"{share:g}% of sentences have more than "
-        f"{LONG_SENTENCE_WORDS} words; aim for at most {LONG_SENTENCES_MAX:g}%.",
+        status_of(points),
+        f"{share:g}% of sentences have more than {LONG_SENTENCE_WORDS} words; aim for at most {good_max:g}%.",
         share,
-        f"at most {LONG_SENTENCES_MAX:g}% of sentences over {LONG_SENTENCE_WORDS} words",
-        _first_anchor(long) if status != "good" else "body",
+        f"at most {good_max:g}% of sentences over {LONG_SENTENCE_WORDS} words",
+        _first_anchor(long) if points < 9 else "body",
+        points,
     )
 
 
-def passive_voice(ctx: Context) -> CheckResult | None:
-    sentences = ctx.sentences
-    if not sentences:
-        return None
+def passive_voice(ctx: Context) -> CheckResult:
+    sentences = ctx.sentences_and_headings
     passive = [s for s in sentences if is_passive(s.text)]
     share = _pct(len(passive), len(sentences))
-    status = _band(share, PASSIVE_MAX, PASSIVE_LIMIT)
+    points = _points(share, PASSIVE_MAX, PASSIVE_LIMIT)
+    status = status_of(points)
     return make_result(
         "passive_voice",
         status,
@@ -125,31 +143,40 @@ def passive_voice(ctx: Context) -> CheckResult | None:
         share,
         f"at most {PASSIVE_MAX:g}% of sentences",
         _first_anchor(passive) if status != "good" else "body",
+        points,
     )
 
 
-def transition_words(ctx: Context) -> CheckResult | None:
-    sentences = ctx.sentences
-    if not sentences or ctx.word_count < TRANSITION_MIN_WORDS:
-        return None
+def transition_words(ctx: Context) -> CheckResult:
+    sentences = ctx.sentences_and_headings
     share = _pct(sum(has_transition(s.text) for s in sentences), len(sentences))
-    status: Status = (
-        "good" if share >= TRANSITION_MIN else "improve" if share >= TRANSITION_FAIR else "problem"
-    )
+    target = f"at least {TRANSITION_MIN:g}% of sentences"
+    if ctx.word_count < TRANSITION_MIN_WORDS:
+        return make_result(
+            "transition_words",
+            "good",
+            f"{share:g}% of sentences contain a transition word; texts under "
+            f"{TRANSITION_MIN_WORDS} words need not have any.",
+            share,
+            target,
+            "body",
+            9,
+        )
+    points = 9 if share >= TRANSITION_MIN else 6 if share >= TRANSITION_FAIR else 3
     return make_result(
         "transition_words",
-        status,
-        f"{share:g}% of sentences contain a transition word; aim for at least {TRANSITION_MIN:g}%.",
+        status_of(points),
+        f"{share:g}% of sentences contain a transition word; aim for {target}.",
         share,
-        f"at least {TRANSITION_MIN:g}% of sentences",
+        target,
         "body",
+        points,
     )
 
 
-def consecutive_sentences(ctx: Context) -> CheckResult | None:
-    sentences = ctx.sentences
-    if not sentences:
-        return None
+def consecutive_sentences(ctx: Context) -> CheckResult:
+    # List items are left out: a list's items may well start alike.
+    sentences = [s for s in ctx.sentences_and_headings if s.block.tag != "li"]
     runs: list[tuple[int, int]] = []  # (start index, length) of runs longer than allowed
     start = 0
     beginnings = [sentence_beginning(s.text) for s in sentences]
@@ -167,6 +194,7 @@ def consecutive_sentences(ctx: Context) -> CheckResult | None:
             0,
             target,
             "body",
+            9,
         )
     first, length = max(runs, key=lambda r: r[1])
     word = beginnings[first]
@@ -177,6 +205,23 @@ def consecutive_sentences(ctx: Context) -> CheckResult | None:
         len(runs),
         target,
         sentences[first].block.anchor,
+        3,
+    )
+
+
+def text_presence(ctx: Context) -> CheckResult | None:
+    """Shown only when there is next to no text: under 50 characters."""
+    chars = len(" ".join(b.text for b in ctx.doc.blocks).strip())
+    if chars >= TEXT_PRESENCE_CHARS:
+        return None
+    return make_result(
+        "text_presence",
+        "problem",
+        "The text is far too short to analyse; write at least a few sentences.",
+        chars,
+        f"at least {TEXT_PRESENCE_CHARS} characters",
+        "body",
+        3,
     )
 
 
@@ -238,6 +283,7 @@ READABILITY_CHECKS: list[Callable[[Context], CheckResult | None]] = [
     sentence_length,
     passive_voice,
     transition_words,
+    text_presence,
     consecutive_sentences,
     flesch_reading_ease,
 ]

@@ -1,70 +1,102 @@
-"""SEO checks. Each returns a result, or None when it does not apply to this content."""
+"""SEO checks, each reproducing one assessment of yoastseo 3.6.0 for posts, pages and cornerstone content.
+
+Each returns a result with Yoast's points (`score`) and traffic light, or None when it does not apply.
+Deliberate differences from Yoast (README, "Checks"): links to `www.` of the site's own domain count
+as internal. Writer-only check: image alt text (every image has one), not part of the score.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from urllib.parse import urlsplit
+from math import ceil, floor
 
 from .context import Context
-from .model import CheckResult, Status, make_result
+from .keyphrase import tokens
+from .model import CheckResult, make_result, status_of
+from .seo_structure import (
+    competing_links,
+    image_alt_attributes,
+    images,
+    internal_links,
+    keyphrase_in_image_alt,
+    outbound_links,
+    single_h1,
+    text_length,
+)
 from .text import split_sentences
+from .title_width import title_width
+from .wordlists import FUNCTION_WORDS
 
-TITLE_MIN, TITLE_MAX = 30, 60
-META_MIN, META_MAX = 120, 156
-DENSITY_MIN, DENSITY_MAX = 0.5, 3.0
-SHARE_MIN, SHARE_MAX = 30.0, 75.0  # % of subheadings / image alts that should carry the keyphrase
+TITLE_SHORT_PX, TITLE_MAX_PX = 400, 600
+META_MIN, META_MAX = 120, 156  # good: more than 120 and at most 156 characters
+DENSITY_MIN, DENSITY_MAX, DENSITY_WAY_OVER = 0.5, 3.0, 4.0
+SHARE_MIN, SHARE_MAX = 0.3, 0.75  # of H2/H3 subheadings (and of 5+ image alts) holding the keyphrase
 KEYPHRASE_MAX_WORDS, KEYPHRASE_LIMIT_WORDS = 4, 8
-# (good from, needs improvement from) in words
-TEXT_LENGTH = {"post": (300, 250), "page": (300, 250), "product": (200, 150), "taxonomy": (250, 200)}
-CORNERSTONE_LENGTH = (900, 800)
-MANY_IMAGES = 5
+SUBHEADINGS_NEEDED_FROM = {False: 300, True: 250}  # words; cornerstone content needs them earlier
 
 
-def _no_keyphrase(key: str, anchor: str = "primary_keyword") -> CheckResult:
-    return make_result(key, "problem", "No keyphrase is set, so this cannot be checked.", None, "", anchor)
+def _kp_missing(key: str, points: int, anchor: str = "primary_keyword") -> CheckResult:
+    return make_result(
+        key, status_of(points), "No keyphrase is set, so this cannot be checked.", None, "", anchor, points
+    )
 
 
 def keyphrase_length(ctx: Context) -> CheckResult:
     kp, key, target = ctx.keyphrase, "keyphrase_length", "1–4 content words"
     if not kp.is_set:
         return make_result(
-            key, "problem", "No keyphrase is set; set one to analyse the text.", 0, target, "primary_keyword"
-        )
-    if kp.only_function_words:
-        return make_result(
             key,
             "problem",
-            f"The keyphrase \u201c{kp.raw}\u201d has only function words; add words that carry the topic.",
+            "No keyphrase is set; set one to analyse the text.",
             0,
             target,
             "primary_keyword",
+            -999,
         )
-    n = len(kp.content_words)
-    status: Status = (
-        "good" if n <= KEYPHRASE_MAX_WORDS else "improve" if n <= KEYPHRASE_LIMIT_WORDS else "problem"
-    )
+    n = kp.length
+    points = 9 if n <= KEYPHRASE_MAX_WORDS else 6 if n <= KEYPHRASE_LIMIT_WORDS else 3
     return make_result(
         key,
-        status,
+        status_of(points),
         f"The keyphrase has {n} content word{'s' * (n != 1)}; aim for 1–4.",
         n,
         target,
         "primary_keyword",
+        points,
+    )
+
+
+def keyphrase_function_words(ctx: Context) -> CheckResult | None:
+    kp = ctx.keyphrase
+    if not kp.only_function_words:
+        return None
+    return make_result(
+        "keyphrase_function_words",
+        "problem",
+        f"The keyphrase \u201c{kp.raw}\u201d has only function words; add words that carry the topic.",
+        len(kp.words),
+        "at least one content word",
+        "primary_keyword",
+        0,
     )
 
 
 def keyphrase_in_introduction(ctx: Context) -> CheckResult:
     key, target = "keyphrase_in_introduction", "keyphrase in one sentence of the first paragraph"
-    if not ctx.keyphrase.is_set:
-        return _no_keyphrase(key)
+    if not ctx.keyphrase.is_set or not ctx.word_count:
+        return (
+            _kp_missing(key, 3)
+            if not ctx.keyphrase.is_set
+            else make_result(key, "problem", "The text has no first paragraph yet.", 0, target, "body", 3)
+        )
     intro = ctx.introduction
     if intro is None:
-        return make_result(key, "problem", "The text has no first paragraph yet.", 0, target, "body")
-    if any(ctx.keyphrase.found_in(s.text) for s in ctx.sentences if s.block is intro):
+        return make_result(key, "problem", "The text has no first paragraph yet.", 0, target, "body", 3)
+    if any(ctx.keyphrase.found_in(s) for s in split_sentences(intro.text)):
         return make_result(
-            key, "good", "The keyphrase appears in the first paragraph.", 1, target, intro.anchor
+            key, "good", "The keyphrase appears in the first paragraph.", 1, target, intro.anchor, 9
         )
-    if ctx.keyphrase.found_in(intro.text):
+    if ctx.keyphrase.fraction_of_words_in(intro.text) == 1:
         return make_result(
             key,
             "improve",
@@ -72,45 +104,85 @@ def keyphrase_in_introduction(ctx: Context) -> CheckResult:
             0,
             target,
             intro.anchor,
+            6,
         )
     return make_result(
-        key, "problem", "The keyphrase does not appear in the first paragraph.", 0, target, intro.anchor
+        key, "problem", "The keyphrase does not appear in the first paragraph.", 0, target, intro.anchor, 3
     )
 
 
+def _recommended_count(kp_length: int, density: float, words: int, upper: bool) -> int:
+    """Yoast's recommended keyphrase count for a density: never below 2."""
+    count = density * words / (100 * (0.7 + kp_length / 3))
+    if count < 2:
+        return 2
+    return floor(count) if upper else ceil(count)
+
+
 def keyphrase_density(ctx: Context) -> CheckResult:
-    key, target = "keyphrase_density", f"{DENSITY_MIN}%–{DENSITY_MAX:g}%"
-    if not ctx.keyphrase.is_set:
-        return _no_keyphrase(key)
-    found = sum(ctx.keyphrase.occurrences(u) for u in ctx.all_units)
-    density = 100 * found * len(ctx.keyphrase.words) / ctx.word_count if ctx.word_count else 0.0
-    times = f"{found} time{'s' * (found != 1)}"  # status uses the exact density, the message a rounded one
-    if found == 0:
-        status: Status = "problem"
-    elif density < DENSITY_MIN:
-        status = "improve"
-    elif density <= DENSITY_MAX:
-        status = "good"
+    key = "keyphrase_density"
+    kp = ctx.keyphrase
+    if not kp.is_set:
+        return _kp_missing(key, -50, "body")
+    if not ctx.word_count:
+        return make_result(key, "problem", "There is no text to hold the keyphrase.", 0, "", "body", -50)
+    found = sum(kp.occurrences(u) for u in ctx.all_units)
+    words = ctx.word_count
+    times = f"{found} time{'s' * (found != 1)}"
+    if words < 100:
+        # Short texts are judged by count: once is right, under 51 words twice is too many.
+        most = 2 if words > 50 else 1
+        target = f"1–{most} times in a text this short"
+        points = 4 if found == 0 else 9 if found <= most else -10 if found == most + 1 else -50
+        density = round(100 * found / words, 2)
     else:
-        status = "problem"  # over-optimised text reads as keyword stuffing
+        # Longer keyphrases are harder to repeat, so the density is weighted by their length.
+        weighted = found / words * 100 * (0.7 + kp.length / 3)  # Yoast's order of operations
+        density = round(weighted, 2)
+        least = _recommended_count(kp.length, DENSITY_MIN, words, upper=False)
+        most = _recommended_count(kp.length, DENSITY_MAX, words, upper=True)
+        target = f"{least}–{most} times"
+        if found == 0 or weighted < DENSITY_MIN or found == 1:
+            points = 4
+        elif weighted <= DENSITY_MAX or (found == 2 and least <= 2):
+            points = 9
+        elif weighted <= DENSITY_WAY_OVER:
+            points = -10
+        else:
+            points = -50
+    advice = {9: "", 4: " Use it more often.", -10: " Don't overoptimize.", -50: " Don't overoptimize."}[
+        points
+    ]
     return make_result(
         key,
-        status,
-        f"The keyphrase was found {times}, a density of {round(density, 2):g}%; aim for {target}.",
-        round(density, 2),
+        status_of(points),
+        f"The keyphrase was found {times}; aim for {target}.{advice}",
+        density,
         target,
         "body",
+        points,
     )
 
 
 def keyphrase_in_seo_title(ctx: Context) -> CheckResult:
     key, target = "keyphrase_in_seo_title", "keyphrase at the start of the SEO title"
-    if not ctx.keyphrase.is_set:
-        return _no_keyphrase(key)
+    kp = ctx.keyphrase
     title = ctx.content.effective_seo_title
-    if title and ctx.keyphrase.at_start_of(title):
-        return make_result(key, "good", "The SEO title starts with the keyphrase.", 1, target, "meta_title")
-    if title and ctx.keyphrase.found_in(title):
+    if not kp.is_set:
+        return _kp_missing(key, 2, "meta_title")
+    if not title:
+        return make_result(key, "problem", "There is no SEO title.", 0, target, "meta_title", 2)
+    toks = tokens(title)
+    words = list(kp.words)
+    n = len(words)
+    positions = [i for i in range(len(toks) - n + 1) if toks[i : i + n] == words]
+    # Function words before the keyphrase ("The best tokyo food") do not move it from the start.
+    opening = next((i for i, t in enumerate(toks) if t not in FUNCTION_WORDS or t == words[0]), len(toks))
+    if positions and positions[0] <= opening:
+        return make_result(
+            key, "good", "The SEO title starts with the keyphrase.", 1, target, "meta_title", 9
+        )
+    if positions or (not kp.exact and kp.fraction_of_words_in(title) == 1):
         return make_result(
             key,
             "improve",
@@ -118,50 +190,47 @@ def keyphrase_in_seo_title(ctx: Context) -> CheckResult:
             0,
             target,
             "meta_title",
+            6,
         )
     return make_result(
-        key, "problem", "The SEO title does not contain the keyphrase.", 0, target, "meta_title"
+        key, "problem", "The SEO title does not contain the keyphrase.", 0, target, "meta_title", 2
     )
 
 
 def seo_title_length(ctx: Context) -> CheckResult:
-    key, target = "seo_title_length", f"{TITLE_MIN}–{TITLE_MAX} characters"
-    n = len(ctx.content.effective_seo_title)
-    if n == 0:
-        return make_result(key, "problem", "There is no SEO title or title.", 0, target, "meta_title")
-    status: Status = "improve" if n < TITLE_MIN else "good" if n <= TITLE_MAX else "problem"
-    return make_result(
-        key, status, f"The SEO title has {n} characters; aim for {target}.", n, target, "meta_title"
-    )
+    key, target = "seo_title_length", f"at most {TITLE_MAX_PX} px"
+    title = ctx.content.effective_seo_title
+    px = title_width(title)
+    if not title:
+        return make_result(key, "problem", "There is no SEO title or title.", 0, target, "meta_title", 1)
+    if px > TITLE_MAX_PX:
+        message, points = f"The SEO title is {px} px wide; search results cut it after {TITLE_MAX_PX} px.", 3
+    elif px <= TITLE_SHORT_PX:
+        message, points = f"The SEO title is {px} px wide; a short title is fine, up to {TITLE_MAX_PX} px.", 9
+    else:
+        message, points = f"The SEO title is {px} px wide, within {TITLE_MAX_PX} px.", 9
+    return make_result(key, status_of(points), message, px, target, "meta_title", points)
 
 
 def meta_description_length(ctx: Context) -> CheckResult:
-    key, target = "meta_description_length", f"{META_MIN}–{META_MAX} characters"
+    key, target = "meta_description_length", f"{META_MIN + 1}–{META_MAX} characters"
     n = len((ctx.content.meta_description or "").strip())
+    off = 3 if ctx.content.cornerstone else 6  # cornerstone content is held to the range more strictly
     if n == 0:
-        return make_result(
-            key,
-            "problem",
-            "There is no meta description; search engines will pick text from the page.",
-            0,
-            target,
-            "meta_description",
-        )
-    status: Status = "good" if META_MIN <= n <= META_MAX else "improve"
-    return make_result(
-        key,
-        status,
-        f"The meta description has {n} characters; aim for {target}.",
-        n,
-        target,
-        "meta_description",
-    )
+        message, points = "There is no meta description; search engines will pick text from the page.", 1
+    elif n <= META_MIN:
+        message, points = f"The meta description has {n} characters; it is too short, aim for {target}.", off
+    elif n > META_MAX:
+        message, points = f"The meta description has {n} characters; it is too long, aim for {target}.", off
+    else:
+        message, points = f"The meta description has {n} characters, within {target}.", 9
+    return make_result(key, status_of(points), message, n, target, "meta_description", points)
 
 
 def keyphrase_in_meta_description(ctx: Context) -> CheckResult:
     key, target = "keyphrase_in_meta_description", "once or twice"
     if not ctx.keyphrase.is_set:
-        return _no_keyphrase(key)
+        return _kp_missing(key, 3, "meta_description")
     meta = (ctx.content.meta_description or "").strip()
     if not meta:
         return make_result(
@@ -171,176 +240,79 @@ def keyphrase_in_meta_description(ctx: Context) -> CheckResult:
             0,
             target,
             "meta_description",
+            3,
         )
     found = sum(ctx.keyphrase.occurrences(s) for s in split_sentences(meta))
-    status: Status = "good" if 1 <= found <= 2 else "problem"
+    points = 9 if 1 <= found <= 2 else 3
     return make_result(
         key,
-        status,
+        status_of(points),
         f"The meta description contains the keyphrase {found} time{'s' * (found != 1)}; aim for {target}.",
         found,
         target,
         "meta_description",
+        points,
     )
 
 
 def keyphrase_in_slug(ctx: Context) -> CheckResult:
-    key, target = "keyphrase_in_slug", "all keyphrase words in the slug"
+    key = "keyphrase_in_slug"
+    kp = ctx.keyphrase
+    target = "every keyphrase word" if kp.length < 3 else "more than half of the keyphrase words"
+    slug = (ctx.content.slug or "").strip()
+    if not kp.is_set:
+        return _kp_missing(key, 3, "slug")
+    if not slug:
+        return make_result(key, "problem", "There is no slug.", 0, target, "slug", 3)
+    share = kp.fraction_of_words_in(slug.replace("-", " ").replace("_", " "))
+    enough = share == 1 if kp.length < 3 else share > 0.5
+    points = 9 if enough else (3 if ctx.content.cornerstone else 6)
+    message = (
+        "The slug contains the keyphrase."
+        if enough
+        else f"The slug holds {round(100 * share)}% of the keyphrase words; aim for {target}."
+    )
+    return make_result(key, status_of(points), message, round(100 * share), target, "slug", points)
+
+
+def keyphrase_in_subheadings(ctx: Context) -> CheckResult:
+    key, target = "keyphrase_in_subheadings", "30%–75% of H2/H3 subheadings"
     if not ctx.keyphrase.is_set:
-        return _no_keyphrase(key)
-    # WordPress derives an empty slug from the title, so judge what it will produce.
-    slug = (ctx.content.slug or "").strip() or ctx.content.title
-    share = ctx.keyphrase.fraction_of_words_in(slug.replace("-", " ").replace("_", " "))
-    status: Status = "good" if share == 1 else "improve" if share >= 0.5 else "problem"
-    message = {
-        "good": "The slug contains the keyphrase.",
-        "improve": "The slug contains some of the keyphrase words, not all.",
-        "problem": "The slug does not contain the keyphrase.",
-    }[status]
-    return make_result(key, status, message, round(100 * share), target, "slug")
-
-
-def keyphrase_in_subheadings(ctx: Context) -> CheckResult | None:
-    key, target = "keyphrase_in_subheadings", f"{SHARE_MIN:g}%–{SHARE_MAX:g}% of H2/H3 subheadings"
+        return _kp_missing(key, 1, "body")
+    if not ctx.word_count:
+        return make_result(key, "problem", "There is no text to hold subheadings.", 0, target, "body", 1)
     subheadings = [h for h in ctx.doc.headings if h.heading_level in (2, 3)]
     if not subheadings:
-        return None  # nothing to judge; subheading_distribution covers long texts without any
-    if not ctx.keyphrase.is_set:
-        return _no_keyphrase(key)
-    hits = sum(ctx.keyphrase.found_in(h.text) for h in subheadings)
-    share = round(100 * hits / len(subheadings), 1)
-    if len(subheadings) == 1:
-        status: Status = "good" if hits else "improve"
-    else:
-        status = "good" if SHARE_MIN <= share <= SHARE_MAX else "improve"
-    return make_result(
-        key,
-        status,
-        f"{hits} of {len(subheadings)} H2/H3 subheadings ({share:g}%) reflect "
-        f"the keyphrase; aim for {SHARE_MIN:g}%–{SHARE_MAX:g}%.",
-        share,
-        target,
-        "body",
-    )
-
-
-def text_length(ctx: Context) -> CheckResult:
-    content = ctx.content
-    good, fair = (
-        CORNERSTONE_LENGTH if content.cornerstone else TEXT_LENGTH.get(content.content_type, (300, 250))
-    )
-    n = ctx.word_count
-    status: Status = "good" if n >= good else "improve" if n >= fair else "problem"
-    kind = "cornerstone content" if content.cornerstone else f"a {content.content_type}"
-    return make_result(
-        "text_length",
-        status,
-        f"The text has {n} words; aim for at least {good} for {kind}.",
-        n,
-        f"at least {good} words",
-        "body",
-    )
-
-
-def _host(domain: str) -> str:
-    domain = domain.strip().lower()
-    host = urlsplit(domain if "//" in domain else f"//{domain}").hostname or ""
-    return host.removeprefix("www.")
-
-
-def _classify_links(ctx: Context) -> tuple[int, int]:
-    site = _host(ctx.content.site_domain)
-    internal = outbound = 0
-    for href in ctx.doc.links:
-        if href.startswith("#"):
-            continue
-        parts = urlsplit(href)
-        if parts.scheme in ("mailto", "tel"):
-            continue
-        if not parts.scheme and not href.startswith("//"):
-            internal += 1  # relative link
-            continue
-        host = (parts.hostname or "").removeprefix("www.")
-        if site and (host == site or host.endswith(f".{site}")):
-            internal += 1
+        needed = SUBHEADINGS_NEEDED_FROM[ctx.content.cornerstone]
+        if ctx.word_count >= needed:
+            message, points = f"The text has {ctx.word_count} words and no H2/H3 subheadings; add some.", 2
         else:
-            outbound += 1
-    return internal, outbound
-
-
-def _at_least_one(key: str, n: int, noun: str, missing: Status, advice: str) -> CheckResult:
-    found = f"The text has {n} {noun}{'s' * (n != 1)}"
-    message = f"{found}." if n else f"{found}; {advice}"
-    return make_result(key, "good" if n else missing, message, n, "at least 1", "body")
-
-
-def internal_links(ctx: Context) -> CheckResult:
-    n = _classify_links(ctx)[0]
-    return _at_least_one(
-        "internal_links", n, "internal link", "problem", "link to a related page of the site."
-    )
-
-
-def outbound_links(ctx: Context) -> CheckResult:
-    n = _classify_links(ctx)[1]
-    return _at_least_one("outbound_links", n, "outbound link", "improve", "link to a useful external source.")
-
-
-def images(ctx: Context) -> CheckResult:
-    n = len(ctx.doc.images)
-    return _at_least_one("images", n, "image", "problem", "add at least one to illustrate it.")
-
-
-def keyphrase_in_image_alt(ctx: Context) -> CheckResult | None:
-    key = "keyphrase_in_image_alt"
-    imgs = ctx.doc.images
-    if not imgs:
-        return None
-    if not ctx.keyphrase.is_set:
-        return _no_keyphrase(key)
-    hits = sum(ctx.keyphrase.found_in(i.alt) for i in imgs)
-    if len(imgs) < MANY_IMAGES:
-        status: Status = "good" if hits else "improve"
-        target = "at least one alt text"
+            message, points = "The text is short enough to do without subheadings.", 9
+        return make_result(key, status_of(points), message, 0, target, "body", points)
+    count = len(subheadings)
+    # A subheading reflects the topic when more than half of the keyphrase's content words are in it.
+    hits = sum(ctx.keyphrase.fraction_of_words_in(h.text) > 0.5 for h in subheadings)
+    least, most = ceil(count * SHARE_MIN), floor(count * SHARE_MAX)
+    if count == 1 and hits == 1:
+        points = 9
+    elif (hits and hits < least) or (count > 1 and hits > most):
+        points = 3
     else:
-        share = 100 * hits / len(imgs)
-        status = "good" if SHARE_MIN <= share <= SHARE_MAX else "improve"
-        target = f"{SHARE_MIN:g}%–{SHARE_MAX:g}% of alt texts"
+        points = 9 if least <= hits <= most else 3
     return make_result(
         key,
-        status,
-        f"{hits} of {len(imgs)} image alt texts contain the keyphrase; aim for {target}.",
-        hits,
+        status_of(points),
+        f"{hits} of {count} H2/H3 subheadings reflect the keyphrase; aim for {target}.",
+        round(100 * hits / count, 1),
         target,
         "body",
+        points,
     )
-
-
-def image_alt_attributes(ctx: Context) -> CheckResult | None:
-    imgs = ctx.doc.images
-    if not imgs:
-        return None
-    missing = sum(not i.alt for i in imgs)
-    status: Status = "good" if not missing else "problem"
-    message = (
-        "Every image has alt text." if not missing else f"{missing} of {len(imgs)} images have no alt text."
-    )
-    return make_result("image_alt_attributes", status, message, missing, "every image has alt text", "body")
-
-
-def single_h1(ctx: Context) -> CheckResult:
-    n = sum(h.heading_level == 1 for h in ctx.doc.headings)
-    status: Status = "good" if n == 0 else "problem"
-    message = (
-        "The body has no H1; the title is the page's only H1."
-        if n == 0
-        else f"The body has {n} H1 heading{'s' * (n != 1)}; the title is already the H1, use H2 instead."
-    )
-    return make_result("single_h1", status, message, n, "no H1 in the body", "body")
 
 
 SEO_CHECKS: list[Callable[[Context], CheckResult | None]] = [
     keyphrase_length,
+    keyphrase_function_words,
     keyphrase_in_introduction,
     keyphrase_density,
     keyphrase_in_seo_title,
@@ -349,6 +321,7 @@ SEO_CHECKS: list[Callable[[Context], CheckResult | None]] = [
     keyphrase_in_meta_description,
     keyphrase_in_slug,
     keyphrase_in_subheadings,
+    competing_links,
     text_length,
     internal_links,
     outbound_links,

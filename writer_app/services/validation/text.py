@@ -63,10 +63,21 @@ class Image:
 
 
 @dataclass
+class Link:
+    href: str
+    text: str
+    nofollow: bool
+
+
+@dataclass
 class Document:
     blocks: list[Block] = field(default_factory=list)
     images: list[Image] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
+    anchors: list[Link] = field(default_factory=list)
+
+    @property
+    def links(self) -> list[str]:
+        return [a.href for a in self.anchors]
 
     @property
     def headings(self) -> list[Block]:
@@ -90,6 +101,7 @@ class _Parser(HTMLParser):
         self._buffer: list[str] = []
         self._p_count = 0
         self._p_stack: list[int] = []
+        self._link: Link | None = None  # the <a> being read, to collect its text
 
     def _flush(self) -> None:
         text = re.sub(r"\s+", " ", "".join(self._buffer)).strip()
@@ -109,7 +121,9 @@ class _Parser(HTMLParser):
             self._buffer.append(" ")
             return
         if tag == "a" and values.get("href"):
-            self.doc.links.append(values["href"].strip())
+            rel = values.get("rel", "").lower().split()
+            self._link = Link(values["href"].strip(), "", "nofollow" in rel)
+            self.doc.anchors.append(self._link)
         if tag in _BOUNDARIES:
             self._flush()
             if tag == "p":
@@ -119,6 +133,8 @@ class _Parser(HTMLParser):
                 self._open.append(tag)
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "a":
+            self._link = None
         if tag not in _BOUNDARIES:
             return
         self._flush()
@@ -133,6 +149,8 @@ class _Parser(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         self._buffer.append(data)
+        if self._link is not None:
+            self._link.text += data
 
     def close(self) -> None:
         super().close()
