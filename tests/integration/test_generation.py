@@ -226,20 +226,19 @@ def test_mixed_outcomes_charge_only_the_saved_drafts(tenant: Tenant, openai_serv
     assert ledger_sum(tenant.account.id) == credits.balance(tenant.account.id)
 
 
-def test_ten_tasks_run_concurrently(app: Flask, tenant: Tenant, openai_server: FakeOpenAIServer) -> None:
+def test_ten_tasks_run_concurrently(
+    app: Flask, tenant: Tenant, openai_server: FakeOpenAIServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import openai  # noqa: F401 - imported before the clock starts: the timing measures the job only
 
     fund(tenant, 1000)
     tasks = [make_task(tenant.cluster, f"Parallel {i}") for i in range(10)]
     db.session.commit()
     openai_server.latency = 1.0
-    app.config["AI_CONCURRENCY"] = 10
-    try:
-        started = time.monotonic()
-        job = generate(tenant, tasks)
-        elapsed = time.monotonic() - started
-    finally:
-        app.config.pop("AI_CONCURRENCY")
+    monkeypatch.setitem(app.config, "AI_CONCURRENCY", 10)  # put back as it was, not removed
+    started = time.monotonic()
+    job = generate(tenant, tasks)
+    elapsed = time.monotonic() - started
 
     assert job.status == JobStatus.FINISHED and len(job.result["completed"]) == 10
     # One after another would take 10 s; concurrently about as long as the slowest call.
