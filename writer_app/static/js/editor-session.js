@@ -159,7 +159,7 @@
       var text = lockBox.querySelector("[data-lock-text]");
       if (text && !mine) {
         text.textContent = state.state === "taken_over"
-          ? state.holder + " took over editing. Your unsaved changes are autosaved; take over again to continue."
+          ? state.holder + " took over editing. Anything you had not saved is in your autosave; take over again to continue."
           : state.holder + " is editing this content. Take over to edit it yourself (they will be told).";
       }
     }
@@ -171,7 +171,7 @@
         if (!state) { return; }
         if (state.state === "taken_over" && lockState !== "taken_over") { autosave(); }
         applyLock(state);
-        window.setTimeout(heartbeat, (state.heartbeat_seconds || 30) * 1000);
+        window.setTimeout(heartbeat, window.writerHeartbeatMs || (state.heartbeat_seconds || 30) * 1000);
       }).catch(function () { window.setTimeout(heartbeat, 30000); });
     }
 
