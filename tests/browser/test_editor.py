@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.support import factories
+from tests.support.axe import axe_violations, describe
 from tests.support.factories import PASSWORD
 from writer_app.models import Content, ContentAutosave, Role, db
 from writer_app.services.revisions import snapshot
@@ -104,6 +105,7 @@ def test_editor_is_open_with_seo_fields_and_tab_leaves_the_body(sized, tenant, r
     save = page.get_by_role("button", name="Save", exact=True)
     assert save.is_visible() and save.bounding_box()["y"] < SIZES[page.size_name]["height"]
     _shot(page, request, "scrolled")
+    assert not (violations := axe_violations(page)), describe(violations)
 
 
 def test_save_keeps_the_editor_open_where_it_was(sized, tenant, request):
@@ -151,6 +153,7 @@ def test_autosave_is_offered_back_after_a_reload(sized, tenant, request):
     notice = page.locator("[data-autosave-notice]")
     notice.get_by_text("You have unsaved changes from").wait_for()
     _shot(page, request, "offered")
+    assert not (violations := axe_violations(page)), describe(violations)
     assert "Typed but never saved." not in page.locator(".rich-editor .ql-editor").inner_text()
     notice.get_by_role("button", name="Restore").click()
     page.get_by_text("Your unsaved changes are back in the editor").wait_for()
@@ -223,6 +226,7 @@ def test_the_post_lock_shows_who_edits_and_can_be_taken_over(browser, live_serve
         lock.get_by_text(f"{tenant.editor.display_name} is editing this content").wait_for()
         second.wait_for_function("document.querySelector('fieldset[data-editor-fields]').disabled")
         _shot(second, request, "held")
+        assert not (violations := axe_violations(second)), describe(violations)
         lock.get_by_role("button", name="Take over").click()
         lock.wait_for(state="hidden")
         assert second.locator("fieldset[data-editor-fields]").is_enabled()
