@@ -24,6 +24,13 @@
     });
   }
 
+  // A region where the user typed something (a review comment) is left alone.
+  function typedIn(region) {
+    return Array.prototype.some.call(region.querySelectorAll("textarea, input[type=text]"), function (el) {
+      return el.value !== el.defaultValue;
+    });
+  }
+
   // Replace the parts of the page a save changes (header, preview, revisions, ...) with fresh copies,
   // leaving the form, the editor and the scroll position alone.
   function refreshRegions() {
@@ -34,7 +41,7 @@
         var fresh = new DOMParser().parseFromString(html, "text/html");
         document.querySelectorAll("[data-refresh-on-save][id]").forEach(function (old) {
           var replacement = fresh.getElementById(old.id);
-          if (!replacement || old.contains(document.activeElement)) { return; }
+          if (!replacement || old.contains(document.activeElement) || typedIn(old)) { return; }
           old.replaceWith(replacement);
           if (window.htmx) { window.htmx.process(replacement); }
         });
