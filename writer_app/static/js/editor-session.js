@@ -153,6 +153,8 @@
       if (form.getAttribute("data-restored").split(" ").indexOf("html") !== -1) { editor.markBodyChanged(); }
       changed();
       say("Restored your unsaved changes: save to keep them");
+      // A reload should not restore again over newer typing: drop ?autosave=restore from the address.
+      if (window.history.replaceState) { window.history.replaceState(null, "", window.location.pathname + window.location.hash); }
     }
 
     // The post lock.
