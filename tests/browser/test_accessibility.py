@@ -8,6 +8,7 @@ import pytest
 
 from tests.support import factories
 from tests.support.axe import axe_violations, describe
+from tests.support.browser import wait_for_idle_server
 from tests.support.factories import PASSWORD
 from writer_app.models import ContentStatus, Role, db
 from writer_app.services.revisions import snapshot
@@ -23,8 +24,8 @@ def sized(request, browser, live_server):
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
-    page.goto("about:blank")
     context.close()
+    wait_for_idle_server()
 
 
 def _login(page, user) -> None:

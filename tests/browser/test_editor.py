@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from tests.support import factories
 from tests.support.axe import axe_violations, describe
+from tests.support.browser import wait_for_idle_server
 from tests.support.factories import PASSWORD
 from writer_app.models import Content, ContentAutosave, Role, db
 from writer_app.services.revisions import snapshot
@@ -31,8 +32,8 @@ def sized(request, browser, live_server):
     page = context.new_page()
     page.size_name = request.param
     yield page
-    page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
+    wait_for_idle_server()
 
 
 def _login(page, user) -> None:
@@ -238,5 +239,5 @@ def test_the_post_lock_shows_who_edits_and_can_be_taken_over(browser, live_serve
         _shot(first, request, "taken-over")
     finally:
         for page in pages:
-            page.goto("about:blank")
             page.context.close()
+        wait_for_idle_server()
