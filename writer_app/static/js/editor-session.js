@@ -39,12 +39,22 @@
       .then(function (html) {
         if (!html) { return; }
         var fresh = new DOMParser().parseFromString(html, "text/html");
+        // Keep the editor where it is on screen although regions above it may change height.
+        var anchor = document.querySelector("form[data-editor-form]");
+        var before = anchor ? anchor.getBoundingClientRect().top : 0;
         document.querySelectorAll("[data-refresh-on-save][id]").forEach(function (old) {
           var replacement = fresh.getElementById(old.id);
           if (!replacement || old.contains(document.activeElement) || typedIn(old)) { return; }
           old.replaceWith(replacement);
           if (window.htmx) { window.htmx.process(replacement); }
         });
+        // Browsers with scroll anchoring have kept it in place by the next frame; correct the others.
+        if (anchor) {
+          window.requestAnimationFrame(function () {
+            var moved = anchor.getBoundingClientRect().top - before;
+            if (Math.abs(moved) > 1) { window.scrollBy(0, moved); }
+          });
+        }
       })
       .catch(function () { /* the page is still correct, only less fresh */ });
   }
