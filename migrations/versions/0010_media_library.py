@@ -6,7 +6,7 @@ writer_content.featured_image_id names a library image chosen as the featured im
 images already point at content; the service checks the id lies in the content's account and site).
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-10 10:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -94,7 +94,6 @@ def test_edit_the_body_in_the_rich_text_editor(page, tenant, web_login, screensh
     content = _content(tenant)
     web_login(tenant.editor)
     page.goto(f"/content/{content.id}")
-    page.get_by_text("Edit content").click()
     editor = page.locator(".rich-editor .ql-editor")
     editor.wait_for()
     # Quill replaced the textarea: the plain field is hidden, the toolbar is there.
@@ -110,6 +109,7 @@ def test_edit_the_body_in_the_rich_text_editor(page, tenant, web_login, screensh
     screenshot("editing")
     page.get_by_role("button", name="Save", exact=True).click()
     page.get_by_text("Saved. A new revision was stored.").wait_for()
+    page.get_by_text("Preview of the saved version").click()
     preview = page.locator(".preview-body")
     assert preview.locator("strong", has_text="cold winters").is_visible()
     screenshot("saved")
@@ -134,7 +134,6 @@ def test_changing_only_the_title_keeps_the_body_untouched(page, tenant, web_logi
     original = content.html
     web_login(tenant.editor)
     page.goto(f"/content/{content.id}")
-    page.get_by_text("Edit content").click()
     page.locator(".rich-editor .ql-editor").wait_for()
     page.locator("input#title").fill("Heat pumps, explained simply")
     page.get_by_role("button", name="Save", exact=True).click()
@@ -164,7 +163,6 @@ def test_saving_over_a_newer_version_keeps_my_text(page, tenant, web_login, scre
     content = _content(tenant)
     web_login(tenant.editor)
     page.goto(f"/content/{content.id}")
-    page.get_by_text("Edit content").click()
     editor = page.locator(".rich-editor .ql-editor")
     editor.locator("p").first.click()
     page.keyboard.press("End")

@@ -32,13 +32,51 @@ CHROMIUM_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
 
-__all__ = ["browser", "live_server", "page", "screenshot", "web_login"]
+__all__ = ["browser", "live_server", "page", "screenshot", "wait_for_idle_server", "web_login"]
+
+
+class _InFlight:
+    """Counts the live server's requests in progress, so a test can wait until none is left (a closing
+    page still sends beacons and heartbeats; PostgreSQL's TRUNCATE between tests deadlocks with them)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.app, self.count, self.lock = app, 0, threading.Lock()
+
+    def __call__(self, environ, start_response):  # type: ignore[no-untyped-def]
+        with self.lock:
+            self.count += 1
+        try:
+            return list(self.app(environ, start_response))
+        finally:
+            with self.lock:
+                self.count -= 1
+
+
+_in_flight: _InFlight | None = None
+
+
+def wait_for_idle_server(quiet_seconds: float = 0.3, timeout: float = 5.0) -> None:
+    """Wait until the live server has had no request in progress for `quiet_seconds`."""
+    import time
+
+    deadline, quiet_since = time.monotonic() + timeout, None
+    while _in_flight is not None and time.monotonic() < deadline:
+        now = time.monotonic()
+        if _in_flight.count:
+            quiet_since = None
+        elif quiet_since is None:
+            quiet_since = now
+        elif now - quiet_since >= quiet_seconds:
+            return
+        time.sleep(0.02)
 
 
 @pytest.fixture(scope="session")
 def live_server(app: Flask) -> Iterator[str]:
     """The test app served on a free loopback port, in a thread (same database as the test)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    global _in_flight
+    _in_flight = _InFlight(app)
+    server = make_server("127.0.0.1", 0, _in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -73,6 +111,7 @@ def page(browser, live_server: str) -> Iterator[object]:
         with contextlib.suppress(Exception):
             page.wait_for_load_state("networkidle", timeout=5_000)
         context.close()
+        wait_for_idle_server()
 
 
 @pytest.fixture

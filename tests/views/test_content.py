@@ -209,7 +209,7 @@ def test_editor_sees_edit_form_with_rich_text_editor_hooks(client, login, tenant
     content = _saved(tenant)
     login(tenant.editor)
     html = client.get(f"/content/{content.id}").get_data(as_text=True)
-    assert "Edit content" in html and 'name="html"' in html and "data-rich-editor" in html
+    assert 'id="editor"' in html and 'name="html"' in html and "data-rich-editor" in html
     assert "js/editor.js" in html and "vendor/quill/quill.js" in html
     assert f'name="version" type="hidden" value="{content.version}"' in html
     assert "Submit for review" in html and "Approve and publish" not in html

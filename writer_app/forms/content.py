@@ -6,7 +6,7 @@ from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAr
 from wtforms.validators import DataRequired, Length, Optional
 
 from writer_app.forms.base import FlaskForm
-from writer_app.models import Content
+from writer_app.models import Content, ContentAutosave
 
 
 class ContentForm(FlaskForm):
@@ -14,9 +14,9 @@ class ContentForm(FlaskForm):
 
     title = StringField("Title", validators=[DataRequired(), Length(max=255)])
     html = TextAreaField("Body", validators=[Optional()])
-    meta_title = StringField("Meta title", validators=[Optional(), Length(max=255)])
+    meta_title = StringField("SEO title", validators=[Optional(), Length(max=255)])
     meta_description = TextAreaField("Meta description", validators=[Optional(), Length(max=2000)])
-    primary_keyword = StringField("Primary keyword", validators=[Optional(), Length(max=255)])
+    primary_keyword = StringField("Focus keyphrase", validators=[Optional(), Length(max=255)])
     secondary_keywords = StringField("Secondary keywords", validators=[Optional(), Length(max=2000)])
     slug = StringField("Slug", validators=[Optional(), Length(max=255)])
     # The version the editor started from (optimistic concurrency).
@@ -40,6 +40,16 @@ class ContentForm(FlaskForm):
                 "revision": "" if revision is None else str(revision),
             },
         )
+
+    @classmethod
+    def from_autosave(cls, content: Content, slot: ContentAutosave) -> ContentForm:
+        """The form as the user left it (their autosave slot), on the version the edits started from."""
+        form = cls.for_content(content)
+        for name, value in slot.fields.items():
+            getattr(form, name).data = value
+        form.version.data = str(slot.base_version)
+        form.revision.data = "" if slot.base_revision is None else str(slot.base_revision)
+        return form
 
     def changes(self) -> dict[str, str]:
         return {

@@ -2,6 +2,7 @@
 
 from writer_app.models.base import db
 from writer_app.models.credits import CreditTransaction
+from writer_app.models.editing import ContentAutosave, ContentEditLock
 from writer_app.models.enums import (
     ClusterMapSource,
     ClusterRole,
@@ -50,7 +51,9 @@ __all__ = [
     "ClusterMapSource",
     "ClusterRole",
     "Content",
+    "ContentAutosave",
     "ContentClusterMap",
+    "ContentEditLock",
     "ContentIdea",
     "ContentSource",
     "ContentStatus",

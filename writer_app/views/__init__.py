@@ -19,9 +19,10 @@ def register_blueprints(app: Flask) -> None:
     for module in (tasks, clusters):
         app.register_blueprint(module.bp)
 
-    from writer_app.views import content
+    from writer_app.views import content, editing
 
     app.register_blueprint(content.bp)
+    app.register_blueprint(editing.bp)
 
     from writer_app.views import generation, jobs, settings_ai
 

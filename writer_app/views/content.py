@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, request, url_for
 
 from writer_app.forms.content import ContentForm, DecisionForm, RestoreForm, ReviewSettingsForm, TermsForm
 from writer_app.models import (
@@ -21,6 +21,7 @@ from writer_app.models import (
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
 from writer_app.services import csv_export, publishing, review, revisions
+from writer_app.services.editing import autosave, locks
 from writer_app.services.errors import Conflict, DomainError, NotFound, ValidationError
 from writer_app.services.html import sanitize_html
 from writer_app.services.pagination import PAGE_SIZES, page_params
@@ -128,11 +129,13 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
         if scope.can(Role.EDITOR)
         else [],
         "form": ContentForm.for_content(content, history[0].number if history else None),
+        "autosave": autosave.pending(scope, content),
+        "lock": locks.current(scope, content) if scope.can(Role.EDITOR) else None,
+        "restored": False,
         "decision_form": DecisionForm(formdata=None),
         "terms_form": TermsForm(formdata=None),
         "restore_form": RestoreForm(formdata=None),
         "conflict": None,
-        "editing": False,
         "terms_error": None,
         "publish_blocked": None,
     }
@@ -143,7 +146,14 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
 @bp.get("/<int:content_id>")
 @role_required()
 def review_page(content_id: int) -> Any:
-    return render("content/review.html", block="review", **_review_context(content_id))
+    context = _review_context(content_id)
+    slot = context["autosave"]
+    if slot is not None and request.args.get("autosave") == "restore":
+        # The unsaved fields go back into the form, on the version they started from (a stale save is
+        # refused with the text kept, as any other).
+        form = ContentForm.from_autosave(context["content"], slot)
+        context.update(form=form, restored=sorted(slot.fields), autosave=None)
+    return render("content/review.html", block="review", **context)
 
 
 @bp.post("/<int:content_id>")
@@ -157,9 +167,10 @@ def save(content_id: int) -> Any:
         # "Save mine over theirs" names the version the user has now seen in the conflict message.
         expected = request.form.get("take_over", type=int) or form.expected_version()
         try:
-            content_service.update_content(
+            content = content_service.update_content(
                 scope, content_id, expected, base_revision=form.base_revision(), **form.changes()
             )
+            autosave.discard(scope, content_id)  # the slot is saved for real now
         except Conflict as error:
             db.session.rollback()
             conflict = error.message
@@ -168,11 +179,31 @@ def save(content_id: int) -> Any:
             apply_domain_error(form, error)
         else:
             db.session.commit()
-            flash("Saved. A new revision was stored.", "success")
+            if _wants_json():
+                return _saved_json(content)
+            flash(SAVED_MESSAGE, "success")
             return redirect(url_for(".review_page", content_id=content_id))
     status = 409 if conflict else form_errors_status()
-    context = _review_context(content_id, form=form, conflict=conflict, editing=True)
+    if _wants_json():
+        # editor.js then submits the form natively, so the page shows the conflict or the field errors.
+        return jsonify({"error": {"code": "conflict" if conflict else "validation_error"}}), status
+    context = _review_context(content_id, form=form, conflict=conflict)
     return render("content/review.html", status=status, **context)
+
+
+SAVED_MESSAGE = "Saved. A new revision was stored."
+
+
+def _wants_json() -> bool:
+    """editor.js saves with fetch and stays on the page; a plain form post gets the page."""
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _saved_json(content: Any) -> Any:
+    latest = content_service.latest_revision(content.id)
+    return jsonify(
+        {"message": SAVED_MESSAGE, "version": content.version, "revision": latest.number if latest else None}
+    )
 
 
 @bp.post("/<int:content_id>/terms")
