@@ -4,20 +4,29 @@ never the shared one)."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from sqlalchemy import func, select
 
 from tests.api.test_review_rules_api import fake as fake  # a fixture
 from tests.integration.test_publishing_fake import FakeWordPress
 from tests.integration.test_publishing_fake import fake_wordpress as fake_wordpress  # a fixture
 from tests.integration.wp_helpers import publishable, reload
 from tests.support import factories
-from writer_app.models import ContentStatus, Role, SyncStatus, db
+from writer_app.models import ContentEditLock, ContentStatus, Role, SyncStatus, db
 from writer_app.services.revisions import snapshot
 
 pytestmark = pytest.mark.browser
 
 
 def _switch_user(page, web_login, user) -> None:
+    """Leave the page first (its edit lock is released while still logged in), then log in as `user`."""
+    page.goto("about:blank")
+    deadline = time.monotonic() + 5
+    while db.session.scalar(select(func.count()).select_from(ContentEditLock)) and time.monotonic() < deadline:
+        db.session.rollback()
+        time.sleep(0.1)
     page.context.clear_cookies()
     web_login(user)
 
@@ -42,11 +51,11 @@ def test_edit_after_publish_shows_the_banner_and_updates_wordpress(
 
     _switch_user(page, web_login, tenant.editor)
     page.goto(url)
-    page.get_by_text("Edit content").click()
     page.locator("input#title").fill("Solar panels for small homes, revised")
     page.get_by_role("button", name="Save", exact=True).click()
-    page.get_by_text("Saved. A new revision was stored.").wait_for()
+    page.locator("[data-save-status]").get_by_text("Saved. A new revision was stored.").wait_for()
     banner = page.locator("#pending-change")
+    banner.wait_for()  # shown by the save's refresh, without a reload
     assert "Changed since published on" in banner.inner_text()
     assert "WordPress shows the version of" in banner.inner_text()
     assert page.locator(".badge-published").is_visible()  # still true: WordPress has the older text

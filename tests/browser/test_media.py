@@ -41,10 +41,14 @@ def _fresh(content_id: int) -> Content:
 
 
 def _open_editor(page) -> None:
-    summary = page.locator("summary", has_text="Edit content")
-    if summary.count() and summary.is_visible():  # the editor may sit behind "Edit content"
-        summary.click()
-    page.locator(".rich-editor .ql-editor").wait_for()
+    page.locator(".rich-editor .ql-editor").wait_for()  # editors get the page open for editing
+
+
+def _open_preview(page) -> None:
+    """Editors see the preview of the saved version in a collapsed section."""
+    panel = page.locator("details#preview-panel")
+    if panel.count() and panel.get_attribute("open") is None:
+        panel.locator("summary").click()
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -65,6 +69,7 @@ def test_generated_in_article_images_appear_in_the_body_and_the_images_check_pas
     html = _fresh(content.id).html
     ids = body_images.ids_in_body(html)
     assert len(ids) == 2  # 1,000 words → two in-article images
+    _open_preview(page)
     for image_id in ids:
         figure = page.locator(f'.preview figure img[src="/images/{image_id}/file"]')
         figure.wait_for()
@@ -130,7 +135,7 @@ def test_upload_insert_and_edit_alt_text_in_the_editor(page, tenant, web_login, 
     screenshot(f"inserted-{size[0]}")
 
     page.locator("form[data-editor-form] button[type=submit]", has_text="Save").first.click()
-    page.get_by_text("Saved").first.wait_for()
+    page.locator("[data-save-status]").get_by_text("Saved. A new revision was stored.").wait_for()
     saved = _fresh(content.id)
     [image_id] = body_images.ids_in_body(saved.html)
     figure = f'<figure><img src="/images/{image_id}/file" alt="A heat pump beside a garden wall"></figure>'
@@ -138,6 +143,7 @@ def test_upload_insert_and_edit_alt_text_in_the_editor(page, tenant, web_login, 
     image = db.session.get(Image, image_id)
     assert image.alt_text == "A heat pump beside a garden wall"  # the row follows the body
     assert image.content_id == content.id and image.original_filename == "Garden heat pump.png"
+    _open_preview(page)
     page.locator(f'.preview figure img[src="/images/{image_id}/file"]').wait_for()
     # The editor's tools stay inside the editor at both sizes (the page header is another issue's).
     fits = page.evaluate(
