@@ -21,6 +21,7 @@ from writer_app.models.enums import (
 from writer_app.models.history import AuditEvent, ReviewEvent, Revision
 from writer_app.models.jobs import Job
 from writer_app.models.planner import Cluster, ContentIdea
+from writer_app.models.submissions import FormSubmission
 from writer_app.models.tenancy import (
     Account,
     ApiToken,
@@ -57,6 +58,7 @@ __all__ = [
     "ContentTaxonomyRelation",
     "ContentType",
     "CreditTransaction",
+    "FormSubmission",
     "Image",
     "ImageStatus",
     "ImageType",

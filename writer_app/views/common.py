@@ -63,6 +63,8 @@ def role_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
                 abort(403, description=f"This needs the {role.value} role or higher in this account.")
             return view(*args, **kwargs)
 
+        # Links to this route read it (views/navigation.py), so nobody is shown a link that answers 403.
+        wrapper.required_role = role  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
