@@ -92,6 +92,7 @@ def _error_response(
         with contextlib.suppress(Exception):
             db.session.rollback()
         g.layout_minimal = True
+        g._login_user = login_manager.anonymous_user()  # Flask-Login would load the user again
         body = render_template("errors/error.html", status=status, message=message)
     return Response(body, status=status, headers=headers or {})
 
