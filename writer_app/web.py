@@ -200,6 +200,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def finish(response: Response) -> Response:
         headers = response.headers
+        if request.method == "POST" and response.status_code == 302:
+            # After a POST the browser must GET the next page (303 See Other), so the address bar,
+            # a reload and the back button never repeat the POST.
+            response.status_code = 303
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
