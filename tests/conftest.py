@@ -142,7 +142,7 @@ def login(client: FlaskClient) -> Callable[..., FlaskClient]:
 
     def _login(user: User, account: Account | None = None) -> FlaskClient:
         response = client.post("/login", data={"email": user.email, "password": factories.PASSWORD})
-        assert response.status_code == 302, response.get_data(as_text=True)
+        assert response.status_code == 303, response.get_data(as_text=True)
         if account is not None:
             with client.session_transaction() as session:
                 session["account_id"] = account.id

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
@@ -12,13 +13,16 @@ from urllib.parse import quote
 import humanize
 from flask import Flask, Response, g, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
+from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 from writer_app.extensions import login_manager
 from writer_app.models import User, db
 from writer_app.models.base import as_utc
 from writer_app.services import sessions
+from writer_app.services.editorial import review_queue
 from writer_app.services.errors import DomainError
+from writer_app.views.navigation import NavItem, badge_count, may_visit, visible
 
 log = logging.getLogger("writer.request")
 
@@ -83,33 +87,59 @@ def _error_response(
 ) -> Any:
     if wants_json():
         return json_error(status, code, message, fields, headers)
-    response = Response(
-        render_template("errors/error.html", status=status, message=message),
-        status=status,
-        headers=headers or {},
-    )
-    return response
+    try:
+        body = render_template("errors/error.html", status=status, message=message)
+    except Exception:  # e.g. the database is down: the layout without account parts
+        log.exception("Error page rendered without the account layout")
+        with contextlib.suppress(Exception):
+            db.session.rollback()
+        g.layout_minimal = True
+        g._login_user = login_manager.anonymous_user()  # Flask-Login would load the user again
+        body = render_template("errors/error.html", status=status, message=message)
+    return Response(body, status=status, headers=headers or {})
 
 
-# Navigation, declared once.
+# Navigation, declared once. Each list is filtered by the role its routes declare (views/navigation.py):
+# add a link with one line; nobody sees a link that would answer 403 for them.
 NAV_ITEMS = [
-    ("Tasks", "tasks.index"),
-    ("Content", "content.index"),
-    ("Review", "review_queue.index"),
-    ("Calendar", "calendar.index"),
-    ("Images", "images.index"),
-    ("Taxonomies", "taxonomies.index"),
-    ("Clusters", "clusters.index"),
-    ("Settings", "settings.index"),
+    NavItem("Tasks", "tasks.index"),
+    NavItem("Content", "content.index"),
+    NavItem("Review", "review_queue.index", badge=review_queue.waiting_count),
+    NavItem("Calendar", "calendar.index"),
+    NavItem("Images", "images.index"),
+    NavItem("Taxonomies", "taxonomies.index"),
+    NavItem("Clusters", "clusters.index"),
+    NavItem("Jobs", "jobs.index"),
+    NavItem("Settings", "settings.index", section="settings"),
 ]
-SETTINGS_EXTRA_ITEMS = [
-    ("AI", "settings_ai.index"),
-    ("Review", "content.settings"),
-    ("Audit log", "audit.index"),
-    ("Notifications", "notifications.preferences"),
-    ("Email", "notifications.email_settings"),
+SETTINGS_ITEMS = [
+    NavItem("Members", "settings.members"),
+    NavItem("Sites & sectors", "settings.sites_page"),
+    NavItem("API tokens", "settings.tokens_page"),
+    NavItem("Credits", "settings.credits_page"),
+    NavItem("AI", "settings_ai.index"),
+    NavItem("Review", "content.settings"),
+    NavItem("Audit log", "audit.index"),
+    NavItem("Notifications", "notifications.preferences"),
+    NavItem("Email", "notifications.email_settings"),
 ]
-SITE_EXTRA_LINKS = [("WordPress connection", "wordpress.site"), ("Checks", "validation.site_levels")]
+SITE_EXTRA_LINKS = [
+    NavItem("WordPress connection", "wordpress.site"),
+    NavItem("Checks", "validation.site_levels"),
+]
+# Partials included in the header's right-hand slot, before the account menu (e.g. a notifications bell).
+HEADER_WIDGETS: list[str] = ["notifications/_bell.html"]
+
+
+@pass_context
+def can_visit(context: Any, endpoint: str) -> bool:
+    """In templates: may the user of this page open `endpoint` (its route's declared role)?"""
+    return may_visit(context.get("scope"), endpoint)
+
+
+@pass_context
+def visible_links(context: Any, items: list[NavItem]) -> list[NavItem]:
+    return visible(context.get("scope"), items)
 
 
 def loggable(text: str) -> str:
@@ -126,7 +156,13 @@ def timeago(value: datetime | None) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
-        nav_items=NAV_ITEMS, settings_extra_items=SETTINGS_EXTRA_ITEMS, site_extra_links=SITE_EXTRA_LINKS
+        nav_items=NAV_ITEMS,
+        settings_items=SETTINGS_ITEMS,
+        site_extra_links=SITE_EXTRA_LINKS,
+        header_widgets=HEADER_WIDGETS,
+        can_visit=can_visit,
+        visible_links=visible_links,
+        badge_count=badge_count,
     )
     app.jinja_env.filters["timeago"] = timeago
     logging.basicConfig(
@@ -176,6 +212,10 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def finish(response: Response) -> Response:
         headers = response.headers
+        if request.method == "POST" and response.status_code == 302:
+            # After a POST the browser must GET the next page (303 See Other), so the address bar,
+            # a reload and the back button never repeat the POST.
+            response.status_code = 303
         headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -223,7 +263,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> Any:
-        db.session.rollback()
+        with contextlib.suppress(Exception):  # the database may be the thing that is down
+            db.session.rollback()
         app.logger.exception("Unhandled error (request id %s)", g.get("request_id"))
         return _error_response(
             500,

@@ -24,7 +24,9 @@ def _switch_user(page, web_login, user) -> None:
     """Leave the page first (its edit lock is released while still logged in), then log in as `user`."""
     page.goto("about:blank")
     deadline = time.monotonic() + 5
-    while db.session.scalar(select(func.count()).select_from(ContentEditLock)) and time.monotonic() < deadline:
+    while (
+        db.session.scalar(select(func.count()).select_from(ContentEditLock)) and time.monotonic() < deadline
+    ):
         db.session.rollback()
         time.sleep(0.1)
     page.context.clear_cookies()

@@ -106,7 +106,7 @@ def test_ui_route_enqueues_and_a_burst_worker_generates_content_and_images(
 
     response = client.post("/tasks/generate", data={"ids": [str(t.id) for t in tasks]})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     job = db.session.scalars(select(Job)).one()
     assert job.status == JobStatus.QUEUED and not job.ran_inline
     page = client.get(f"/jobs/{job.id}", headers={"HX-Request": "true"}).get_data(as_text=True)
@@ -128,7 +128,7 @@ def test_ui_route_enqueues_and_a_burst_worker_generates_content_and_images(
     assert "writer:job-done" in done.headers["HX-Trigger"]
 
     images = client.post("/content/generate-images", data={"task_ids": [str(tasks[0].id)]})
-    assert images.status_code == 302
+    assert images.status_code == 303
     burst(worker_env)
 
     content = db.session.scalars(select(Content).where(Content.task_id == tasks[0].id)).one()

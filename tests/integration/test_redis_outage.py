@@ -64,7 +64,7 @@ def test_login_works_and_its_limit_is_counted_in_memory(
     client: FlaskClient, tenant: Tenant, dead_redis: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO)
-    assert log_in(client, tenant.editor.email) == 302
+    assert log_in(client, tenant.editor.email) == 303
     assert client.get("/tasks/").status_code == 200
 
     other = client.application.test_client()
@@ -152,7 +152,7 @@ def test_generate_button_says_the_queue_is_unavailable(
     assert QUEUE_DOWN_MESSAGE in fragment.get_data(as_text=True)
 
     plain = client.post("/tasks/generate", data={"ids": [task.id]})
-    assert plain.status_code == 302
+    assert plain.status_code == 303
     assert QUEUE_DOWN_MESSAGE in client.get(plain.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(select(func.count(Job.id))) == 0
     assert db.session.get(Task, task.id).status == TaskStatus.QUEUED
@@ -211,7 +211,7 @@ def test_redis_stopped_mid_session_then_started_again(
 
         redis_server.stop()
         client.post("/logout")
-        assert log_in(client, tenant.editor.email) == 302
+        assert log_in(client, tenant.editor.email) == 303
         assert client.get("/tasks/").status_code == 200
         listed = api.get("/writer/tasks/")
         assert listed.status_code == 200 and "X-Writer-Cache" not in listed.headers
@@ -226,4 +226,4 @@ def test_redis_stopped_mid_session_then_started_again(
         queued = api.post("/writer/tasks/auto_generate_content/", json={"ids": [second.id]})
         assert queued.status_code == 202
         assert Queue("ai", connection=redis).job_ids == [queued.get_json()["task_id"]]
-        assert log_in(app.test_client(), tenant.viewer.email) == 302
+        assert log_in(app.test_client(), tenant.viewer.email) == 303

@@ -38,7 +38,7 @@ def _create_user(app, email):
 def test_create_user_accepts_what_the_login_form_accepts(app, client):
     assert _create_user(app, "a@a.test").exit_code == 0
     response = client.post("/login", data={"email": "a@a.test", "password": "long-enough-1"})
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def test_create_user_refuses_what_the_login_form_refuses(app):

@@ -87,7 +87,7 @@ def test_forms_with_the_csrf_token_are_accepted(client, tenant, csrf_enabled):
     response = client.post(
         "/login", data={"email": tenant.editor.email, "password": PASSWORD, "csrf_token": token}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 def test_password_change(client, tenant, login):
@@ -101,7 +101,7 @@ def test_password_change(client, tenant, login):
         "/account/password",
         data={"current_password": PASSWORD, "new_password": "new-pass-123", "confirm": "new-pass-123"},
     )
-    assert ok.status_code == 302
+    assert ok.status_code == 303
     assert accounts.authenticate(tenant.editor.email, "new-pass-123") is not None
 
 

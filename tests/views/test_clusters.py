@@ -74,7 +74,7 @@ def test_create_edit_and_delete(editor_client, tenant):
             "keywords": "a,b",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     cluster = db.session.scalars(select(Cluster).where(Cluster.name == "Heat pumps")).one()
     assert cluster.keywords == "a, b"
     page = _html(editor_client.get(f"/clusters/{cluster.id}/edit"))
@@ -82,10 +82,10 @@ def test_create_edit_and_delete(editor_client, tenant):
     response = editor_client.post(
         f"/clusters/{cluster.id}/edit", data={"name": "Heat pump costs", "keywords": "c"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.refresh(cluster)
     assert (cluster.name, cluster.keywords, cluster.sector_id) == ("Heat pump costs", "c", tenant.sector.id)
-    assert editor_client.post(f"/clusters/{cluster.id}/delete").status_code == 302
+    assert editor_client.post(f"/clusters/{cluster.id}/delete").status_code == 303
     assert db.session.get(Cluster, cluster.id) is None
 
 

@@ -264,7 +264,7 @@ def test_save_sanitizes_stores_revision_and_redirects(client, login, tenant):
             content, html="<p>New <b>body</b> text</p><script>steal()</script>", secondary_keywords="a, b"
         ),
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     saved = db.session.get(Content, content.id)
     assert saved.html == "<p>New <b>body</b> text</p>" and saved.word_count == 3
@@ -301,7 +301,7 @@ def test_save_over_a_newer_version_is_refused_and_keeps_the_text(client, login, 
     assert db.session.get(Content, content.id).title == "The reviewer's title"
     # Explicitly taking over, having seen version 2, saves.
     taken = client.post(f"/content/{content.id}", data=_form(content, html=mine, version="1", take_over="2"))
-    assert taken.status_code == 302
+    assert taken.status_code == 303
     db.session.expire_all()
     assert db.session.get(Content, content.id).html == mine
 
@@ -322,7 +322,7 @@ def test_terms_added_and_removed_in_place(client, login, tenant):
     refused = client.post(f"/content/{content.id}/terms", data={"add": foreign.id}, headers=HX)
     assert refused.status_code == 200 and "Not terms of this content" in refused.get_data(as_text=True)
     removed = client.post(f"/content/{content.id}/terms", data={"remove": term.id})
-    assert removed.status_code == 302
+    assert removed.status_code == 303
     db.session.expire_all()
     assert db.session.get(Content, content.id).taxonomy_terms == []
 
@@ -343,7 +343,7 @@ def test_diff_full_page_fragment_and_restore(client, login, tenant):
     assert "<html" not in fragment and "Revision 1 → 2" in fragment
     assert client.get(f"/content/{content.id}/diff?a=1&b=7").status_code == 404
     restored = client.post(f"/content/{content.id}/revisions/1/restore", data={"version": "2"})
-    assert restored.status_code == 302
+    assert restored.status_code == 303
     db.session.expire_all()
     assert db.session.get(Content, content.id).html == "<p>Old sentence here.</p>"
     assert "Restored revision 1" in client.get(f"/content/{content.id}").get_data(as_text=True)
@@ -376,7 +376,7 @@ def test_admin_toggles_self_approval(client, login, tenant):
     login(tenant.admin)
     page = client.get("/content/settings")
     assert page.status_code == 200 and "allow_self_approval" in page.get_data(as_text=True)
-    assert client.post("/content/settings", data={"allow_self_approval": "y"}).status_code == 302
+    assert client.post("/content/settings", data={"allow_self_approval": "y"}).status_code == 303
     db.session.expire_all()
     assert db.session.get(Account, tenant.account.id).settings["allow_self_approval"] is True
     client.post("/content/settings", data={})
@@ -411,7 +411,7 @@ def test_a_review_decision_meanwhile_does_not_block_saving(client, login, tenant
     response = client.post(
         f"/content/{content.id}", data=_form(content, version="1", revision="1", title="Later")
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Content, content.id).title == "Later"
 

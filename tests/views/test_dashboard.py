@@ -7,9 +7,15 @@ from writer_app.models import ContentStatus, Job, JobStatus, TaskStatus, db
 
 
 def _count(page: str, label: str) -> int:
-    match = re.search(rf"<dt>(?:<a [^>]*>)?{label}(?:</a>)?</dt><dd>(\d+)</dd>", page)
+    match = re.search(rf'<dt>{label}</dt><dd><a href="[^"]+"[^>]*>(\d+)</a></dd>', page)
     assert match, f"no count for {label}"
     return int(match.group(1))
+
+
+def _count_link(page: str, label: str) -> str:
+    match = re.search(rf'<dt>{label}</dt><dd><a href="([^"]+)"', page)
+    assert match, f"no link for {label}"
+    return match.group(1).replace("&amp;", "&")
 
 
 def test_dashboard_counts_only_this_accounts_work(client, tenant, other_tenant, login):
@@ -37,4 +43,10 @@ def test_dashboard_counts_only_this_accounts_work(client, tenant, other_tenant, 
     assert "Ready for eyes" in page and "Not ours" not in page
     assert re.search(r'href="/content/\d+">Ready for eyes</a>', page)  # links to the review page
     assert ">42<" in page
+    # each count opens its list, filtered to that status
+    client = login(tenant.viewer)
+    failed = client.get(_count_link(page, "Failed")).get_data(as_text=True)
+    assert _count_link(page, "Failed") == "/tasks/?status=failed" and "<strong>1</strong> task" in failed
+    assert _count_link(page, "Review") == "/content/?status=review"
+    assert "Ready for eyes" in client.get(_count_link(page, "Review")).get_data(as_text=True)
     assert "content generation" in page and "(1/3)" in page

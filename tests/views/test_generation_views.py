@@ -43,7 +43,7 @@ def test_generate_runs_inline_and_redirects_to_the_finished_job(tenant: Tenant, 
 
     response = client.post("/tasks/generate", data={"ids": [str(task.id)], "next": "/tasks/"})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     job = db.session.scalars(select(Job)).one()
     assert response.headers["Location"].startswith(f"/jobs/{job.id}")
     page = client.get(response.headers["Location"])
@@ -103,7 +103,7 @@ def test_insufficient_credits_is_a_clear_message_and_nothing_starts(tenant: Tena
     assert "Not enough AI credits: this needs 10 and the account has 5" in fragment.get_data(as_text=True)
 
     page = client.post("/tasks/generate", data={"ids": [str(task.id)], "next": "/dashboard"})
-    assert page.status_code == 302 and page.headers["Location"] == "/dashboard"
+    assert page.status_code == 303 and page.headers["Location"] == "/dashboard"
     assert db.session.scalars(select(Job)).all() == []
     assert db.session.get(Task, task.id).status == TaskStatus.QUEUED
 
@@ -195,7 +195,7 @@ def test_settings_ai_saves_a_versioned_template(tenant: Tenant, login) -> None:
         "/settings/ai/",
         data={"prompt_template": "Write {title} for {primary_keyword}.", "in_article_images": "2"},
     )
-    assert saved.status_code == 302
+    assert saved.status_code == 303
     db.session.expire_all()
     account = tenant.account
     db.session.refresh(account)

@@ -222,7 +222,7 @@ def test_editor_edits_an_image(client, login, tenant, gallery):
             "prompt": "p",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert (image.status, image.position, image.alt_text) == (ImageStatus.FAILED, 5, "New alt")
     assert "Image saved." in client.get(response.location).get_data(as_text=True)
@@ -254,7 +254,7 @@ def test_edit_errors_are_field_errors(client, login, tenant, gallery):
 def test_editor_deletes_an_image_softly(client, login, tenant, gallery):
     login(tenant.editor)
     response = client.post(f"/images/{gallery['later'].id}/delete")
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(Image, gallery["later"].id).deleted_at is not None
 
@@ -265,7 +265,7 @@ def test_editor_deletes_an_image_softly(client, login, tenant, gallery):
 )
 def test_role_matrix_for_changes(client, login, tenant, gallery, role, allowed):
     login(tenant.users[role])
-    expected = 302 if allowed else 403
+    expected = 303 if allowed else 403
     image = gallery["early"]
     edit = {"image_type": "in_article", "status": "generated", "position": "1"}
     assert client.post(f"/images/{image.id}", data=edit).status_code == expected
@@ -290,7 +290,7 @@ def test_posts_need_the_csrf_token(client, tenant, gallery, csrf_enabled):
     logged_in = client.post(
         "/login", data={"email": tenant.editor.email, "password": PASSWORD, "csrf_token": token}
     )
-    assert logged_in.status_code == 302
+    assert logged_in.status_code == 303
     response = client.post("/images/bulk-status", data={"status": "failed", "ids": [gallery["early"].id]})
     assert response.status_code == 400
     db.session.expire_all()
@@ -306,7 +306,7 @@ def test_bulk_status_by_selected_ids(client, login, tenant, gallery):
     response = client.post(
         "/images/bulk-status", data={"status": "generated", "ids": ids, "next": "/images/?status=pending"}
     )
-    assert response.status_code == 302 and response.location == "/images/?status=pending"
+    assert response.status_code == 303 and response.location == "/images/?status=pending"
     assert "2 images set to generated." in client.get(response.location).get_data(as_text=True)
     db.session.expire_all()
     assert {gallery["early"].status, gallery["later"].status} == {ImageStatus.GENERATED}
@@ -318,7 +318,7 @@ def test_bulk_status_by_content(client, login, tenant, gallery):
     response = client.post(
         "/images/bulk-status", data={"status": "failed", "content_id": gallery["solar"].id}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     solar = [gallery[k].status for k in ("featured", "early", "later")]
     assert solar == [ImageStatus.FAILED] * 3

@@ -96,7 +96,7 @@ def test_a_new_person_sets_a_password_and_joins(client, tenant, login):
     page = client.get(link).get_data(as_text=True)
     assert "nia@example.test" in page and "reviewer" in page
     response = client.post(link, data={"name": "Nia", "password": "first-pass-1"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert client.get("/").status_code == 200  # logged in
     user = accounts.authenticate("nia@example.test", "first-pass-1")
     assert _membership(user, tenant.account).role == Role.REVIEWER
@@ -125,7 +125,7 @@ def test_an_existing_user_logs_in_and_comes_back_to_accept(client, tenant, other
     assert "Accept and join" in client.get(link).get_data(as_text=True)
     assert _membership(other_tenant.editor, tenant.account) is None  # looking changes nothing
     response = client.post(link)
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _membership(other_tenant.editor, tenant.account).role == Role.VIEWER
     assert "Acme Content (viewer)" in client.get("/").get_data(as_text=True)  # working in the new account
 
@@ -188,5 +188,5 @@ def test_invitation_links_work_when_sign_up_is_not_open(app, client, tenant, mon
     created = invitations.create(tenant.scope(), "new@example.com", Role.EDITOR)
     db.session.commit()
     response = client.post(f"/invitations/{created.token}", data={"password": "long-enough-1"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _membership(accounts.find_user("new@example.com"), tenant.account).role == Role.EDITOR

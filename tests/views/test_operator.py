@@ -31,7 +31,7 @@ def test_an_operator_grants_credits_to_any_account_with_a_note(client, tenant, o
     response = client.post(
         "/operator/credits", data={"account": "Acme Content", "amount": "250", "note": "invoice 42"}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert credits.balance(tenant.account.id) == 250
     entry = db.session.scalars(
         select(CreditTransaction).where(CreditTransaction.account_id == tenant.account.id)

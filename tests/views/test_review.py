@@ -40,7 +40,7 @@ def test_editor_submits_for_review(client, login, tenant):
     content = _content(tenant)
     login(tenant.editor)
     response = client.post(f"/content/{content.id}/submit", data={"comment": "Ready when you are"})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert _status(content.id) == ContentStatus.REVIEW
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Submitted for review." in page and "Waiting for review" in page
@@ -120,7 +120,7 @@ def test_role_matrix_for_decisions(client, login, tenant, role, allowed):
         content = _content(tenant, status)
         response = client.post(f"/content/{content.id}/{action}", data={"comment": "Looks fine"})
         if action in allowed:
-            assert response.status_code == 302, (role, action)
+            assert response.status_code == 303, (role, action)
             assert _status(content.id) != status
         else:
             assert response.status_code == 403, (role, action)
@@ -158,7 +158,7 @@ def test_blocked_publish_offers_an_override_with_a_reason(client, login, tenant)
     done = client.post(
         f"/content/{content.id}/approve", data={"override_checks": "y", "comment": "Editor fixes meta later"}
     )
-    assert done.status_code == 302
+    assert done.status_code == 303
     assert "publishing to WordPress has started" in client.get(done.headers["Location"]).get_data(
         as_text=True
     )

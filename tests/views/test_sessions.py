@@ -26,7 +26,7 @@ def browser(app):
     def _browser(user):
         other = app.test_client()
         response = other.post("/login", data={"email": user.email, "password": PASSWORD})
-        assert response.status_code == 302
+        assert response.status_code == 303
         return other
 
     return _browser
@@ -81,7 +81,7 @@ def test_a_password_change_ends_the_other_sessions_and_keeps_this_one(client, te
         "/account/password",
         data={"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert client.get("/").status_code == 200
     assert _sends_to_login(laptop)
 
@@ -101,7 +101,7 @@ def test_log_out_everywhere_ends_every_session_including_this_one(client, tenant
     laptop = browser(tenant.editor)
     colleague = browser(tenant.admin)
     response = client.post("/account/sessions/end-all")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 303 and "/login" in response.headers["Location"]
     assert _sends_to_login(client)
     assert _sends_to_login(laptop)
     assert colleague.get("/").status_code == 200  # other users keep theirs
@@ -126,7 +126,7 @@ def test_the_account_page_lists_sessions_and_ends_one(client, tenant, login, bro
     assert "Log out everywhere" in page
     this_id, laptop_id = sorted(r.id for r in _rows(tenant.editor))  # this browser logged in first
     response = client.post(f"/account/sessions/{laptop_id}/end")
-    assert response.status_code == 302 and response.headers["Location"].endswith("/account/password")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/account/password")
     assert _sends_to_login(laptop)
     assert client.get("/").status_code == 200
     assert client.post(f"/account/sessions/{this_id}/end").headers["Location"].endswith("/login")

@@ -47,7 +47,7 @@ def test_sites_and_sectors(client, tenant, login):
     login(tenant.admin)
     assert (
         client.post("/settings/sites", data={"name": "Recipes", "domain": "recipes.example"}).status_code
-        == 302
+        == 303
     )
     site = db.session.scalars(select(Site).where(Site.name == "Recipes")).one()
     client.post(f"/settings/sites/{site.id}/sectors", data={"sector-name": "Baking"})

@@ -38,7 +38,7 @@ def test_sign_up_takes_no_new_accounts_unless_open(client, signup_mode, mode, he
 def test_open_sign_up_creates_the_account_and_the_login_page_links_to_it(client, signup_mode):
     signup_mode("open")
     assert "/signup" in client.get("/login").get_data(as_text=True)
-    assert client.post("/signup", data=NEW_ACCOUNT).status_code == 302
+    assert client.post("/signup", data=NEW_ACCOUNT).status_code == 303
     assert accounts.find_account("Ann Co") is not None
 
 
@@ -74,7 +74,7 @@ def test_login_accepts_the_addresses_create_user_accepts(client):
     accounts.add_membership(user, account, "editor")
     db.session.commit()
     response = client.post("/login", data={"email": "a@a.test", "password": PASSWORD})
-    assert response.status_code == 302
+    assert response.status_code == 303
 
 
 @pytest.mark.parametrize("address", ["garbage", "a@localhost"])

@@ -181,7 +181,7 @@ def test_create_task(editor_client, tenant):
         rf'<option value="{tenant.sector.id}"\s+data-site-id="{tenant.site.id}"\s+selected>', page
     )
     response = editor_client.post("/tasks/new", data=_form(tenant))
-    assert response.status_code == 302
+    assert response.status_code == 303
     task = db.session.scalars(select(Task)).one()
     assert (task.title, task.content_structure, task.word_count) == ("Heat pump costs", "guide", 1200)
     assert "Saved “Heat pump costs”" in _html(editor_client.get(response.headers["Location"]))
@@ -212,7 +212,7 @@ def test_edit_task(editor_client, tenant):
     response = editor_client.post(
         f"/tasks/{task.id}/edit?next=/tasks/%3Fstatus%3Dqueued", data=_form(tenant, title="New title")
     )
-    assert response.status_code == 302 and response.headers["Location"] == "/tasks/?status=queued"
+    assert response.status_code == 303 and response.headers["Location"] == "/tasks/?status=queued"
     db.session.refresh(task)
     assert (task.title, task.word_count) == ("New title", 1200)
     evil = editor_client.post(f"/tasks/{task.id}/edit?next=//evil.example", data=_form(tenant))
@@ -226,7 +226,7 @@ def test_bulk_delete_trash_and_restore(editor_client, tenant):
     response = editor_client.post(
         "/tasks/bulk/delete", data={"ids": [a.id, b.id], "next": "/tasks/?ordering=title"}
     )
-    assert response.status_code == 302 and response.headers["Location"] == "/tasks/?ordering=title"
+    assert response.status_code == 303 and response.headers["Location"] == "/tasks/?ordering=title"
     assert "Moved 2 tasks to the trash" in _html(editor_client.get("/tasks/"))
     assert "Task A" not in _html(editor_client.get("/tasks/", headers=HX))
     trash = _html(editor_client.get("/tasks/?trash=1"))
@@ -277,9 +277,9 @@ def test_cancel(editor_client, tenant):
     # Nobody queued the planned task for generation: it reads as planned and has nothing to cancel.
     assert f"/tasks/{running.id}/cancel" in body and f"/tasks/{done.id}/cancel" not in body
     assert f"/tasks/{queued.id}/cancel" not in body and ">planned</span>" in body
-    assert editor_client.post(f"/tasks/{running.id}/cancel").status_code == 302
+    assert editor_client.post(f"/tasks/{running.id}/cancel").status_code == 303
     # The API's (and old clients') cancel of a queued task still works.
-    assert editor_client.post(f"/tasks/{queued.id}/cancel").status_code == 302
+    assert editor_client.post(f"/tasks/{queued.id}/cancel").status_code == 303
     response = editor_client.post(f"/tasks/{done.id}/cancel", headers=HX)
     assert "only queued or in-progress tasks can be cancelled" in _html(response)
     db.session.expire_all()
@@ -349,7 +349,7 @@ def test_working_context_is_the_default_site_filter(client, tenant, login):
     db.session.commit()
     login(tenant.editor)
     switched = client.post("/context", data={"context": f"{tenant.site.id}:{tenant.sector.id}"})
-    assert switched.status_code == 302
+    assert switched.status_code == 303
     body = _html(client.get("/tasks/"))
     assert "In my sector" in body and "Elsewhere" not in body
     assert f"Working: {tenant.site.name} · {tenant.sector.name}" in body

@@ -82,7 +82,7 @@ def test_import_is_all_or_nothing(editor_client, tenant):
 def test_import_creates_every_row(editor_client, tenant):
     text = GOOD.format(cluster=tenant.cluster.name, cluster_id=tenant.cluster.id)
     response = editor_client.post("/tasks/import", data=_data(tenant, text, action="import"))
-    assert response.status_code == 302
+    assert response.status_code == 303
     created = {t.title: t for t in db.session.scalars(select(Task))}
     assert set(created) == {"Heat pump costs", "Best solar inverters"}
     assert created["Heat pump costs"].keywords == "heat pump, cost"

@@ -169,7 +169,7 @@ def test_admin_creates_a_term_with_a_derived_slug(client, login, tenant):
     response = client.post(
         "/taxonomies/", data=form(tenant, name="Heat Pumps", sector_id=str(tenant.sector.id))
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert response.location == f"/taxonomies/?site_id={tenant.site.id}"
     [created] = terms_named("Heat Pumps")
     assert (created.slug, created.sector_id, created.site_id) == (
@@ -203,7 +203,7 @@ def test_duplicate_slug_is_a_form_error_not_a_500(client, login, tenant):
     assert len(terms_named("Solar")) == 1 and not terms_named("Other")
     # The same slug as a tag is allowed.
     assert (
-        client.post("/taxonomies/", data=form(tenant, name="Solar", taxonomy_type="tag")).status_code == 302
+        client.post("/taxonomies/", data=form(tenant, name="Solar", taxonomy_type="tag")).status_code == 303
     )
 
 
@@ -239,7 +239,7 @@ def test_admin_edits_a_term(client, login, tenant):
     response = client.post(
         f"/taxonomies/{solar.id}", data=form(tenant, name="Solar energy", slug="solar-energy")
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert (solar.name, solar.slug) == ("Solar energy", "solar-energy")
     htmx = client.post(f"/taxonomies/{solar.id}", data=form(tenant, name="Sun", slug="sun"), headers=HX)
@@ -266,7 +266,7 @@ def test_edit_never_changes_sync_fields(client, login, tenant):
     db.session.commit()
     login(tenant.admin)
     data = form(tenant, name="Synced", slug="synced", external_id="99", sync_status="none", site_id="1")
-    assert client.post(f"/taxonomies/{synced.id}", data=data).status_code == 302
+    assert client.post(f"/taxonomies/{synced.id}", data=data).status_code == 303
     db.session.expire_all()
     assert (synced.external_id, synced.sync_status, synced.site_id) == (5, SyncStatus.SYNCED, tenant.site.id)
 
@@ -278,7 +278,7 @@ def test_admin_deletes_a_term_and_its_relations(client, login, tenant):
     db.session.commit()
     login(tenant.admin)
     response = client.post(f"/taxonomies/{old.id}/delete")
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert "“Old” deleted" in client.get(response.location).get_data(as_text=True)
     assert not terms_named("Old")
     assert db.session.scalar(db.select(db.func.count()).select_from(ContentTaxonomyRelation)) == 0

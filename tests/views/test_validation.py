@@ -58,7 +58,7 @@ def test_admin_sees_and_saves_levels_and_the_seo_plugin(client, login, tenant):
     form = dict(site_checks.DEFAULT_LEVELS)
     form.update(text_length="required", flesch_reading_ease="off", seo_plugin="rankmath")
     response = client.post(url, data=form)
-    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    assert response.status_code == 303 and response.headers["Location"].endswith(url)
     db.session.expire_all()
     site = db.session.get(Site, tenant.site.id)
     assert site.settings["check_levels"] == {"text_length": "required", "flesch_reading_ease": "off"}
@@ -223,7 +223,7 @@ def test_other_accounts_content_is_404(client, login, tenant, other_tenant):
 def test_logged_out_is_sent_to_login(client, tenant):
     content = saved(tenant)
     response = client.post(f"/content/{content.id}/checks", data={})
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert response.status_code == 303 and "/login" in response.headers["Location"]
 
 
 def test_live_check_needs_the_csrf_token(client, login, tenant, csrf_enabled):

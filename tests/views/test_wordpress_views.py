@@ -40,7 +40,7 @@ def test_admin_saves_connection_and_password_is_never_shown(tenant, client, logi
     response = client.post(
         url, data={"url": "https://blog.example.com/wp-json/", "username": "editor", "app_password": PASSWORD}
     )
-    assert response.status_code == 302
+    assert response.status_code == 303
     site = _site(tenant)
     assert site.wp_url == "https://blog.example.com" and site.wp_username == "editor"
     assert PASSWORD.encode() not in site.wp_app_password_encrypted

@@ -1,10 +1,10 @@
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from writer_app.forms.base import FlaskForm
+from writer_app.forms.single_submit import CreateForm
 
 
-class OperatorCreditsForm(FlaskForm):
+class OperatorCreditsForm(CreateForm):
     account = StringField("Account (name or slug)", validators=[DataRequired(), Length(max=200)])
     amount = IntegerField(
         "Credits (negative to remove)",

@@ -17,6 +17,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from writer_app.forms.base import FlaskForm
+from writer_app.forms.single_submit import CreateForm
 from writer_app.models import ContentStructure, ContentType, Site, TaskStatus
 from writer_app.services.clusters import ClusterChoice
 
@@ -62,7 +63,7 @@ def cluster_groups(clusters: Iterable[ClusterChoice]) -> dict[str, list[Option]]
     return groups
 
 
-class TaskForm(FlaskForm):
+class TaskForm(CreateForm):
     # Only shape checks here: the service reports every rule at once, as field errors.
     title = StringField("Title", validators=[Length(max=255)])
     site_id = SelectField("Site", validate_choice=False)
@@ -94,14 +95,14 @@ class BulkForm(FlaskForm):
     next = HiddenField()
 
 
-class CsvImportForm(FlaskForm):
+class CsvImportForm(CreateForm):
     file = FileField("CSV file")
     text = TextAreaField("…or paste CSV text", validators=[Optional(), Length(max=2_000_000)])
     site_id = SelectField("Site", validate_choice=False)
     sector_id = SelectField("Sector", validate_choice=False)
 
 
-class ClusterForm(FlaskForm):
+class ClusterForm(CreateForm):
     name = StringField("Name", validators=[DataRequired(message="Name the cluster."), Length(max=255)])
     site_id = SelectField("Site", validate_choice=False)
     sector_id = SelectField("Sector", validate_choice=False)

@@ -7,6 +7,7 @@ from wtforms.fields import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from writer_app.forms.base import FlaskForm
+from writer_app.forms.single_submit import CreateForm
 from writer_app.models import TaxonomyType
 
 TYPE_CHOICES = [
@@ -34,7 +35,7 @@ class TaxonomyFilterForm(FlaskForm):
     page_size = SelectField("Per page", choices=PAGE_SIZE_CHOICES, default="50")
 
 
-class TaxonomyForm(FlaskForm):
+class TaxonomyForm(CreateForm):
     """A category or tag. The site and sector choices are filled by the view from the account."""
 
     site_id = SelectField(

@@ -24,6 +24,7 @@ from writer_app.models.history import AuditEvent, ReviewEvent, Revision
 from writer_app.models.jobs import Job
 from writer_app.models.notifications import Notification, NotificationPreference
 from writer_app.models.planner import Cluster, ContentIdea
+from writer_app.models.submissions import FormSubmission
 from writer_app.models.tenancy import (
     Account,
     ApiToken,
@@ -62,6 +63,7 @@ __all__ = [
     "ContentTaxonomyRelation",
     "ContentType",
     "CreditTransaction",
+    "FormSubmission",
     "Image",
     "ImageSource",
     "ImageStatus",

@@ -21,6 +21,7 @@ from writer_app.views.common import (
     role_required,
     saving,
 )
+from writer_app.views.single_submit import single_submit
 
 bp = Blueprint("clusters", __name__, url_prefix="/clusters")
 
@@ -84,6 +85,7 @@ def _save(form: ClusterForm, save: Any, cluster: Cluster | None) -> Any:
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
+@single_submit
 def new() -> Any:
     scope = current_scope()
     form = _cluster_form(ClusterForm())

@@ -18,6 +18,7 @@ from writer_app.services import accounts, sites
 from writer_app.services.csv_export import csv_lines
 from writer_app.services.errors import DomainError, NotFound
 from writer_app.services.scope import Scope
+from writer_app.views.redirects import referrer_path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +64,8 @@ def role_required(role: Role = Role.VIEWER) -> Callable[[F], F]:
                 abort(403, description=f"This needs the {role.value} role or higher in this account.")
             return view(*args, **kwargs)
 
+        # Links to this route read it (views/navigation.py), so nobody is shown a link that answers 403.
+        wrapper.required_role = role  # type: ignore[attr-defined]
         return wrapper  # type: ignore[return-value]
 
     return decorator
@@ -94,11 +97,24 @@ def is_fragment_request() -> bool:
     )
 
 
+def page_url_after_post() -> str | None:
+    """A full page answering a POST to a URL that takes no GET must name a GET-able address for the
+    address bar (base.html puts it in a meta tag, app.js shows it): by default the page the form was
+    sent from. A reload or a copied link then never lands on a POST-only URL (405)."""
+    rule = request.url_rule
+    if request.method != "POST" or rule is None or "GET" in (rule.methods or ()):
+        return None
+    return referrer_path(request.referrer, request.host)
+
+
 def render(template: str, block: str | None = None, status: int = 200, **context: Any) -> Response:
-    """The full page, or only `block` of it when htmx asks for a fragment. Same URL, same data."""
+    """The full page, or only `block` of it when htmx asks for a fragment. Same URL, same data.
+    A full page rendered for a POST-only URL gets `page_url` (see `page_url_after_post`)."""
     if block and is_fragment_request():
         body = render_block(template, block, **context)
     else:
+        if context.get("page_url") is None:
+            context["page_url"] = page_url_after_post()
         body = render_template(template, **context)
     response = make_response(body, status)
     response.vary.add("HX-Request")

@@ -188,7 +188,7 @@ def save(content_id: int) -> Any:
         # editor.js then submits the form natively, so the page shows the conflict or the field errors.
         return jsonify({"error": {"code": "conflict" if conflict else "validation_error"}}), status
     context = _review_context(content_id, form=form, conflict=conflict)
-    return render("content/review.html", status=status, **context)
+    return render("content/review.html", status=status, page_url=_page(content_id), **context)
 
 
 SAVED_MESSAGE = "Saved. A new revision was stored."
@@ -233,9 +233,16 @@ def terms(content_id: int) -> Any:
     return redirect(url_for(".review_page", content_id=content_id) + "#terms")
 
 
+def _page(content_id: int) -> str:
+    return url_for(".review_page", content_id=content_id)
+
+
 def _decide(content_id: int, action: Any, done: Any) -> Any:
-    """Run a review decision: redirect to the page with a message, or show the comment error."""
+    """Run a review decision: redirect to the page with a message, or show the comment error. The
+    page shown after an error keeps the comment and the "Publish anyway" tick, at the page's URL."""
     form = DecisionForm()
+    override = request.form.get("override_checks") in ("y", "on", "1")
+    blocked = None
     if form.validate_on_submit():  # invalid: the comment is too long; its error shows on the page
         try:
             action(current_scope(), content_id, form.comment.data or "", form.expected_version())
@@ -246,17 +253,21 @@ def _decide(content_id: int, action: Any, done: Any) -> Any:
             db.session.rollback()
             if isinstance(error, NotFound):
                 raise
-            if error.code == "publish_blocked":  # required checks fail: offer the override here
-                context = _review_context(content_id, decision_form=form, publish_blocked=error.message)
-                return render("content/review.html", status=409, **context)
-            flash(error.message, "error")  # invalid transition, or approving one's own edit
-            return redirect(url_for(".review_page", content_id=content_id))
+            if error.code != "publish_blocked":  # invalid transition, or approving one's own edit
+                flash(error.message, "error")
+                return redirect(_page(content_id), code=303)
+            blocked = error.message  # required checks fail: offer the override here
         else:
             db.session.commit()
             flash(done() if callable(done) else done, "success")
-            return redirect(url_for(".review_page", content_id=content_id))
-    context = _review_context(content_id, decision_form=form)
-    return render("content/review.html", status=form_errors_status(), **context)
+            return redirect(_page(content_id), code=303)
+    if override and blocked is None:  # e.g. the override's comment is missing: keep offering it
+        blocked = "Required checks fail; publishing anyway needs a comment that says why."
+    context = _review_context(
+        content_id, decision_form=form, publish_blocked=blocked, override_checked=override
+    )
+    status = 409 if blocked and not form.errors and not form.form_errors else form_errors_status()
+    return render("content/review.html", status=status, page_url=_page(content_id), **context)
 
 
 @bp.post("/<int:content_id>/submit")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request
+from flask import g, request
 from flask_login import current_user
 
 from writer_app.forms.settings import EmptyForm
@@ -15,7 +15,9 @@ from writer_app.views.common import account_sites, current_membership, current_m
 
 def inject_layout_context() -> dict[str, Any]:
     context: dict[str, Any] = {"Role": Role}
-    if request.blueprint in (None, "ops") or not current_user.is_authenticated:
+    # Error pages of unknown URLs (no blueprint) keep the layout; a page rendered while the database is
+    # down (g.layout_minimal) must not touch it, so it gets the bare layout.
+    if g.get("layout_minimal") or request.blueprint == "ops" or not current_user.is_authenticated:
         return context
     membership = current_membership()
     if membership is None:

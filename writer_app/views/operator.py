@@ -15,6 +15,7 @@ from writer_app.services import accounts, credits
 from writer_app.services.errors import ValidationError
 from writer_app.services.scope import Scope
 from writer_app.views.common import form_errors_status, render, saving
+from writer_app.views.single_submit import single_submit
 
 bp = Blueprint("operator", __name__, url_prefix="/operator")
 
@@ -45,6 +46,7 @@ def _grant(form: OperatorCreditsForm) -> Any:
 
 @bp.route("/credits", methods=["GET", "POST"])
 @operator_required
+@single_submit
 def credits_page() -> Any:
     form = OperatorCreditsForm()
     if form.validate_on_submit():

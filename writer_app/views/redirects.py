@@ -35,3 +35,14 @@ def is_local_path(target: str | None) -> bool:
 def safe_next(target: str | None, fallback: str) -> str:
     """`target` when it is a path of this site, else `fallback`."""
     return target if target is not None and is_local_path(target) else fallback
+
+
+def referrer_path(referrer: str | None, host: str) -> str | None:
+    """The local path of a same-site Referer header (the page a form was sent from), else None."""
+    if not referrer:
+        return None
+    parts = urlsplit(referrer)
+    if parts.netloc != host:
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if is_local_path(path) else None

@@ -1,4 +1,4 @@
-"""The review queue (`/review`, reviewer+) and the navigation's count of content waiting for review."""
+"""The review queue (`/review`, reviewer+); the navigation's count of it is a NavItem badge (web.py)."""
 
 from __future__ import annotations
 
@@ -11,16 +11,6 @@ from writer_app.services.editorial import review_queue as queue
 from writer_app.views.common import account_sites, current_scope, render, role_required
 
 bp = Blueprint("review_queue", __name__)
-
-
-@bp.app_context_processor
-def _badge() -> dict[str, Any]:
-    def review_waiting() -> int:
-        if not hasattr(request, "writer_review_waiting"):
-            request.writer_review_waiting = queue.waiting_count(current_scope())  # type: ignore[attr-defined]
-        return int(request.writer_review_waiting)  # type: ignore[attr-defined]
-
-    return {"review_waiting": review_waiting}
 
 
 def _site_id() -> int | None:

@@ -27,6 +27,7 @@ from writer_app.views.common import (
     role_required,
     saving,
 )
+from writer_app.views.single_submit import single_submit
 
 bp = Blueprint("settings", __name__, url_prefix="/settings")
 
@@ -66,6 +67,7 @@ def _invitation_url(token: str) -> str:
 
 @bp.route("/members", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
+@single_submit
 def members() -> Any:
     """Members, pending invitations, and the invite form. A new invitation's link is shown once; the
     answer is the same whether or not the address already has a Writer user."""
@@ -128,6 +130,7 @@ def member_remove(membership_id: int) -> Any:
 
 @bp.route("/sites", methods=["GET", "POST"])
 @role_required()
+@single_submit
 def sites_page() -> Any:
     scope = current_scope()
     form = SiteForm()
@@ -147,6 +150,7 @@ def sites_page() -> Any:
 
 @bp.post("/sites/<int:site_id>/sectors")
 @role_required(Role.ADMIN)
+@single_submit
 def add_sector(site_id: int) -> Any:
     scope = current_scope()
     form = SectorForm(prefix="sector")
@@ -162,6 +166,7 @@ def add_sector(site_id: int) -> Any:
 
 @bp.route("/tokens", methods=["GET", "POST"])
 @role_required()
+@single_submit
 def tokens_page() -> Any:
     scope = current_scope()
     form = TokenForm()

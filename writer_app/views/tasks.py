@@ -38,6 +38,7 @@ from writer_app.views.common import (
     saving,
 )
 from writer_app.views.redirects import is_local_path
+from writer_app.views.single_submit import single_submit
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
@@ -215,6 +216,7 @@ def _save_task(form: TaskForm, save: Any, template_context: dict[str, Any]) -> A
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
+@single_submit
 def new() -> Any:
     scope = current_scope()
     form = _task_form(TaskForm())
@@ -273,6 +275,7 @@ def _csv_text(form: CsvImportForm) -> str:
 
 @bp.route("/import", methods=["GET", "POST"])
 @role_required(Role.EDITOR)
+@single_submit
 def import_tasks() -> Any:
     scope = current_scope()
     sites = account_sites()

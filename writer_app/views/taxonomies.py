@@ -25,6 +25,7 @@ from writer_app.views.common import (
     role_required,
     saving,
 )
+from writer_app.views.single_submit import single_submit
 
 bp = Blueprint("taxonomies", __name__, url_prefix="/taxonomies")
 
@@ -87,6 +88,7 @@ def index() -> Any:
 
 @bp.post("/")
 @role_required(Role.ADMIN)
+@single_submit
 def create() -> Any:
     scope = current_scope()
     site_list = account_sites()

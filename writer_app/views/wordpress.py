@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, request, url_for
+from flask import Blueprint, flash, g, redirect, request, session, url_for
 
 from writer_app.forms.settings import EmptyForm
 from writer_app.forms.wordpress import ConnectionForm, ImportForm, PublishForm, ScheduleForm, UnpublishForm
@@ -195,20 +195,40 @@ def wordpress_panel(content: Content) -> dict[str, Any]:
         "failed": SyncStatus(content.sync_status) == SyncStatus.FAILED,
         "error": state.get("error", ""),
         "job_id": state.get("job_id"),
-        "publish_form": PublishForm(formdata=None),
+        "publish_form": PublishForm(formdata=None, override_comment=_kept_comment(content.id)),
         "unpublish_form": UnpublishForm(formdata=None),
         "schedule_form": ScheduleForm(formdata=None),
         "scheduled": (content.external_metadata or {}).get("wp_status") == "future",
     }
 
 
+# After a refused publish the page is shown again by a redirect; the override comment the reviewer
+# typed travels in the session (once) so the form still holds it.
+KEPT_COMMENT_KEY = "kept_publish_comment"
+
+
+def _keep_comment(content_id: int, form: Any) -> None:
+    comment = getattr(getattr(form, "override_comment", None), "data", None)
+    if comment:
+        session[KEPT_COMMENT_KEY] = {"content_id": content_id, "comment": comment[:5000]}
+
+
+def _kept_comment(content_id: int) -> str | None:
+    kept = session.get(KEPT_COMMENT_KEY)
+    if not kept or kept.get("content_id") != content_id:
+        return None
+    session.pop(KEPT_COMMENT_KEY, None)
+    return kept.get("comment")
+
+
 def _back(content_id: int) -> Any:
-    return redirect(url_for("content.review_page", content_id=content_id) + "#publish")
+    return redirect(url_for("content.review_page", content_id=content_id) + "#publish", code=303)
 
 
 def _publish_action(content_id: int, form: Any, action: Any, done: str) -> Any:
     if not form.validate_on_submit():
         flash(" ".join(e for errors in form.errors.values() for e in errors) or "Try again.", "error")
+        _keep_comment(content_id, form)
         return _back(content_id)
     try:
         job = action()
@@ -217,6 +237,7 @@ def _publish_action(content_id: int, form: Any, action: Any, done: str) -> Any:
         if isinstance(error, NotFound):
             raise
         flash(error.message + " " + " ".join(m for ms in error.fields.values() for m in ms), "error")
+        _keep_comment(content_id, form)
         return _back(content_id)
     db.session.commit()
     job_id = job.id

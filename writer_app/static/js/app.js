@@ -62,4 +62,86 @@
     localTimes(event.target);
     if (event.target.querySelector) { focusFirstError(event.target); }
   });
+
+  // Disclosure buttons (the header menu on narrow screens, folded filters): aria-expanded on the button
+  // opens the panel it controls; Escape closes it and gives the focus back to the button.
+  function setExpanded(button, open) {
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+    var panel = document.getElementById(button.getAttribute("aria-controls"));
+    if (panel) { panel.classList.toggle("is-open", open); }
+  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-disclosure]");
+    if (button) { setExpanded(button, button.getAttribute("aria-expanded") !== "true"); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var panel = event.target.closest && event.target.closest("[data-disclosure-panel].is-open");
+    var button = panel && document.querySelector('[data-disclosure][aria-controls="' + panel.id + '"]');
+    if (button) { setExpanded(button, false); button.focus(); }
+  });
+
+  // No double submits: a POST form's submit buttons are disabled while its request is in flight.
+  // Disabled after the submit event (a disabled submitter would drop its name=value from the form
+  // data), enabled again when the page comes back from the history cache or after a long wait.
+  // The server refuses duplicate creates anyway (a one-time form token); this spares the round trip.
+  var SUBMITS = 'button:not([type]), button[type="submit"], input[type="submit"]';
+  function setBusy(form, busy) {
+    form.querySelectorAll(SUBMITS).forEach(function (button) {
+      if (busy) {
+        if (!button.disabled) { button.disabled = true; button.setAttribute("data-busy", ""); }
+      } else if (button.hasAttribute("data-busy")) {
+        button.disabled = false; button.removeAttribute("data-busy");
+      }
+    });
+    if (busy) { form.setAttribute("aria-busy", "true"); } else { form.removeAttribute("aria-busy"); }
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") { return; }
+    if (form.hasAttribute("hx-post") || form.hasAttribute("data-hx-post")) { return; }  // htmx below
+    if (form.target && form.target !== "_self") { return; }
+    window.setTimeout(function () { setBusy(form, true); }, 0);
+    window.setTimeout(function () { setBusy(form, false); }, 15000);
+  });
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[aria-busy]").forEach(function (form) { setBusy(form, false); });
+  });
+  // htmx requests that change something: the same, for the form (or the button's form) that sent it.
+  function htmxForm(event) {
+    var verb = event.detail.requestConfig && event.detail.requestConfig.verb;
+    if (!verb || verb === "get") { return null; }
+    var elt = event.detail.elt;
+    return elt.tagName === "FORM" ? elt : elt.form || elt.closest("form");
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = htmxForm(event);
+    if (form) { setBusy(form, true); }
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = htmxForm(event);
+    if (form) { setBusy(form, false); }
+  });
+
+  // A page rendered in answer to a POST-only URL names the page it belongs to: show that address, so a
+  // reload or a copied link never lands on a URL that only takes POST.
+  var pageUrl = document.querySelector('meta[name="writer-page-url"]');
+  if (pageUrl && window.history.replaceState) {
+    window.history.replaceState(window.history.state, "", pageUrl.getAttribute("content"));
+  }
+
+  // List filters fold behind a "Filters" button on narrow screens (the CSS decides when it shows).
+  document.querySelectorAll("form.filters, form.task-filters").forEach(function (form, index) {
+    if (!form.id) { form.id = "filters-" + index; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "filters-toggle secondary outline";
+    button.textContent = "Filters";
+    button.setAttribute("aria-expanded", "false");
+    button.setAttribute("aria-controls", form.id);
+    button.setAttribute("data-disclosure", "");
+    form.setAttribute("data-filters-panel", "");
+    form.setAttribute("data-disclosure-panel", "");
+    form.parentNode.insertBefore(button, form);
+  });
 })();
