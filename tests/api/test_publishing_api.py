@@ -71,7 +71,7 @@ def test_failed_publish_is_reported_in_the_job_and_on_the_content(
     job = api.post(url(content.id, "publish"), role=Role.REVIEWER).get_json()
     assert job["status"] == "failed" and "WordPress refused the request" in job["error"]
     body = api.get(f"/writer/content/{content.id}/", role=Role.VIEWER).get_json()
-    assert body["status"] == "review" and body["sync_status"] == "failed"
+    assert body["status"] == "approved" and body["sync_status"] == "failed"
 
 
 def test_publish_blocked_by_required_checks_and_override(

@@ -69,7 +69,7 @@ def test_wrong_password_fails_readably_and_keeps_the_content(
     assert "WordPress refused the request" in job.error and "Test connection" in job.error
     content = reload(content_id)
     assert content.sync_status == SyncStatus.FAILED
-    assert content.status == ContentStatus.REVIEW  # back to what it was
+    assert content.status == ContentStatus.APPROVED  # approved by the publish, not on WordPress
     assert content.external_id is None
     assert (content.html, content.title) == (html, title)
     assert content.external_metadata["publish"]["error"] == job.error
@@ -105,7 +105,7 @@ def test_server_stopped_after_media_upload_then_retried_makes_one_post(
     assert job.status == JobStatus.FAILED
     assert "could not be reached" in job.error
     content = reload(content_id)
-    assert content.sync_status == SyncStatus.FAILED and content.status == ContentStatus.REVIEW
+    assert content.sync_status == SyncStatus.FAILED and content.status == ContentStatus.APPROVED
     steps = content.external_metadata["publish_steps"]
     assert "media" in steps and "post" not in steps and steps["resumable"] is True
 

@@ -157,7 +157,7 @@ def test_without_redis_an_earlier_running_job_of_the_site_blocks(
     job = db.session.get(Job, job_id, populate_existing=True)
     assert job.status == JobStatus.FAILED and "Another publish job for this site" in job.error
     assert (
-        reload(content_id).status == ContentStatus.REVIEW
+        reload(content_id).status == ContentStatus.APPROVED
         and reload(content_id).sync_status == SyncStatus.FAILED
     )
 
@@ -176,5 +176,5 @@ def test_abandoned_publish_job_puts_the_content_back(tenant, wordpress_credentia
     db.session.commit()
 
     content = reload(content_id)
-    assert content.status == ContentStatus.REVIEW and content.sync_status == SyncStatus.FAILED
+    assert content.status == ContentStatus.APPROVED and content.sync_status == SyncStatus.FAILED
     assert "Worker lost" in content.external_metadata["publish"]["error"]

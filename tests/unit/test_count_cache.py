@@ -53,7 +53,7 @@ def test_creating_trashing_and_bulk_changes_show_at_once(tenant_with_tasks):
     db.session.commit()
     assert _counts_issued(scope, queued) == (4, 1)
 
-    tasks.bulk_update_status(scope, [task.id], "completed")
+    tasks.bulk_update_status(scope, [task.id], "canceled")
     db.session.commit()
     assert _counts_issued(scope, queued)[0] == 3
 

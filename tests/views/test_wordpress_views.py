@@ -169,7 +169,7 @@ def test_failed_publish_shows_the_error_on_the_content_page(
     client.post(f"/content/{content.id}/wordpress/publish")
     page = client.get(f"/content/{content.id}").get_data(as_text=True)
     assert "Publishing failed." in page and "WordPress refused the request" in page
-    assert reload(content.id).status == ContentStatus.REVIEW
+    assert reload(content.id).status == ContentStatus.APPROVED
 
 
 @pytest.mark.wordpress
