@@ -43,7 +43,7 @@ def test_a_submit_lights_the_reviewer_s_bell_and_the_review_queue(page, tenant, 
     assert page.get_by_test_id("review-count").inner_text() == "1"
     screenshot("bell")
 
-    page.get_by_role("link", name="Review 1").click()
+    page.get_by_role("link", name="Review (1)").click()
     page.wait_for_url("**/review")
     row = page.get_by_role("row", name="Heat pumps explained")
     assert tenant.editor.display_name in row.inner_text()

@@ -27,7 +27,7 @@ def test_a_submission_emails_the_reviewers_with_subject_and_link(client, login, 
     handle = tenant.viewer.email.split("@")[0]
     response = client.post(f"/content/{content.id}/submit", data={"comment": f"Ready, @{handle}?"})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert mail_config.recipients == sorted([tenant.reviewer.email, tenant.admin.email, tenant.viewer.email])
     to_reviewer = mail_config.to(tenant.reviewer.email)
     assert len(to_reviewer) == 1
@@ -85,7 +85,7 @@ def test_smtp_down_never_fails_the_action_and_the_failure_is_shown_to_admins(
 
     response = client.post(f"/content/{content.id}/submit", data={})
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     assert db.session.get(type(content), content.id).status == ContentStatus.REVIEW
     [job] = _mail_jobs()
@@ -132,7 +132,7 @@ def test_an_admin_sends_failed_mail_again(app, client, login, tenant, mail_confi
     login(tenant.admin)
     response = client.post("/settings/email/retry")
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert mail_config.recipients == sorted([tenant.reviewer.email, tenant.admin.email])
     db.session.expire_all()
     assert {n.email_status for n in db.session.scalars(db.select(Notification))} == {"sent"}

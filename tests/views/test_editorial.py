@@ -43,7 +43,7 @@ def test_opening_a_notification_marks_it_read_and_goes_to_its_content(client, lo
 
     response = client.post(f"/inbox/{notification.id}/open")
 
-    assert response.status_code == 302 and response.headers["Location"] == f"/content/{content.id}"
+    assert response.status_code == 303 and response.headers["Location"] == f"/content/{content.id}"
     assert inbox.unread_count(tenant.scope(Role.REVIEWER)) == 0
     assert 'aria-label="Inbox, 0 unread"' in client.get("/inbox").get_data(as_text=True)
 
@@ -175,7 +175,7 @@ def test_a_reviewer_reschedules_through_the_publish_rules(client, login, tenant,
         data={"when": new_when.strftime("%Y-%m-%dT%H:%M"), "year": new_when.year, "month": new_when.month},
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 303
     db.session.expire_all()
     moved = reload(content.id)
     assert moved.scheduled_at.replace(tzinfo=None) == new_when  # the site is on UTC

@@ -30,7 +30,7 @@ def test_the_upload_page_stores_a_library_image_and_the_gallery_finds_it(client,
     data = {"file": (io.BytesIO(image_files.encoded("JPEG")), "Roof at dusk.jpg"), "site_id": str(tenant.site.id),
             "alt_text": "A roof at dusk"}  # fmt: skip
     response = client.post("/images/upload", data=data, content_type="multipart/form-data")
-    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.status_code == 303, response.get_data(as_text=True)
     image = db.session.query(Image).one()
     assert image.source == ImageSource.UPLOAD and image.content_id is None and image.task_id is None
     assert image.original_filename == "Roof at dusk.jpg" and image.site_id == tenant.site.id
@@ -102,7 +102,7 @@ def test_the_featured_image_is_chosen_from_the_library(client, login, tenant):
     page = client.get(f"/content/{item.id}/featured-image").get_data(as_text=True)
     assert f'value="{chosen.id}"' in page
     response = client.post(f"/content/{item.id}/featured-image", data={"image_id": str(chosen.id)})
-    assert response.status_code == 302
+    assert response.status_code == 303
     assert content.content_images(tenant.scope(), item.id).featured.id == chosen.id
     review = client.get(f"/content/{item.id}").get_data(as_text=True)
     assert f"/images/{chosen.id}/file" in review

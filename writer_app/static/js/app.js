@@ -130,6 +130,21 @@
     window.history.replaceState(window.history.state, "", pageUrl.getAttribute("content"));
   }
 
+  // A table wider than the screen scrolls in its own box (app.css): keyboard users reach that box
+  // with Tab so they can scroll it with the arrow keys.
+  function focusableScrollers() {
+    document.querySelectorAll("main table").forEach(function (table) {
+      if (table.scrollWidth > table.clientWidth + 1) {
+        table.setAttribute("tabindex", "0");
+      } else if (table.getAttribute("tabindex") === "0") {
+        table.removeAttribute("tabindex");
+      }
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("htmx:afterSettle", focusableScrollers);
+
   // List filters fold behind a "Filters" button on narrow screens (the CSS decides when it shows).
   document.querySelectorAll("form.filters, form.task-filters").forEach(function (form, index) {
     if (!form.id) { form.id = "filters-" + index; }
