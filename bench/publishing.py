@@ -35,8 +35,8 @@ ITEMS = 50
 def unavailable_reason() -> str | None:
     from bench.wordpress import unavailable_reason as wordpress_missing
 
-    if importlib.util.find_spec("writer_app.services.publishing") is None:
-        return "publishing is not built yet (writer_app/services/publishing.py does not exist)"
+    if importlib.util.find_spec("writer_app.services.publishing.actions") is None:
+        return "publishing is not built yet (writer_app/services/publishing/actions.py does not exist)"
     return wordpress_missing()
 
 
@@ -61,8 +61,8 @@ def _prepare(app: Any, seeded: Seeded, site_url: str, app_password: str, media_r
     from sqlalchemy import select, update
 
     from writer_app.models import Content, Image, Role, Site, db
-    from writer_app.services import wordpress_sites
     from writer_app.services.scope import Scope
+    from writer_app.services.wordpress import sites as wordpress_sites
 
     scope = Scope(seeded.account_id, Role.ADMIN, seeded.user_id)
     files = [_png(k) for k in range(3)]
@@ -104,7 +104,7 @@ def _publish_with_writer(
     from sqlalchemy import select
 
     from writer_app.models import Content, Job, Role, db
-    from writer_app.services import publishing
+    from writer_app.services.publishing import actions as publishing
     from writer_app.services.scope import Scope
 
     scope = Scope(seeded.account_id, Role.ADMIN, seeded.user_id)
@@ -150,7 +150,7 @@ def _bare_loop(
     from sqlalchemy.orm import selectinload
 
     from writer_app.models import Content, Image, db
-    from writer_app.services.publishing_steps import place_images
+    from writer_app.services.publishing.steps import place_images
 
     items = []
     with app.app_context():

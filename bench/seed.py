@@ -139,7 +139,8 @@ def _drop_indexes(conn: psycopg.Connection, tables: list[str]) -> list[str]:
 def _tenancy(name: str, email: str) -> dict[str, Any]:
     """Account, admin user, sites, sectors, clusters and terms through the services (few rows)."""
     from writer_app.models import Cluster, ContentTaxonomy, Role, Sector, Site, TaxonomyType, db
-    from writer_app.services import accounts, credits
+    from writer_app.services import credits
+    from writer_app.services.identity import accounts
     from writer_app.services.scope import Scope
 
     user = accounts.create_user(email, BENCH_PASSWORD, name=f"{name} admin")
@@ -360,7 +361,7 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
         Task,
         db,
     )
-    from writer_app.services import tokens
+    from writer_app.services.identity import tokens
 
     started = time.perf_counter()
     with app.app_context():

@@ -10,8 +10,9 @@ from flask.cli import AppGroup
 
 from writer_app.config import masked
 from writer_app.models import Role, db
-from writer_app.services import accounts, credits, tokens
+from writer_app.services import credits
 from writer_app.services.errors import DomainError
+from writer_app.services.identity import accounts, tokens
 from writer_app.services.scope import Scope
 
 writer_cli = AppGroup("writer", help="Writer administration.")

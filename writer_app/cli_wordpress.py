@@ -7,9 +7,9 @@ import click
 
 from writer_app.cli import writer_cli
 from writer_app.models import Role, db
-from writer_app.services import wordpress_sites
 from writer_app.services.errors import DomainError
 from writer_app.services.scope import Scope
+from writer_app.services.wordpress import sites as wordpress_sites
 
 
 @writer_cli.command("wp-connect")

@@ -145,7 +145,7 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SECURE": production,
-        # Server-side sessions (services/sessions.py): ended this long after login, or after this long unused.
+        # Server-side sessions (services/identity/sessions.py): ended this long after login, or after this long unused.
         "SESSION_LIFETIME_DAYS": _int("SESSION_LIFETIME_DAYS", 14),
         "SESSION_IDLE_DAYS": _int("SESSION_IDLE_DAYS", 7),
         "WTF_CSRF_TIME_LIMIT": None,

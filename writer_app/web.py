@@ -19,9 +19,9 @@ from werkzeug.exceptions import HTTPException
 from writer_app.extensions import login_manager
 from writer_app.models import User, db
 from writer_app.models.base import as_utc
-from writer_app.services import sessions
 from writer_app.services.editorial import review_queue
 from writer_app.services.errors import DomainError
+from writer_app.services.identity import sessions
 from writer_app.views.navigation import NavItem, badge_count, may_visit, visible
 
 log = logging.getLogger("writer.request")

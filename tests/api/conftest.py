@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 from tests.support import factories
 from writer_app.models import Role, User, db
 from writer_app.models.base import utcnow
-from writer_app.services import tokens
+from writer_app.services.identity import tokens
 
 PREFIX = "/api/v1"
 

@@ -7,7 +7,8 @@ import pytest
 from tests.api.conftest import error_fields
 from tests.support import factories
 from writer_app.models import Content, ImageStatus, ImageType, Role, TaxonomyType, db
-from writer_app.services import images, taxonomies
+from writer_app.services import taxonomies
+from writer_app.services.media import images
 
 URL = "/writer/content/"
 

@@ -11,7 +11,7 @@ from tests.api.conftest import error_fields, token_for
 from tests.support import factories
 from writer_app.api.openapi import openapi_path
 from writer_app.models import Job, JobStatus, Role, db
-from writer_app.services import accounts, tokens
+from writer_app.services.identity import accounts, tokens
 
 TASKS = "/writer/tasks/"
 

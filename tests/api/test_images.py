@@ -9,7 +9,8 @@ from PIL import Image as PILImage
 from tests.api.conftest import error_fields
 from tests.support import factories
 from writer_app.models import Image, ImageType, Role, db
-from writer_app.services import images, media
+from writer_app.services.media import files as media
+from writer_app.services.media import images
 
 URL = "/writer/images/"
 

@@ -14,7 +14,7 @@ from tests.integration.wp_helpers import publishable, reload
 from tests.support import factories
 from writer_app.models import ContentStatus, Role, SyncStatus, db
 from writer_app.services import content as cs
-from writer_app.services import review
+from writer_app.services.review import decisions as review
 
 URL = "/writer/content/"
 

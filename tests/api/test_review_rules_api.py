@@ -14,7 +14,8 @@ from tests.integration.test_publishing_fake import fake_wordpress as fake_wordpr
 from tests.integration.wp_helpers import publishable, reload
 from writer_app.models import ContentSource, ContentStatus, ReviewDecision, Role, SyncStatus, db
 from writer_app.services import content as cs
-from writer_app.services import review, secrets
+from writer_app.services import secrets
+from writer_app.services.review import decisions as review
 
 URL = "/writer/content/"
 

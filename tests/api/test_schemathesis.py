@@ -13,7 +13,8 @@ from flask import Flask
 from tests.api.conftest import token_for
 from tests.support import factories
 from writer_app.models import ImageType, TaxonomyType, db
-from writer_app.services import images, taxonomies
+from writer_app.services import taxonomies
+from writer_app.services.media import images
 
 ST = Path(sys.executable).with_name("st")
 

@@ -12,7 +12,7 @@ from tests.support.axe import axe_violations, describe
 from tests.support.browser import wait_for_idle_server
 from tests.support.factories import PASSWORD
 from writer_app.models import Content, ContentAutosave, Role, db
-from writer_app.services.revisions import snapshot
+from writer_app.services.review.revisions import snapshot
 
 pytestmark = pytest.mark.browser
 

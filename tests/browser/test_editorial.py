@@ -11,8 +11,9 @@ from tests.integration.test_publishing_fake import fake_wordpress  # noqa: F401 
 from tests.integration.wp_helpers import publishable, reload
 from tests.support import factories
 from writer_app.models import Content, Role, db
-from writer_app.services import publishing, secrets
-from writer_app.services.revisions import snapshot
+from writer_app.services import secrets
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.review.revisions import snapshot
 
 pytestmark = pytest.mark.browser
 

@@ -15,7 +15,7 @@ from tests.integration.test_publishing_fake import fake_wordpress as fake_wordpr
 from tests.integration.wp_helpers import publishable, reload
 from tests.support import factories
 from writer_app.models import ContentEditLock, ContentStatus, Role, SyncStatus, db
-from writer_app.services.revisions import snapshot
+from writer_app.services.review.revisions import snapshot
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ from PIL import Image as PILImage
 
 from tests.support import factories
 from writer_app.models import Content, Image, Role, db
-from writer_app.services import body_images
-from writer_app.services.revisions import snapshot
+from writer_app.services.media import body_images
+from writer_app.services.review.revisions import snapshot
 
 pytestmark = pytest.mark.browser
 SIZES = [pytest.param((1440, 900), id="desktop"), pytest.param((390, 844), id="phone")]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.support import factories
 from writer_app.models import Content, ContentStatus, ReviewEvent, Role, db
-from writer_app.services.revisions import snapshot
+from writer_app.services.review.revisions import snapshot
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import pytest
 
 from tests.support import factories
 from writer_app.models import Content, Role, db
-from writer_app.services.revisions import snapshot
+from writer_app.services.review.revisions import snapshot
 
 pytestmark = pytest.mark.browser
 # Wider than the 600 px of a search result (Arial 20 px): the SEO title check is red.

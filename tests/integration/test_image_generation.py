@@ -14,8 +14,10 @@ from tests.support.openai_server import FakeOpenAIServer
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
 from writer_app.models import Content, Image, ImageStatus, ImageType, Job, JobStatus, Role, db
-from writer_app.services import body_images, content_checks, credits, image_generation
+from writer_app.services import content_checks, credits
 from writer_app.services.errors import ValidationError
+from writer_app.services.media import body_images
+from writer_app.services.media import generation as image_generation
 
 pytestmark = pytest.mark.usefixtures("ai_app")
 LONG_HTML = "<h2>Solar panels</h2>" + "<p>Solar panels on a small roof make power for the home.</p>" * 100

@@ -10,9 +10,9 @@ from tests.support.factories import make_content
 from tests.support.local_http import closed_port
 from writer_app.integrations import mail as smtp
 from writer_app.models import ContentStatus, Invitation, Job, JobStatus, Notification, Role, db
-from writer_app.services import review
 from writer_app.services.jobs import RetryLater
 from writer_app.services.notifications import inbox, mail
+from writer_app.services.review import decisions as review
 
 
 def _mail_jobs() -> list[Job]:

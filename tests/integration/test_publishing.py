@@ -22,8 +22,8 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.enums import ImageType
-from writer_app.services import publishing
 from writer_app.services.errors import Conflict
+from writer_app.services.publishing import actions as publishing
 
 pytestmark = pytest.mark.wordpress
 

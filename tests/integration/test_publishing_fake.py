@@ -19,7 +19,9 @@ from tests.integration.wp_helpers import publishable, reload, run_publish
 from tests.support.factories import PASSWORD
 from tests.support.wordpress import allowed_host
 from writer_app.models import ContentStatus, JobStatus, SyncStatus, db
-from writer_app.services import body_images, images, media, secrets
+from writer_app.services import secrets
+from writer_app.services.media import body_images, images
+from writer_app.services.media import files as media
 
 
 class FakeWordPress:

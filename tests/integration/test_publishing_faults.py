@@ -14,7 +14,7 @@ from tests.support.wordpress import CreatedObjects, WordPressServer
 from writer_app.integrations.wordpress import WordPressClient, WordPressUnavailable
 from writer_app.models import ContentStatus, JobStatus, Role, SyncStatus, TaxonomyType, db
 from writer_app.models.enums import ImageType
-from writer_app.services import wordpress_sites
+from writer_app.services.wordpress import sites as wordpress_sites
 
 pytestmark = pytest.mark.wordpress
 

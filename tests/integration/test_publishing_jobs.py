@@ -18,9 +18,9 @@ from writer_app.integrations.wordpress import WordPressClient
 from writer_app.jobs.connection import redis_connection
 from writer_app.models import ContentStatus, Job, JobStatus, Role, SyncStatus, db
 from writer_app.models.base import utcnow
-from writer_app.services import publishing
 from writer_app.services.jobs import RetryLater
-from writer_app.services.publishing_steps import run_publish_job
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.publishing.steps import run_publish_job
 
 pytestmark = pytest.mark.wordpress
 REPO = Path(__file__).resolve().parents[2]

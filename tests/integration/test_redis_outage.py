@@ -26,7 +26,8 @@ from writer_app import rate_limits
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import QUEUE_DOWN_MESSAGE, QueueUnavailable, enqueue
 from writer_app.models import ContentStatus, Job, JobStatus, Role, Task, TaskStatus, db
-from writer_app.services import credits, data_version, generation, publishing, secrets
+from writer_app.services import credits, data_version, generation, secrets
+from writer_app.services.publishing import actions as publishing
 
 HX = {"HX-Request": "true"}
 

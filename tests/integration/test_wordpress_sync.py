@@ -19,7 +19,8 @@ from writer_app.models import (
     TaxonomyType,
     db,
 )
-from writer_app.services import wordpress_import, wordpress_taxonomies
+from writer_app.services.wordpress import import_posts as wordpress_import
+from writer_app.services.wordpress import taxonomies as wordpress_taxonomies
 
 pytestmark = pytest.mark.wordpress
 

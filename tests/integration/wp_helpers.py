@@ -21,7 +21,9 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.enums import ImageStatus, ImageType
-from writer_app.services import media, publishing, wordpress_sites
+from writer_app.services.media import files as media
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.wordpress import sites as wordpress_sites
 
 META_TITLE = "Solar panels for small homes: what they cost and save"  # 30–60 characters
 META_DESCRIPTION = (

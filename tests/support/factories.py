@@ -21,8 +21,9 @@ from writer_app.models import (
     User,
     db,
 )
-from writer_app.services import accounts, credits
+from writer_app.services import credits
 from writer_app.services.html import word_count
+from writer_app.services.identity import accounts
 from writer_app.services.scope import Scope
 
 PASSWORD = "correct-horse-battery"

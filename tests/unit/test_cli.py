@@ -24,7 +24,7 @@ from writer_app.models import (
     User,
     db,
 )
-from writer_app.services import accounts, tokens
+from writer_app.services.identity import accounts, tokens
 
 DEMO_MODELS = [
     Account,

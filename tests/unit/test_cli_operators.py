@@ -1,7 +1,7 @@
 """`set-operator`, and `create-user` under the one email rule."""
 
 from writer_app.models import db
-from writer_app.services import accounts
+from writer_app.services.identity import accounts
 
 
 def test_set_operator_turns_the_flag_on_and_off(app, tenant):

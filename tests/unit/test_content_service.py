@@ -364,7 +364,7 @@ def test_csv_export_uses_filters_and_defuses_formulas(tenant: factories.Tenant) 
 def test_review_decisions_do_not_conflict_with_an_open_editor(tenant: factories.Tenant) -> None:
     """A status change moves the row version but adds no revision: a save based on the latest
     revision goes through; a save behind a newer revision is still refused, naming its author."""
-    from writer_app.services import review
+    from writer_app.services.review import decisions as review
 
     content = _create(tenant)
     db.session.commit()

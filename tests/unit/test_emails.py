@@ -2,9 +2,9 @@
 
 import pytest
 
-from writer_app.services import accounts
-from writer_app.services.emails import clean_email, is_valid_email
 from writer_app.services.errors import ValidationError
+from writer_app.services.identity import accounts
+from writer_app.services.identity.emails import clean_email, is_valid_email
 
 
 @pytest.mark.parametrize(

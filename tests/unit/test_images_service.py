@@ -10,9 +10,10 @@ from PIL import Image as PILImage
 from tests.support.factories import make_cluster, make_content, make_sector, make_site, make_task
 from tests.support.queries import count_queries
 from writer_app.models import AuditEvent, Image, ImageStatus, Role, db
-from writer_app.services import images, media
 from writer_app.services.errors import NotFound, PermissionDenied, ValidationError
-from writer_app.services.images import ImageFilters
+from writer_app.services.media import files as media
+from writer_app.services.media import images
+from writer_app.services.media.images import ImageFilters
 
 
 def png_bytes(width: int = 800, height: int = 600, color: str = "teal") -> bytes:

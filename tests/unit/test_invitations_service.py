@@ -8,9 +8,9 @@ from sqlalchemy import select
 from tests.support.factories import PASSWORD, make_account, make_user
 from writer_app.models import AuditEvent, Invitation, Membership, Role, db
 from writer_app.models.base import utcnow
-from writer_app.services import accounts, invitations
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
-from writer_app.services.invitations import InvitationUnusable
+from writer_app.services.identity import accounts, invitations
+from writer_app.services.identity.invitations import InvitationUnusable
 
 
 def _actions(account_id):

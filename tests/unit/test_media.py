@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from writer_app.services import media
 from writer_app.services.errors import ValidationError
+from writer_app.services.media import files as media
 
 
 def encoded(fmt: str = "PNG", size: tuple[int, int] = (1024, 768), mode: str = "RGB") -> bytes:

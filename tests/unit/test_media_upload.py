@@ -9,8 +9,8 @@ import pytest
 from PIL import Image as PILImage
 
 from tests.support import image_files
-from writer_app.services import media
 from writer_app.services.errors import ValidationError
+from writer_app.services.media import files as media
 
 LIMITS = media.UploadLimits(max_bytes=200_000, max_pixels=4_000_000, max_frames=20)
 

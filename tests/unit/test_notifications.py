@@ -6,9 +6,10 @@ import pytest
 
 from tests.support.factories import make_content, make_user
 from writer_app.models import ContentStatus, Job, JobStatus, Notification, Role, db
-from writer_app.services import jobs, review
+from writer_app.services import jobs
 from writer_app.services.errors import NotFound
 from writer_app.services.notifications import EventKind, events, inbox
+from writer_app.services.review import decisions as review
 
 
 def _inbox(user) -> list[tuple[str, str]]:

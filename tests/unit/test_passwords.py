@@ -9,7 +9,7 @@ from werkzeug.security import generate_password_hash
 from tests.support.factories import PASSWORD
 from writer_app.config import load_config
 from writer_app.models import db
-from writer_app.services import accounts
+from writer_app.services.identity import accounts
 
 
 def test_the_default_is_scrypt_with_16_mib_of_memory(tmp_path, monkeypatch):

@@ -3,7 +3,7 @@ not uploaded are dropped rather than sent as links WordPress visitors cannot ope
 
 from __future__ import annotations
 
-from writer_app.services.body_images import rewrite_sources
+from writer_app.services.media.body_images import rewrite_sources
 
 URLS = {7: "http://wp.test/uploads/a.png", 8: "http://wp.test/uploads/b.png"}
 

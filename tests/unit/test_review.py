@@ -8,8 +8,8 @@ from sqlalchemy import select
 from tests.support import factories
 from writer_app.models import Account, AuditEvent, Content, ContentStatus, ReviewDecision, Role, db
 from writer_app.services import content as cs
-from writer_app.services import review
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from writer_app.services.review import decisions as review
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def test_approving_a_post_of_a_connected_site_goes_through_publishing(
     tenant: factories.Tenant, draft: Content
 ) -> None:
     """With WordPress publishing present, approval starts the publish job and honours its gate."""
-    pytest.importorskip("writer_app.services.publishing")
+    pytest.importorskip("writer_app.services.publishing.actions")
     from writer_app.models import Job, SyncStatus
     from writer_app.services import secrets
 

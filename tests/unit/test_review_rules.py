@@ -12,8 +12,11 @@ from tests.support import factories
 from writer_app.models import Content, ContentStatus, ReviewDecision, Role, db
 from writer_app.models.base import utcnow
 from writer_app.services import content as cs
-from writer_app.services import publishing, review, review_rules, secrets
+from writer_app.services import secrets
 from writer_app.services.errors import Conflict, PermissionDenied
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.review import decisions as review
+from writer_app.services.review import rules as review_rules
 
 
 def _content(tenant: factories.Tenant, status: ContentStatus, **values: Any) -> Content:

@@ -7,9 +7,9 @@ import pytest
 from tests.support import factories
 from writer_app.models import Content, Role, db
 from writer_app.services import content as cs
-from writer_app.services import revisions
-from writer_app.services.diffing import html_diff, html_lines, word_diff
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied
+from writer_app.services.review import revisions
+from writer_app.services.review.diffing import html_diff, html_lines, word_diff
 
 BODY_V1 = "<p>Solar panels turn light into power.</p><h2>Costs</h2><p>They pay back in years.</p>"
 BODY_V2 = "<p>Solar panels turn sunlight into power.</p><h2>Costs</h2><p>They pay back in years.</p><ul><li>Tax credits</li></ul>"

@@ -1,11 +1,11 @@
-"""Values from WordPress answers are cleaned to fit Writer's columns (services/wordpress_fields.py)."""
+"""Values from WordPress answers are cleaned to fit Writer's columns (services/wordpress/fields.py)."""
 
 from __future__ import annotations
 
 import pytest
 
 from writer_app.integrations.wordpress import WordPressError
-from writer_app.services.wordpress_fields import remote_count, remote_id, remote_link, remote_text
+from writer_app.services.wordpress.fields import remote_count, remote_id, remote_link, remote_text
 
 
 @pytest.mark.parametrize(

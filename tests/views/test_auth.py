@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from tests.support.factories import PASSWORD, make_account, make_sector, make_site
 from writer_app.models import Account, Membership, Role, db
-from writer_app.services import accounts
+from writer_app.services.identity import accounts
 
 
 def test_anonymous_users_are_sent_to_login(client):

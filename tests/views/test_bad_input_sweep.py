@@ -34,7 +34,9 @@ from werkzeug.routing import Rule
 from tests.support import factories
 from writer_app import create_app
 from writer_app.models import ImageType, Membership, Role, db
-from writer_app.services import generation, images, taxonomies, tokens
+from writer_app.services import generation, taxonomies
+from writer_app.services.identity import tokens
+from writer_app.services.media import images
 
 # Routes the sweep leaves out, and why. Each must still exist (a stale entry fails the suite).
 EXCLUDED = {

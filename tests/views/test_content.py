@@ -400,7 +400,7 @@ def test_posts_need_the_csrf_token(editor_client, tenant, csrf_enabled):
 
 
 def test_a_review_decision_meanwhile_does_not_block_saving(client, login, tenant):
-    from writer_app.services import review
+    from writer_app.services.review import decisions as review
 
     content = _saved(tenant)
     login(tenant.editor)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.support import factories
 from writer_app.models import Content, ContentAutosave, Role, db
-from writer_app.services.revisions import snapshot
+from writer_app.services.review.revisions import snapshot
 
 JSON = {"Accept": "application/json"}
 

@@ -9,8 +9,10 @@ from tests.integration.wp_helpers import publishable, reload
 from tests.support.factories import make_content, make_tenant
 from writer_app.models import ContentStatus, Revision, Role, db
 from writer_app.models.base import utcnow
-from writer_app.services import publishing, review, secrets
+from writer_app.services import secrets
 from writer_app.services.notifications import inbox
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.review import decisions as review
 
 
 def _submit(tenant, title="Solar guide"):

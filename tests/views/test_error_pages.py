@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import OperationalError
 
-from writer_app.services import sessions
+from writer_app.services.identity import sessions
 
 
 def test_unknown_url_shows_the_layout_with_the_navigation(client, login, tenant):

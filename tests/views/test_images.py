@@ -12,8 +12,9 @@ from tests.support.factories import PASSWORD, make_content, make_task
 from tests.support.queries import count_queries
 from writer_app.models import Image, ImageStatus, ImageType, Role, db
 from writer_app.services import content as content_service
-from writer_app.services import images, media
 from writer_app.services.errors import Conflict
+from writer_app.services.media import files as media
+from writer_app.services.media import images
 
 HX = {"HX-Request": "true"}
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.support.factories import PASSWORD
 from writer_app.models import Invitation, Membership, Role, db
 from writer_app.models.base import utcnow
-from writer_app.services import accounts, invitations
+from writer_app.services.identity import accounts, invitations
 
 
 def _invite(client, email, role="editor"):

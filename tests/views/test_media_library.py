@@ -8,7 +8,10 @@ import io
 from tests.support import image_files
 from tests.support.factories import make_content, make_sector, make_site
 from writer_app.models import Content, Image, ImageSource, Role, db
-from writer_app.services import body_images, content, images, media, media_library
+from writer_app.services import content
+from writer_app.services.media import body_images, images
+from writer_app.services.media import files as media
+from writer_app.services.media import library as media_library
 
 
 def library_image(tenant, alt: str = "Solar panels at dusk", name: str = "dusk.png", site=None) -> Image:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from tests.support import factories
 from writer_app.models import Content, ContentStatus, Job, ReviewDecision, ReviewEvent, Role, db
 from writer_app.services import content as cs
-from writer_app.services import review
+from writer_app.services.review import decisions as review
 
 
 def _content(tenant: factories.Tenant, status: ContentStatus = ContentStatus.DRAFT) -> Content:
@@ -139,7 +139,7 @@ def test_buttons_follow_role_and_status(client, login, tenant):
 
 
 def test_blocked_publish_offers_an_override_with_a_reason(client, login, tenant):
-    pytest.importorskip("writer_app.services.publishing")
+    pytest.importorskip("writer_app.services.publishing.actions")
     from writer_app.services import secrets
 
     tenant.site.wp_url, tenant.site.wp_username = "http://127.0.0.1:9", "writer"

@@ -13,7 +13,7 @@ from tests.support.factories import PASSWORD
 from writer_app.models import Membership, Role, UserSession, db
 from writer_app.models.base import as_utc, utcnow
 from writer_app.response_cache import HIT_HEADER
-from writer_app.services import accounts
+from writer_app.services.identity import accounts
 
 ENDED = "Your session has ended. Log in again."
 NEW_PASSWORD = "brand-new-pass-1"

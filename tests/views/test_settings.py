@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests.support.factories import add_credits
 from writer_app.models import ApiToken, CreditTransaction, Membership, Role, Sector, Site, db
-from writer_app.services import tokens
+from writer_app.services.identity import tokens
 
 
 def test_only_admins_manage_members(client, tenant, login):

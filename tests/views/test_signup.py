@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from tests.support.factories import PASSWORD, make_account
 from writer_app.models import Account, CreditTransaction, db
-from writer_app.services import accounts
+from writer_app.services.identity import accounts
 
 NEW_ACCOUNT = {
     "name": "Ann",

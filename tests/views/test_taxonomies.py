@@ -7,7 +7,8 @@ import pytest
 from tests.support.factories import make_content, make_site
 from tests.support.queries import count_queries
 from writer_app.models import ContentTaxonomy, ContentTaxonomyRelation, Role, SyncStatus, TaxonomyType, db
-from writer_app.services import accounts, taxonomies
+from writer_app.services import taxonomies
+from writer_app.services.identity import accounts
 
 HX = {"HX-Request": "true"}
 

@@ -26,8 +26,9 @@ from writer_app.api.schemas.common import In, JobAccepted, Out, PageQuery
 from writer_app.api.schemas.jobs import JobOut
 from writer_app.extensions import limiter
 from writer_app.models import Job, Role, db
-from writer_app.services import data_version, tokens
+from writer_app.services import data_version
 from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.identity import tokens
 from writer_app.services.pagination import Page
 from writer_app.services.scope import Scope
 from writer_app.web import json_error

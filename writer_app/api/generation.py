@@ -15,7 +15,8 @@ from writer_app.api.schemas.generation import IdsBody, TaskIdsBody
 from writer_app.api.schemas.jobs import JobOut
 from writer_app.jobs import ai as job_entry
 from writer_app.models import Role
-from writer_app.services import generation, image_generation
+from writer_app.services import generation
+from writer_app.services.media import generation as image_generation
 from writer_app.services.scope import Scope
 
 ERRORS = (402, 409, 503)

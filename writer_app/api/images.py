@@ -21,7 +21,9 @@ from writer_app.api.schemas.images import (
     ImageUpload,
 )
 from writer_app.models import Role
-from writer_app.services import images, media, media_library
+from writer_app.services.media import files as media
+from writer_app.services.media import images
+from writer_app.services.media import library as media_library
 from writer_app.services.scope import Scope
 
 BASE = "/writer/images/"

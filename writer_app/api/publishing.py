@@ -19,8 +19,10 @@ from writer_app.api.schemas.publishing import (
 )
 from writer_app.models import Job, Role
 from writer_app.services import content as content_service
-from writer_app.services import publishing, wordpress_import, wordpress_taxonomies
+from writer_app.services.publishing import actions as publishing
 from writer_app.services.scope import Scope
+from writer_app.services.wordpress import import_posts as wordpress_import
+from writer_app.services.wordpress import taxonomies as wordpress_taxonomies
 
 ITEM = "/writer/content/<int:content_id>/"
 JOB: dict[str, Any] = {"status": 202, "response": JobAccepted, "also": {200: JobOut}, "errors": (409,)}

@@ -30,7 +30,9 @@ from writer_app.api.schemas.review import (
 )
 from writer_app.models import ReviewEvent, Role
 from writer_app.services import content as content_service
-from writer_app.services import publishing, review, revisions
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.review import decisions as review
+from writer_app.services.review import revisions
 from writer_app.services.scope import Scope
 
 ITEM = "/writer/content/<int:content_id>/"

@@ -3,7 +3,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from writer_app.forms.base import FlaskForm
 from writer_app.forms.email import email_field
-from writer_app.services.accounts import MIN_PASSWORD_LENGTH
+from writer_app.services.identity.accounts import MIN_PASSWORD_LENGTH
 
 
 class LoginForm(FlaskForm):

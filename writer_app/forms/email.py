@@ -1,4 +1,4 @@
-"""The email field every form uses, checked by the one rule in services/emails.py."""
+"""The email field every form uses, checked by the one rule in services/identity/emails.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from wtforms import EmailField, ValidationError
 from wtforms.validators import DataRequired
 
-from writer_app.services.emails import INVALID_EMAIL, is_valid_email
+from writer_app.services.identity.emails import INVALID_EMAIL, is_valid_email
 
 
 class EmailAddress:

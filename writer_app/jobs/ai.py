@@ -143,13 +143,13 @@ def generate_content(job_id: str) -> dict[str, Any]:
 
 
 def generate_image_prompts(job_id: str) -> dict[str, Any]:
-    from writer_app.services import image_generation
+    from writer_app.services.media import generation as image_generation
 
     return run_job(job_id, image_generation.run_prompts)
 
 
 def generate_images(job_id: str) -> dict[str, Any]:
-    from writer_app.services import image_generation
+    from writer_app.services.media import generation as image_generation
 
     return run_job(job_id, image_generation.run_images)
 

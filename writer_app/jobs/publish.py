@@ -11,18 +11,18 @@ from writer_app.jobs.ai import run_job
 
 
 def publish_content(job_id: str) -> dict[str, Any]:
-    from writer_app.services.publishing_steps import run_publish_job
+    from writer_app.services.publishing.steps import run_publish_job
 
     return run_job(job_id, run_publish_job)
 
 
 def sync_taxonomies(job_id: str) -> dict[str, Any]:
-    from writer_app.services.wordpress_taxonomies import run_sync_job
+    from writer_app.services.wordpress.taxonomies import run_sync_job
 
     return run_job(job_id, run_sync_job)
 
 
 def import_posts(job_id: str) -> dict[str, Any]:
-    from writer_app.services.wordpress_import import run_import_job
+    from writer_app.services.wordpress.import_posts import run_import_job
 
     return run_job(job_id, run_import_job)

@@ -1,7 +1,7 @@
 """Content: list, read, create, edit (optimistic concurrency), delete, taxonomy terms, images, CSV export.
 
-The HTML views and the JSON API call these same functions. Review decisions live in services/review.py,
-revisions (list/diff/restore) in services/revisions.py.
+The HTML views and the JSON API call these same functions. Review decisions live in services/review/decisions.py,
+revisions (list/diff/restore) in services/review/revisions.py.
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import as_utc, utcnow
-from writer_app.services import audit, body_images
-from writer_app.services.accounts import slugify
+from writer_app.services import audit
 from writer_app.services.content_list import (  # noqa: F401 - the list API, re-exported for callers
     DEFAULT_ORDERING,
     ORDERING,
@@ -46,11 +45,13 @@ from writer_app.services.content_list import (  # noqa: F401 - the list API, re-
 )
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.html import sanitize_html, word_count
+from writer_app.services.identity.accounts import slugify
 from writer_app.services.inputs import optional_choice, optional_number
-from writer_app.services.revisions import snapshot
+from writer_app.services.media import body_images
+from writer_app.services.review.revisions import snapshot
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 
-# Set by the workflow, never by an edit: status by review actions (services/review.py, publishing.py),
+# Set by the workflow, never by an edit: status by review actions (services/review/decisions.py, publishing.py),
 # source by the WordPress import. A client may send them back unchanged (a read-modify-write round trip);
 # a different value is refused with a field error, not ignored.
 SYSTEM_FIELDS = {
@@ -59,7 +60,7 @@ SYSTEM_FIELDS = {
     "source": "Only the WordPress import creates content from WordPress; content made here is igny8.",
 }
 
-# Fields update_content accepts; status changes go through services/review.py only.
+# Fields update_content accepts; status changes go through services/review/decisions.py only.
 EDITABLE_FIELDS = (
     "title",
     "html",

@@ -36,8 +36,8 @@ from writer_app.models import (
 )
 from writer_app.models.base import utcnow
 from writer_app.services import audit
-from writer_app.services.accounts import slugify
 from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
+from writer_app.services.identity.accounts import slugify
 from writer_app.services.inputs import object_id
 from writer_app.services.scope import Scope, get, scoped
 from writer_app.services.site_checks import site_levels

@@ -36,9 +36,10 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import utcnow
-from writer_app.services import accounts, credits
+from writer_app.services import credits
 from writer_app.services.html import word_count
-from writer_app.services.revisions import snapshot
+from writer_app.services.identity import accounts
+from writer_app.services.review.revisions import snapshot
 from writer_app.services.scope import Scope
 
 DEMO_ACCOUNT = "Demo Media"

@@ -232,10 +232,10 @@ def release_credits(job: Job, reason: str) -> None:
 # (job, reason)); kinds without an entry only get their held credits back.
 ABANDON_HANDLERS: dict[str, str] = {
     "generate_content": "writer_app.services.generation:abandon",
-    "generate_image_prompts": "writer_app.services.image_generation:abandon",
-    "generate_images": "writer_app.services.image_generation:abandon",
-    "wordpress_publish": "writer_app.services.publishing_finish:abandon",
-    "wordpress_update": "writer_app.services.publishing_finish:abandon",
+    "generate_image_prompts": "writer_app.services.media.generation:abandon",
+    "generate_images": "writer_app.services.media.generation:abandon",
+    "wordpress_publish": "writer_app.services.publishing.finish:abandon",
+    "wordpress_update": "writer_app.services.publishing.finish:abandon",
     "send_mail": "writer_app.services.notifications.mail:abandon",
 }
 
@@ -307,7 +307,7 @@ def describe(scope: Scope, job: Job) -> list[dict[str, Any]]:
     from writer_app.models import Content, Image, ImageStatus, Task
 
     if job.kind.startswith("wordpress_"):
-        from writer_app.services.publishing import describe_job
+        from writer_app.services.publishing.actions import describe_job
 
         return describe_job(scope, job)
     items = (job.result or {}).get("items") or {}

@@ -21,8 +21,8 @@ from typing import Any
 from writer_app.models import Content, ContentType, Image, ImageStatus, TaxonomyType
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services import content as content_service
-from writer_app.services.accounts import slugify
 from writer_app.services.html import html_to_text
+from writer_app.services.identity.accounts import slugify
 from writer_app.services.scope import Scope
 from writer_app.services.site_checks import SEO_PLUGINS, seo_plugin
 

@@ -7,8 +7,8 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Role, Sector, Site, db
 from writer_app.services import audit
-from writer_app.services.accounts import slugify
 from writer_app.services.errors import ValidationError
+from writer_app.services.identity.accounts import slugify
 from writer_app.services.scope import Scope, get, scoped
 
 

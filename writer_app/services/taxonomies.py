@@ -26,9 +26,9 @@ from writer_app.models import (
     db,
 )
 from writer_app.services import audit
-from writer_app.services.accounts import slugify
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import ValidationError
+from writer_app.services.identity.accounts import slugify
 from writer_app.services.inputs import QueryFilters
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, resolve_site_sector, scoped

@@ -11,7 +11,7 @@ from writer_app.extensions import limiter
 from writer_app.forms.auth import LoginForm, PasswordForm, SignupForm
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import db
-from writer_app.services import accounts, sessions
+from writer_app.services.identity import accounts, sessions
 from writer_app.views.common import form_errors_status, render, saving
 from writer_app.views.redirects import safe_next
 from writer_app.web import SESSION_TOKEN_KEY

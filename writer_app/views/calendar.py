@@ -11,9 +11,9 @@ from writer_app.forms.settings import EmptyForm
 from writer_app.forms.wordpress import ScheduleForm
 from writer_app.models import Role, db
 from writer_app.models.base import utcnow
-from writer_app.services import publishing
 from writer_app.services.editorial import calendar
 from writer_app.services.errors import DomainError, NotFound
+from writer_app.services.publishing import actions as publishing
 from writer_app.views.common import account_sites, current_scope, render, role_required
 
 bp = Blueprint("calendar", __name__)

@@ -14,9 +14,10 @@ from jinja2_fragments.flask import render_block
 
 from writer_app import response_cache
 from writer_app.models import Membership, Role, Site, db
-from writer_app.services import accounts, sites
+from writer_app.services import sites
 from writer_app.services.csv_export import csv_lines
 from writer_app.services.errors import DomainError, NotFound
+from writer_app.services.identity import accounts
 from writer_app.services.scope import Scope
 from writer_app.views.redirects import referrer_path
 

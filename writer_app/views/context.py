@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import Role
-from writer_app.services import accounts
+from writer_app.services.identity import accounts
 from writer_app.views.common import account_sites, current_membership, current_memberships
 
 

@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, request, url_for
 
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import ContentStatus, TaskStatus, db
-from writer_app.services import accounts
 from writer_app.services.dashboard import dashboard
+from writer_app.services.identity import accounts
 from writer_app.services.inputs import object_id
 from writer_app.views.common import current_scope, render, role_required
 from writer_app.views.redirects import safe_next

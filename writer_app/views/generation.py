@@ -16,8 +16,9 @@ from writer_app.forms.settings import EmptyForm
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import Dispatch, enqueue
 from writer_app.models import Job, Role, db
-from writer_app.services import generation, image_generation
+from writer_app.services import generation
 from writer_app.services.errors import DomainError
+from writer_app.services.media import generation as image_generation
 from writer_app.services.scope import Scope
 from writer_app.views.common import current_scope, is_fragment_request, render, role_required
 from writer_app.views.redirects import safe_next

@@ -9,8 +9,9 @@ from flask import Blueprint, flash, make_response, redirect, request, send_file,
 from writer_app.forms.images import BulkStatusForm, ImageFilterForm, ImageForm
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import Content, Role, Task, db
-from writer_app.services import images, media
 from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.media import files as media
+from writer_app.services.media import images
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope, get
 from writer_app.views.common import (

@@ -15,7 +15,7 @@ from writer_app.extensions import limiter
 from writer_app.forms.auth import AcceptInvitationForm
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import db
-from writer_app.services import invitations
+from writer_app.services.identity import invitations
 from writer_app.views.auth import _start_session
 from writer_app.views.common import form_errors_status, render, saving
 

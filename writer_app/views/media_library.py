@@ -10,8 +10,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from writer_app.forms.images import FeaturedForm, UploadForm
 from writer_app.models import Image, Role, db
-from writer_app.services import body_images, content, media, media_library, sites
+from writer_app.services import content, sites
 from writer_app.services.errors import DomainError, ValidationError
+from writer_app.services.media import body_images
+from writer_app.services.media import files as media
+from writer_app.services.media import library as media_library
 from writer_app.views.common import (
     apply_domain_error,
     current_scope,

@@ -11,8 +11,9 @@ from flask_login import current_user
 
 from writer_app.forms.operator import OperatorCreditsForm
 from writer_app.models import Role
-from writer_app.services import accounts, credits
+from writer_app.services import credits
 from writer_app.services.errors import ValidationError
+from writer_app.services.identity import accounts
 from writer_app.services.scope import Scope
 from writer_app.views.common import form_errors_status, render, saving
 from writer_app.views.single_submit import single_submit

@@ -16,8 +16,9 @@ from writer_app.forms.settings import (
     TokenForm,
 )
 from writer_app.models import Role, db
-from writer_app.services import accounts, credits, invitations, sites, tokens
+from writer_app.services import credits, sites
 from writer_app.services.errors import DomainError
+from writer_app.services.identity import accounts, invitations, tokens
 from writer_app.services.notifications import mail
 from writer_app.views.common import (
     account_sites,

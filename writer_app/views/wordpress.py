@@ -18,10 +18,13 @@ from writer_app.forms.wordpress import ConnectionForm, ImportForm, PublishForm, 
 from writer_app.models import Content, ContentStatus, Role, Site, SyncStatus, db
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
-from writer_app.services import publishing, wordpress_import, wordpress_sites, wordpress_taxonomies
 from writer_app.services import sites as site_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
-from writer_app.services.review_rules import needs_approval, self_approval_reason
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.review.rules import needs_approval, self_approval_reason
+from writer_app.services.wordpress import import_posts as wordpress_import
+from writer_app.services.wordpress import sites as wordpress_sites
+from writer_app.services.wordpress import taxonomies as wordpress_taxonomies
 from writer_app.views.common import (
     apply_domain_error,
     current_scope,

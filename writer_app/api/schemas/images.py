@@ -22,7 +22,7 @@ from writer_app.api.schemas.common import (
 )
 from writer_app.models import Image, ImageSource, ImageStatus, ImageType
 from writer_app.models.base import as_utc
-from writer_app.services.images import MAX_BULK_IDS
+from writer_app.services.media.images import MAX_BULK_IDS
 
 ImageOrdering = orderings("created_at", "position", "id")
 Position = Annotated[int, Field(ge=0, le=100_000)]

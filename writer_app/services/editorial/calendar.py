@@ -21,9 +21,9 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, ContentStatus, Job, Role, SyncStatus, db
 from writer_app.models.base import as_utc, utcnow
-from writer_app.services import publishing
 from writer_app.services.editorial import APPROVED, RESCHEDULABLE_STATUSES
 from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.publishing import actions as publishing
 from writer_app.services.scope import Scope, get, scoped
 
 GRACE = timedelta(minutes=5)  # WordPress's cron may run a little late

@@ -28,9 +28,10 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import as_utc, utcnow
-from writer_app.services import audit, publishing
+from writer_app.services import audit
 from writer_app.services.errors import Conflict, ValidationError
-from writer_app.services.review_rules import (
+from writer_app.services.publishing import actions as publishing
+from writer_app.services.review.rules import (
     SELF_APPROVAL_SETTING,
     ensure_may_approve,
     mark_approved,
@@ -38,7 +39,7 @@ from writer_app.services.review_rules import (
     record_decision,
     self_approval_reason,
 )
-from writer_app.services.review_rules import self_approval_allowed as self_approval_allowed  # re-exported
+from writer_app.services.review.rules import self_approval_allowed as self_approval_allowed  # re-exported
 from writer_app.services.scope import Scope, get
 
 MAX_COMMENT = 5000

@@ -20,13 +20,13 @@ from urllib.parse import unquote
 from writer_app.integrations.wordpress import WordPressClient, WordPressError
 from writer_app.models import ContentTaxonomy, Job, Role, Site, SyncStatus, TaxonomyType, db
 from writer_app.services import audit, jobs
-from writer_app.services.accounts import slugify
 from writer_app.services.errors import DomainError
-from writer_app.services.publishing_steps import REST_TAXONOMY, WP_TAXONOMY, ensure_remote_term, readable
+from writer_app.services.identity.accounts import slugify
+from writer_app.services.publishing.steps import REST_TAXONOMY, WP_TAXONOMY, ensure_remote_term, readable
 from writer_app.services.scope import Scope, get, scoped
-from writer_app.services.wordpress_fields import remote_count, remote_text
-from writer_app.services.wordpress_fields import remote_id as wp_id
-from writer_app.services.wordpress_sites import client_for, credentials_for
+from writer_app.services.wordpress.fields import remote_count, remote_text
+from writer_app.services.wordpress.fields import remote_id as wp_id
+from writer_app.services.wordpress.sites import client_for, credentials_for
 
 KIND = "wordpress_sync_taxonomies"
 PAGE_SIZE = 100  # terms per REST page

@@ -39,15 +39,17 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import utcnow
-from writer_app.services import body_images, jobs, media
-from writer_app.services.accounts import slugify
+from writer_app.services import jobs
 from writer_app.services.errors import DomainError
+from writer_app.services.identity.accounts import slugify
 from writer_app.services.jobs import RetryLater
-from writer_app.services.publish_lock import SiteBusy, site_lock
+from writer_app.services.media import body_images
+from writer_app.services.media import files as media
+from writer_app.services.publishing.lock import SiteBusy, site_lock
 from writer_app.services.scope import Scope, get, scoped
-from writer_app.services.wordpress_fields import remote_count, remote_link, remote_text
-from writer_app.services.wordpress_fields import remote_id as wp_id
-from writer_app.services.wordpress_sites import client_for, remember_url_form
+from writer_app.services.wordpress.fields import remote_count, remote_link, remote_text
+from writer_app.services.wordpress.fields import remote_id as wp_id
+from writer_app.services.wordpress.sites import client_for, remember_url_form
 
 log = logging.getLogger("writer.publishing")
 
@@ -319,7 +321,7 @@ def _loaded_across_commits() -> Iterator[None]:
 
 
 def _run_publish_job(job_id: str, final_attempt: bool) -> dict[str, Any]:
-    from writer_app.services.publishing_finish import fail, run_steps, succeed
+    from writer_app.services.publishing.finish import fail, run_steps, succeed
 
     job = jobs.load(job_id)
     if job is None or not jobs.mark_started(job):

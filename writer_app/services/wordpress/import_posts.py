@@ -39,9 +39,9 @@ from writer_app.services import audit, jobs
 from writer_app.services.errors import ValidationError
 from writer_app.services.html import html_to_text, sanitize_html, word_count
 from writer_app.services.scope import Scope, get, scoped
-from writer_app.services.wordpress_fields import remote_id, remote_link, remote_text
-from writer_app.services.wordpress_sites import client_for, credentials_for
-from writer_app.services.wordpress_taxonomies import SyncReport, _pull, run_site_job
+from writer_app.services.wordpress.fields import remote_id, remote_link, remote_text
+from writer_app.services.wordpress.sites import client_for, credentials_for
+from writer_app.services.wordpress.taxonomies import SyncReport, _pull, run_site_job
 
 KIND = "wordpress_import"
 STATUSES = ("publish", "future", "draft", "pending", "private")

@@ -16,9 +16,10 @@ from sqlalchemy import select, update
 
 from writer_app.models import Account, Invitation, Membership, Role, User, db
 from writer_app.models.base import as_utc, utcnow
-from writer_app.services import accounts, audit
-from writer_app.services.emails import clean_email, normalize_email
+from writer_app.services import audit
 from writer_app.services.errors import Conflict, DomainError, NotFound, PermissionDenied, ValidationError
+from writer_app.services.identity import accounts
+from writer_app.services.identity.emails import clean_email, normalize_email
 from writer_app.services.scope import Scope, get, scoped
 
 DEFAULT_DAYS = 7

@@ -42,10 +42,10 @@ from writer_app.models import (
 from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import Conflict, ValidationError
-from writer_app.services.review_rules import ensure_may_publish, mark_approved, needs_approval
+from writer_app.services.review.rules import ensure_may_publish, mark_approved, needs_approval
 from writer_app.services.scope import Scope, get
-from writer_app.services.wordpress_fields import remote_link
-from writer_app.services.wordpress_sites import client_for, credentials_for
+from writer_app.services.wordpress.fields import remote_link
+from writer_app.services.wordpress.sites import client_for, credentials_for
 
 log = logging.getLogger("writer.publishing")
 

@@ -22,10 +22,12 @@ from sqlalchemy import select
 from writer_app.integrations.ai import AIError, ImagePromptBrief, get_provider
 from writer_app.models import Content, Image, ImageStatus, ImageType, Job, JobStatus, Role, Task, db
 from writer_app.models.base import utcnow
-from writer_app.services import audit, body_images, images, jobs, media
+from writer_app.services import audit, jobs
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.generation import check_ids, get_account
 from writer_app.services.html import html_to_text
+from writer_app.services.media import body_images, images
+from writer_app.services.media import files as media
 from writer_app.services.scope import Scope, get_many, scoped
 
 log = logging.getLogger("writer.images")
@@ -339,7 +341,7 @@ def run_images(job_id: str, *, final_attempt: bool = True, report: Report | None
 
 
 def _place_in_bodies(job: Job, scope: Scope) -> None:
-    """Generated in-article images go into the text (services/body_images.py states where); each
+    """Generated in-article images go into the text (services/media/body_images.py states where); each
     content on its own, so one that was deleted or saved at that very moment does not stop the others."""
     for content_id in job.object_ids:
         try:

@@ -13,9 +13,10 @@ from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from writer_app.models import Account, Membership, Role, Sector, Site, User, db
-from writer_app.services import audit, credits, sessions
-from writer_app.services.emails import clean_email, normalize_email
+from writer_app.services import audit, credits
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from writer_app.services.identity import sessions
+from writer_app.services.identity.emails import clean_email, normalize_email
 from writer_app.services.scope import Scope, get
 
 MIN_PASSWORD_LENGTH = 8

@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload
 from writer_app.models import ApiToken, Membership, User, db
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services import audit
-from writer_app.services.accounts import scope_for
 from writer_app.services.errors import NotFound, ValidationError
+from writer_app.services.identity.accounts import scope_for
 from writer_app.services.scope import Scope
 
 LAST_USED_PRECISION = timedelta(minutes=1)

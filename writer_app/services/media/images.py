@@ -17,10 +17,11 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, Image, ImageSource, ImageStatus, ImageType, Role, Task, db
 from writer_app.models.base import utcnow
-from writer_app.services import audit, media
+from writer_app.services import audit
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.inputs import QueryFilters, choice, optional_number, whole_number
+from writer_app.services.media import files as media
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
 
@@ -324,8 +325,8 @@ def update_image(scope: Scope, image_id: Any, **changes: Any) -> Image:
     for name, value in cleaned.items():
         setattr(image, name, value)
     db.session.flush()
-    if alt_changed:  # the bodies that show the image say the same (services/body_images.py)
-        from writer_app.services.body_images import push_alt_to_bodies
+    if alt_changed:  # the bodies that show the image say the same (services/media/body_images.py)
+        from writer_app.services.media.body_images import push_alt_to_bodies
 
         push_alt_to_bodies(scope, image)
     audit.record(scope, "image.update", image, fields=sorted(cleaned))
@@ -335,7 +336,7 @@ def update_image(scope: Scope, image_id: Any, **changes: Any) -> Image:
 def delete_image(scope: Scope, image_id: Any) -> Image:
     """Soft-delete an image (editor+) that nothing uses: not shown in a body, not a featured image
     (Conflict naming where it is used otherwise). Its files stay until a cleanup removes them."""
-    from writer_app.services.body_images import used_by
+    from writer_app.services.media.body_images import used_by
 
     scope.require(Role.EDITOR)
     image = get_image(scope, image_id)

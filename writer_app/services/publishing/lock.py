@@ -26,7 +26,7 @@ class SiteBusy(Exception):
 
 
 def _kinds() -> tuple[str, ...]:
-    from writer_app.services.publishing import PUBLISH_KINDS
+    from writer_app.services.publishing.actions import PUBLISH_KINDS
 
     return PUBLISH_KINDS
 

@@ -15,8 +15,10 @@ from typing import Any
 from sqlalchemy import select
 
 from writer_app.models import Content, Image, ImageSource, ImageStatus, ImageType, Role, Sector, db
-from writer_app.services import audit, images, media
+from writer_app.services import audit
 from writer_app.services.errors import NotFound, ValidationError
+from writer_app.services.media import files as media
+from writer_app.services.media import images
 from writer_app.services.scope import Scope, get, resolve_site_sector
 
 

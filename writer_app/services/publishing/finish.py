@@ -17,14 +17,15 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import utcnow
-from writer_app.services import audit, body_images, jobs
+from writer_app.services import audit, jobs
 from writer_app.services.errors import ValidationError
+from writer_app.services.media import body_images
 from writer_app.services.notifications import events as notifications
 from writer_app.services.scope import Scope
-from writer_app.services.wordpress_fields import remote_id, remote_link
+from writer_app.services.wordpress.fields import remote_id, remote_link
 
 if TYPE_CHECKING:
-    from writer_app.services.publishing_steps import PublishRun
+    from writer_app.services.publishing.steps import PublishRun
 
 
 def run_steps(run: PublishRun) -> dict[str, Any]:

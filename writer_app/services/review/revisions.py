@@ -10,9 +10,9 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, Revision, Role, db
 from writer_app.services.content_checks import after_content_saved
-from writer_app.services.diffing import DiffLine, html_diff, word_diff
 from writer_app.services.errors import Conflict, NotFound
 from writer_app.services.inputs import object_id
+from writer_app.services.review.diffing import DiffLine, html_diff, word_diff
 from writer_app.services.scope import Scope, get
 
 SNAPSHOT_FIELDS = (

@@ -1,0 +1,1 @@
+"""The review workflow: decisions (submit, approve, request changes), the rules every publishing path obeys, revisions and their diffs."""
