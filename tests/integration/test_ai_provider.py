@@ -31,7 +31,7 @@ from writer_app.integrations.ai import (
 )
 from writer_app.integrations.ai_offline import OfflineProvider
 from writer_app.integrations.ai_openai import OpenAIProvider
-from writer_app.services.html import html_to_text
+from writer_app.text.html import html_to_text
 
 BRIEF = ArticleBrief(
     title="How to Plan a Content Calendar",

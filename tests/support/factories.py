@@ -22,9 +22,9 @@ from writer_app.models import (
     db,
 )
 from writer_app.services import credits
-from writer_app.services.html import word_count
 from writer_app.services.identity import accounts
 from writer_app.services.scope import Scope
+from writer_app.text.html import word_count
 
 PASSWORD = "correct-horse-battery"
 _seq = itertools.count(1)

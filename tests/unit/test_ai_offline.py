@@ -20,7 +20,7 @@ from writer_app.integrations.ai import (
 )
 from writer_app.integrations.ai_offline import OfflineProvider
 from writer_app.integrations.ai_offline_text import PLANS
-from writer_app.services.html import html_to_text, sanitize_html, word_count
+from writer_app.text.html import html_to_text, sanitize_html, word_count
 
 
 def brief(**changes: object) -> ArticleBrief:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 
-from writer_app.services.html import sanitize_html
 from writer_app.services.media import body_images
+from writer_app.text.html import sanitize_html
 
 SECTIONS = (
     "<p>intro</p><h2>A</h2><p>a1</p><p>a2</p><h2>B</h2><p>b1</p><h2>C</h2><h3>c</h3><h2>D</h2><p>d1</p>"

@@ -73,7 +73,7 @@ class ArticleDraft:
     primary_keyword: str
     secondary_keywords: list[str]
     slug: str
-    html: str  # already passed through services.html.sanitize_html
+    html: str  # already passed through writer_app.text.html.sanitize_html
     model: str
     tokens_used: int
     offline: bool

@@ -32,7 +32,7 @@ from writer_app.integrations.ai_offline_text import (
     STEP_TITLES,
     Section,
 )
-from writer_app.services.html import sanitize_html, word_count
+from writer_app.text.html import sanitize_html, word_count
 
 MODEL = "offline"
 META_TITLE_MAX = 60

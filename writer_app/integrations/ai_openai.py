@@ -30,7 +30,7 @@ from writer_app.integrations.ai import (
     slugify,
 )
 from writer_app.integrations.ai_images import normalise_png
-from writer_app.services.html import html_to_text, sanitize_html
+from writer_app.text.html import html_to_text, sanitize_html
 
 T = TypeVar("T")
 

@@ -44,12 +44,12 @@ from writer_app.services.content_list import (  # noqa: F401 - the list API, re-
     list_content,
 )
 from writer_app.services.errors import Conflict, NotFound, ValidationError
-from writer_app.services.html import sanitize_html, word_count
 from writer_app.services.identity.accounts import slugify
 from writer_app.services.inputs import optional_choice, optional_number
 from writer_app.services.media import body_images
 from writer_app.services.review.revisions import snapshot
 from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
+from writer_app.text.html import sanitize_html, word_count
 
 # Set by the workflow, never by an edit: status by review actions (services/review/decisions.py, publishing.py),
 # source by the WordPress import. A client may send them back unchanged (a read-modify-write round trip);

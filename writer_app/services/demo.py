@@ -37,10 +37,10 @@ from writer_app.models import (
 )
 from writer_app.models.base import utcnow
 from writer_app.services import credits
-from writer_app.services.html import word_count
 from writer_app.services.identity import accounts
 from writer_app.services.review.revisions import snapshot
 from writer_app.services.scope import Scope
+from writer_app.text.html import word_count
 
 DEMO_ACCOUNT = "Demo Media"
 DEMO_EMAIL = "demo@example.com"

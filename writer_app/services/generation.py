@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from writer_app.integrations.ai import (
+    ARTICLE_PROMPT_PLACEHOLDERS,
     DEFAULT_ARTICLE_PROMPT,
     AIError,
     ArticleBrief,
@@ -52,6 +53,11 @@ Report = Callable[[int, int, str], None]
 
 
 # --- the account's prompt template ------------------------------------------------------------------
+
+
+# What the AI settings page shows: the placeholders a template may use and the built-in template.
+PROMPT_PLACEHOLDERS = ARTICLE_PROMPT_PLACEHOLDERS
+DEFAULT_PROMPT = DEFAULT_ARTICLE_PROMPT
 
 
 def prompt_template(account: Account) -> tuple[str, int]:

@@ -21,10 +21,10 @@ from typing import Any
 from writer_app.models import Content, ContentType, Image, ImageStatus, TaxonomyType
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services import content as content_service
-from writer_app.services.html import html_to_text
 from writer_app.services.identity.accounts import slugify
 from writer_app.services.scope import Scope
 from writer_app.services.site_checks import SEO_PLUGINS, seo_plugin
+from writer_app.text.html import html_to_text
 
 # Meta keys per SEO plugin: seo title, meta description, focus keyphrase, Open Graph title/description.
 PLUGIN_META_KEYS: dict[str, dict[str, str]] = {

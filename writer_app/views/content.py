@@ -23,11 +23,11 @@ from writer_app.services import content as content_service
 from writer_app.services import csv_export
 from writer_app.services.editing import autosave, locks
 from writer_app.services.errors import Conflict, DomainError, NotFound, ValidationError
-from writer_app.services.html import sanitize_html
 from writer_app.services.pagination import PAGE_SIZES, page_params
 from writer_app.services.publishing import actions as publishing
 from writer_app.services.review import decisions as review
 from writer_app.services.review import revisions
+from writer_app.text.html import sanitize_html
 from writer_app.views.common import (
     account_sites,
     apply_domain_error,

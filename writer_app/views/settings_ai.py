@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from writer_app.forms.settings_ai import AISettingsForm
-from writer_app.integrations.ai import ARTICLE_PROMPT_PLACEHOLDERS, DEFAULT_ARTICLE_PROMPT
 from writer_app.models import Role
 from writer_app.services import generation
 from writer_app.views.common import (
@@ -43,7 +42,7 @@ def index() -> Any:
         status=form_errors_status() if request.method == "POST" else 200,
         form=form,
         version=version,
-        is_default=template.strip() == DEFAULT_ARTICLE_PROMPT.strip(),
-        placeholders=ARTICLE_PROMPT_PLACEHOLDERS,
+        is_default=template.strip() == generation.DEFAULT_PROMPT.strip(),
+        placeholders=generation.PROMPT_PLACEHOLDERS,
         prices=current_app.config.get("CREDIT_PRICES", {}),
     )

@@ -25,10 +25,10 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.generation import check_ids, get_account
-from writer_app.services.html import html_to_text
 from writer_app.services.media import body_images, images
 from writer_app.services.media import files as media
 from writer_app.services.scope import Scope, get_many, scoped
+from writer_app.text.html import html_to_text
 
 log = logging.getLogger("writer.images")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from writer_app.services.html import sanitize_html, word_count
+from writer_app.text.html import sanitize_html, word_count
 
 from .keyphrase import Keyphrase
 from .model import ContentInput

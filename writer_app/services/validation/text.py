@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from html import unescape
 from html.parser import HTMLParser
 
-from writer_app.services.html import sanitize_html
+from writer_app.text.html import sanitize_html
 
 from .language import ABBREVIATIONS
 
-# Counts words exactly as writer_app.services.html.word_count does, so totals agree everywhere.
+# Counts words exactly as writer_app.text.html.word_count does, so totals agree everywhere.
 WORD = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*", re.UNICODE)
 
 _HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}

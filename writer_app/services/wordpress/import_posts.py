@@ -37,11 +37,11 @@ from writer_app.models import (
 from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import ValidationError
-from writer_app.services.html import html_to_text, sanitize_html, word_count
 from writer_app.services.scope import Scope, get, scoped
 from writer_app.services.wordpress.fields import remote_id, remote_link, remote_text
 from writer_app.services.wordpress.sites import client_for, credentials_for
 from writer_app.services.wordpress.taxonomies import SyncReport, _pull, run_site_job
+from writer_app.text.html import html_to_text, sanitize_html, word_count
 
 KIND = "wordpress_import"
 STATUSES = ("publish", "future", "draft", "pending", "private")

@@ -1,0 +1,1 @@
+"""Text helpers shared by services and integrations (below both): HTML sanitizing, plain text, word counts."""
