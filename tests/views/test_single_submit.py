@@ -157,3 +157,12 @@ def test_simultaneous_twins_create_one_task(app, tenant, twins):
         t.join()
     assert _count(Task) == 1
     assert statuses == [303] * twins  # the first: to its task list; the others: to the same place
+
+
+@pytest.mark.parametrize("token", ["a\x00b", "x" * 5000, "short"])
+def test_a_token_we_never_issued_is_no_token_and_never_a_500(login, tenant, token):
+    # A NUL byte reached the token lookup and PostgreSQL refused it (found by the bad-input sweep).
+    client = login(tenant.editor)
+    response = client.post("/tasks/new", data=_task_form(tenant, token))
+    assert response.status_code in (303, 422)
+    assert _count(Task) == (1 if response.status_code == 303 else 0)

@@ -7,6 +7,7 @@ A concurrent twin blocks on the row's unique key until the first commits, then f
 
 from __future__ import annotations
 
+import re
 import secrets
 import time
 from datetime import timedelta
@@ -22,8 +23,16 @@ KEEP_FOR = timedelta(days=1)  # long after any double click or reload; then the 
 WAIT_SECONDS = 5.0  # how long a twin waits for the first request to name its result
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def is_token(value: str) -> bool:
+    """Shaped like a token `new_token` issues: anything else (NUL bytes, huge text) never reaches a query."""
+    return _TOKEN.fullmatch(value) is not None
 
 
 def find(user_id: int, token: str) -> FormSubmission | None:

@@ -60,8 +60,8 @@ def single_submit(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         token = request.form.get(FORM_TOKEN_FIELD, "") if request.method == "POST" else ""
-        if not token or not current_user.is_authenticated:
-            return view(*args, **kwargs)
+        if not submissions.is_token(token) or not current_user.is_authenticated:
+            return view(*args, **kwargs)  # no protection to give; the form still checks its fields
         user_id = current_user.id
         done = submissions.find(user_id, token)
         if done is None and submissions.claim(user_id, token):
