@@ -17,6 +17,7 @@ from jinja2 import pass_context
 from werkzeug.exceptions import HTTPException
 
 from writer_app.extensions import login_manager
+from writer_app.jobs.queue import enqueue_deferred
 from writer_app.models import User, db
 from writer_app.models.base import as_utc
 from writer_app.services.editorial import review_queue
@@ -211,6 +212,9 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def finish(response: Response) -> Response:
+        # Jobs deferred by services during the request (an approval's publish job, notification
+        # emails) go to the queue now that the view has committed.
+        enqueue_deferred()
         headers = response.headers
         if request.method == "POST" and response.status_code == 302:
             # After a POST the browser must GET the next page (303 See Other), so the address bar,

@@ -59,18 +59,15 @@ def job_context() -> Iterator[Flask]:
         try:
             yield app
         finally:
-            _deliver_mail()
+            _enqueue_deferred()
             db.session.remove()
 
 
-def _deliver_mail() -> None:
-    """Emails the job's work notified about are sent once its commits are done (see notifications)."""
-    from writer_app.services.notifications.mail import deliver_pending
+def _enqueue_deferred() -> None:
+    """Jobs the work deferred (the emails it notified about) go out once its commits are done."""
+    from writer_app.jobs.queue import enqueue_deferred
 
-    try:
-        deliver_pending()
-    except Exception:  # mail never fails the job
-        log.warning("could not send the job's notification emails", exc_info=True)
+    enqueue_deferred()
 
 
 class Heartbeat:

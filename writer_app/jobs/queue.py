@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import current_app
+from flask import current_app, g
 from redis.exceptions import RedisError
 from rq import Callback, Queue, Retry
 from rq.exceptions import DuplicateJobError, NoSuchJobError
@@ -142,6 +142,49 @@ def enqueue(
     if job.kind in NEEDS_WORKER and redis_connection() is not None:
         _give_up(job, reason)  # Redis went away after create_job checked it
     return _run_inline(job, entry, reason)
+
+
+# --- jobs created by services that do not enqueue them themselves -----------------------------------
+# A service that creates a job deep inside an action (an approval that publishes, a notification that
+# emails) cannot enqueue it: its caller has not committed yet. It defers the job here instead, and
+# `enqueue_deferred` sends it once the caller committed (after every request, after every job run).
+
+_DEFERRED = "writer_deferred_jobs"
+
+
+def enqueue_after_commit(job: Job, func: Callable[[str], Any] | str, **options: Any) -> None:
+    """Remember `job` to be enqueued with `enqueue(job, func, **options)` once this app context's
+    work is committed."""
+    g.setdefault(_DEFERRED, {})[job.id] = (_entry_point(func), options)
+
+
+def take_deferred(job: Job) -> dict[str, Any]:
+    """The caller enqueues `job` itself: forget it here and return the options it was deferred with."""
+    _, options = (g.get(_DEFERRED) or {}).pop(job.id, (None, {}))
+    return dict(options)
+
+
+def enqueue_deferred() -> int:
+    """Enqueue the deferred jobs of this app context; the caller committed. A job whose row is not in
+    the database was rolled back with its action and is skipped. Never raises: the action stands and
+    the job row shows a job that never ran. Returns how many went to the queue (or ran inline)."""
+    pending = g.pop(_DEFERRED, None) or {}
+    if not pending:
+        return 0
+    if db.session.new or db.session.dirty or db.session.deleted:
+        log.warning("jobs %s not enqueued: uncommitted changes remain", list(pending))
+        return 0
+    sent = 0
+    for job_id, (entry, options) in pending.items():
+        try:
+            job = db.session.get(Job, job_id, populate_existing=True)
+            if job is not None and JobStatus(job.status) == JobStatus.QUEUED and not job.ran_inline:
+                enqueue(job, entry, **options)
+                sent += 1
+        except Exception:
+            db.session.rollback()
+            log.exception("could not enqueue job %s", job_id)
+    return sent
 
 
 def _units(job: Job) -> int:

@@ -1,7 +1,7 @@
 """The inbox (`/inbox`), the bell's count, email choices, and Settings → Email for admins.
 
 Mail jobs created by any service in this request are enqueued once the request committed
-(`mail.deliver_pending`, after every request), so an email never goes out for an action that was
+(`jobs.queue.enqueue_deferred`, after every request), so an email never goes out for an action that was
 rolled back, and sending never holds the user's transaction.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, current_app, flash, g, redirect, request, url_for
+from flask import Blueprint, current_app, flash, redirect, request, url_for
 
 from writer_app.config import mask_url
 from writer_app.forms.settings import EmptyForm
@@ -21,16 +21,6 @@ from writer_app.views.common import current_scope, render, role_required
 
 log = logging.getLogger("writer.mail")
 bp = Blueprint("notifications", __name__)
-
-
-@bp.after_app_request
-def _deliver_mail(response: Any) -> Any:
-    if g.get(mail._PENDING):
-        try:
-            mail.deliver_pending()
-        except Exception:  # the response stands; the mail job row shows it never ran
-            log.exception("could not enqueue pending mail jobs")
-    return response
 
 
 @bp.app_context_processor

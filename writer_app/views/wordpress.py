@@ -3,7 +3,7 @@ the review page's publish controls (publish, update, schedule, unpublish, status
 
 The review page includes templates/wordpress/_publish_controls.html, which asks `wordpress_panel(content)`
 (a template global registered here) for what to show. Publish jobs created by other code paths
-(review.approve) are enqueued after the request committed (`publishing.dispatch_pending`).
+(review.approve) are enqueued after the request committed (`jobs.queue.enqueue_deferred`).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, flash, g, redirect, request, session, url_for
+from flask import Blueprint, flash, redirect, request, session, url_for
 
 from writer_app.forms.settings import EmptyForm
 from writer_app.forms.wordpress import ConnectionForm, ImportForm, PublishForm, ScheduleForm, UnpublishForm
@@ -35,17 +35,6 @@ from writer_app.views.common import (
 
 log = logging.getLogger("writer.publishing")
 bp = Blueprint("wordpress", __name__)
-
-
-@bp.after_app_request
-def _dispatch_pending(response: Any) -> Any:
-    """Publish jobs created in this request by code that does not enqueue them itself."""
-    if g.get(publishing._PENDING):
-        try:
-            publishing.dispatch_pending()
-        except Exception:  # the response stands; the job row shows it never ran
-            log.exception("could not enqueue pending publish jobs")
-    return response
 
 
 # --- the site's connection -------------------------------------------------------------------------

@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app, g
+from flask import current_app
 from sqlalchemy import select
 
 from writer_app.integrations import mail as smtp
+from writer_app.jobs import queue as job_queue
 from writer_app.models import Invitation, Job, JobStatus, Notification, NotificationPreference, Role, db
 from writer_app.models.base import utcnow
 from writer_app.services import jobs, secrets
@@ -32,7 +33,6 @@ log = logging.getLogger("writer.mail")
 KIND = "send_mail"
 QUEUE = "mail"
 ENTRY = "writer_app.jobs.mail.send_mail"
-_PENDING = "writer_pending_mail_jobs"
 
 
 def enabled() -> bool:
@@ -62,7 +62,7 @@ def _create_job(account_id: int, user_id: int | None, object_type: str, ids: Seq
         created_at=utcnow(),
     )
     db.session.add(job)
-    g.setdefault(_PENDING, []).append(job.id)
+    job_queue.enqueue_after_commit(job, ENTRY, timeout=5 * 60, retry_intervals=_intervals())
     return job
 
 
@@ -90,34 +90,6 @@ def queue_invitation(scope: Scope, invitation: Invitation, link: str) -> Job | N
     job.result = {"link": secrets.encrypt(link).decode()}
     db.session.flush()
     return job
-
-
-# --- after the commit -------------------------------------------------------------------------------
-
-
-def deliver_pending() -> int:
-    """Enqueue the mail jobs created in this app context, once the caller committed (a job whose row
-    is not in the database was rolled back with the action and is skipped). Never raises."""
-    from writer_app.jobs.queue import enqueue
-
-    pending = list(g.get(_PENDING) or [])
-    g.pop(_PENDING, None)
-    if not pending:
-        return 0
-    if db.session.new or db.session.dirty or db.session.deleted:
-        log.warning("mail jobs %s not enqueued: uncommitted changes remain", pending)
-        return 0
-    sent = 0
-    for job_id in pending:
-        try:
-            job = db.session.get(Job, job_id, populate_existing=True)
-            if job is not None and JobStatus(job.status) == JobStatus.QUEUED and not job.ran_inline:
-                enqueue(job, ENTRY, timeout=5 * 60, retry_intervals=_intervals())
-                sent += 1
-        except Exception:  # the user's action stands; the job row shows the mail never went
-            db.session.rollback()
-            log.exception("could not send mail job %s", job_id)
-    return sent
 
 
 def _intervals() -> list[int]:

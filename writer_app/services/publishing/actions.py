@@ -4,15 +4,15 @@
     republish(scope, content_id, override_comment=None) -> Job   reviewer+; updates the same WordPress post
     unpublish(scope, content_id, trash=False) -> Content         reviewer+; back to draft, optionally trashed
     wordpress_status(scope, content_id) -> WordPressStatus       remote status, link, drift and missing
-    dispatch(job) / dispatch_pending()                           enqueue after the caller committed
+    dispatch(job)                                                enqueue after the caller committed
 
 Both apply review_rules.ensure_may_publish (the rules every publish path shares: status, self-approval,
 the publish gate). `publish` marks the content published with sync status pending, remembers
 the status it had, and creates a Job on the `publish` queue; the job (publishing_steps.run_publish_job)
 does the WordPress work step by step and puts the status back when it fails. Services never commit,
 so the job is enqueued once the caller committed: views and the API call `dispatch(job)`; for callers
-that only call `publish` (review.approve) the job waits in `flask.g` and is enqueued after the request
-(`dispatch_pending`, registered by views/wordpress.py).
+that only call `publish` (review.approve) the job is deferred (`jobs.queue.enqueue_after_commit`) and
+enqueued after the request.
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import g
 from sqlalchemy import select
 
 from writer_app.integrations.wordpress import WordPressError, WordPressNotFound
+from writer_app.jobs import queue as job_queue
 from writer_app.models import (
     Content,
     ContentStatus,
@@ -54,7 +54,6 @@ KIND_UPDATE = "wordpress_update"
 PUBLISH_KINDS = (KIND_PUBLISH, KIND_UPDATE)
 STEP_COUNT = 5  # terms, media, post, verify, store
 ENTRY = "writer_app.jobs.publish.publish_content"
-_PENDING = "writer_pending_publish_jobs"
 
 
 def publish_state(content: Content) -> dict[str, Any]:
@@ -166,47 +165,23 @@ def republish(
 # --- enqueueing after the caller's commit -----------------------------------------------------------
 
 
-def _remember(job: Job) -> None:
-    pending = g.setdefault(_PENDING, [])
-    pending.append(job.id)
-
-
 ENQUEUE_OPTIONS: dict[str, Any] = {"timeout": 15 * 60, "retry_intervals": [10, 60]}
+
+
+def _remember(job: Job) -> None:
+    job_queue.enqueue_after_commit(job, ENTRY, **ENQUEUE_OPTIONS)
 
 
 def take_pending(job: Job) -> dict[str, Any]:
     """The caller enqueues `job` itself (e.g. api.core.job_response): forget it here, and return the
     options to enqueue it with."""
-    pending = g.get(_PENDING) or []
-    if job.id in pending:
-        pending.remove(job.id)
+    job_queue.take_deferred(job)
     return dict(ENQUEUE_OPTIONS)
 
 
 def dispatch(job: Job) -> Any:
     """Enqueue a committed publish job (inline when Redis is absent); returns the queue's Dispatch."""
-    from writer_app.jobs.queue import enqueue
-
-    return enqueue(job, ENTRY, **take_pending(job))
-
-
-def dispatch_pending() -> int:
-    """Enqueue the publish jobs created in this app context once they are committed (the caller
-    committed; a job whose row is not in the database was rolled back and is skipped)."""
-    pending = list(g.get(_PENDING) or [])
-    g.pop(_PENDING, None)
-    if not pending:
-        return 0
-    if db.session.new or db.session.dirty or db.session.deleted:
-        log.warning("publish jobs %s not enqueued: the request left uncommitted changes", pending)
-        return 0
-    sent = 0
-    for job_id in pending:
-        job = db.session.get(Job, job_id, populate_existing=True)
-        if job is not None and JobStatus(job.status) == JobStatus.QUEUED and not job.ran_inline:
-            dispatch(job)
-            sent += 1
-    return sent
+    return job_queue.enqueue(job, ENTRY, **take_pending(job))
 
 
 # --- unpublish and status ---------------------------------------------------------------------------
