@@ -85,8 +85,7 @@ def test_email_preferences_page_saves_choices(client, login, tenant):
 def test_the_review_queue_lists_waiting_content_oldest_submission_first(client, login, tenant, other_tenant):
     older = _submit(tenant, "Older")
     newer = _submit(tenant, "Newer")
-    older_event = review.timeline(tenant.scope(), older.id)[0]
-    older_event.created_at = utcnow() - timedelta(days=3)
+    older.submitted_at = utcnow() - timedelta(days=3)
     db.session.add(
         Revision(
             account_id=tenant.account.id,

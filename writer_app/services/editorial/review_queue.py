@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from writer_app.models import Content, ReviewDecision, ReviewEvent, Revision, Role, User, db
+from writer_app.models import Content, Revision, Role, User, db
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services.editorial import WAITING_STATUSES
 from writer_app.services.scope import Scope, scoped
@@ -46,19 +46,6 @@ def waiting_count(scope: Scope) -> int:
     return int(db.session.scalar(_waiting(scope, None).with_only_columns(func.count())) or 0)
 
 
-def _submissions(content_ids: list[int]) -> dict[int, ReviewEvent]:
-    """The latest submission of each content."""
-    latest = (
-        select(func.max(ReviewEvent.id))
-        .where(ReviewEvent.content_id.in_(content_ids), ReviewEvent.decision == ReviewDecision.SUBMITTED)
-        .group_by(ReviewEvent.content_id)
-    )
-    events = db.session.scalars(
-        select(ReviewEvent).options(joinedload(ReviewEvent.user)).where(ReviewEvent.id.in_(latest))
-    )
-    return {event.content_id: event for event in events}
-
-
 def _scores(content_ids: list[int]) -> dict[int, tuple[int, int]]:
     """(SEO, readability) of each content's latest analysed revision."""
     latest = (
@@ -81,21 +68,23 @@ def review_queue(scope: Scope, site_id: int | None = None) -> list[QueueItem]:
     scope.require(Role.REVIEWER)
     contents = list(
         db.session.scalars(
-            _waiting(scope, site_id).options(joinedload(Content.site), joinedload(Content.last_edited_by))
+            _waiting(scope, site_id).options(
+                joinedload(Content.site),
+                joinedload(Content.last_edited_by),
+                joinedload(Content.submitted_by),
+            )
         )
     )
     ids = [c.id for c in contents]
-    submissions = _submissions(ids) if ids else {}
     scores = _scores(ids) if ids else {}
     items = []
     for content in contents:
-        event = submissions.get(content.id)
         seo, readability = scores.get(content.id, (None, None))
         items.append(
             QueueItem(
                 content=content,
-                submitted_by=event.user if event is not None else None,
-                submitted_at=event.created_at if event is not None else content.updated_at,
+                submitted_by=content.submitted_by,
+                submitted_at=content.submitted_at or content.updated_at,
                 seo_score=seo,
                 readability_score=readability,
             )

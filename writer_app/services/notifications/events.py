@@ -23,7 +23,6 @@ from writer_app.models import (
     Membership,
     Notification,
     ReviewDecision,
-    ReviewEvent,
     Role,
     User,
     db,
@@ -88,19 +87,6 @@ def notify(
     return rows
 
 
-def submitter_id(content: Content) -> int | None:
-    """Who submitted the content for review last (a `submitted_by_id` column wins where it exists)."""
-    explicit = getattr(content, "submitted_by_id", None)
-    if explicit is not None:
-        return int(explicit)
-    return db.session.scalar(
-        select(ReviewEvent.user_id)
-        .where(ReviewEvent.content_id == content.id, ReviewEvent.decision == ReviewDecision.SUBMITTED)
-        .order_by(ReviewEvent.id.desc())
-        .limit(1)
-    )
-
-
 def _name(user_id: int | None) -> str:
     user = db.session.get(User, user_id) if user_id is not None else None
     return user.display_name if user is not None else "Writer"
@@ -140,7 +126,7 @@ def review_decided(scope: Scope, content: Content, decision: ReviewDecision, com
     elif decision == ReviewDecision.CHANGES_REQUESTED:
         rows = notify(
             EventKind.CHANGES_REQUESTED,
-            recipients=[submitter_id(content)],
+            recipients=[content.submitted_by_id],
             title=f"{who} requested changes to “{title}”",
             body=comment,
             **common,
@@ -148,7 +134,7 @@ def review_decided(scope: Scope, content: Content, decision: ReviewDecision, com
     elif decision == ReviewDecision.APPROVED:
         rows = notify(
             EventKind.APPROVED,
-            recipients=[submitter_id(content), content.last_edited_by_id],
+            recipients=[content.submitted_by_id, content.last_edited_by_id],
             title=f"{who} approved “{title}”",
             body=comment,
             **common,
@@ -173,7 +159,7 @@ def publish_ended(job: Job, content_id: int, error: str = "") -> None:
     content = db.session.get(Content, content_id)
     if content is None:
         return
-    recipients = [submitter_id(content), content.last_edited_by_id]
+    recipients = [content.submitted_by_id, content.last_edited_by_id]
     scheduled = (content.external_metadata or {}).get("wp_status") == "future"
     if error:
         kind, title = EventKind.PUBLISH_FAILED, f"Publishing “{content.title}” failed"
