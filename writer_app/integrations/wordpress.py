@@ -24,6 +24,15 @@ import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
+
+__all__ = [
+    "WordPressAuthError",
+    "WordPressClient",
+    "WordPressCredentials",
+    "WordPressError",
+    "WordPressNotFound",
+    "WordPressUnavailable",
+]
 from urllib.parse import urlsplit
 
 import requests
@@ -31,6 +40,15 @@ import urllib3
 from urllib3.util.retry import Retry
 
 from writer_app.integrations.outbound import AddressRefused, OutboundPolicy, PolicyAdapter
+from writer_app.integrations.wordpress_errors import (
+    WordPressAuthError,
+    WordPressError,
+    WordPressNotFound,
+    WordPressUnavailable,
+    error_from,
+    json_or_none,
+    parse,
+)
 from writer_app.integrations.wordpress_report import (
     REQUIRED_CAPABILITIES,
     ConnectionReport,
@@ -45,35 +63,6 @@ TAXONOMIES: tuple[str, ...] = ("categories", "tags")
 INDEX_FIELDS = "name,description,url,home,gmt_offset,timezone_string,namespaces,authentication"
 # PUT/DELETE are idempotent in the REST API, so a retry cannot duplicate anything; POST is not.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
-
-
-class WordPressError(Exception):
-    """A WordPress call failed; `status`, `code`, `message` and `data` say how."""
-
-    def __init__(
-        self, message: str, *, status: int | None = None, code: str | None = None, data: Any = None
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.data = data if data is not None else {}
-
-    def __str__(self) -> str:
-        detail = ", ".join(str(part) for part in (self.status and f"HTTP {self.status}", self.code) if part)
-        return f"{self.message} ({detail})" if detail else self.message
-
-
-class WordPressAuthError(WordPressError):
-    """401/403: the credentials are not accepted or the user lacks a capability."""
-
-
-class WordPressNotFound(WordPressError):
-    """404: the object or route does not exist."""
-
-
-class WordPressUnavailable(WordPressError):
-    """Connection refused, timeout or a 5xx: transient, worth retrying later."""
 
 
 @dataclass(frozen=True)
@@ -159,15 +148,15 @@ class WordPressClient:
         for rest_route in forms:
             url, params = self._url("/", {"_fields": INDEX_FIELDS}, rest_route=rest_route)
             response = self._http("GET", url, params=params, auth=_NoAuth())
-            body = _json_or_none(response)
+            body = json_or_none(response)
             if isinstance(body, dict) and isinstance(body.get("namespaces"), list):
                 self._rest_route, self._index = rest_route, body
                 return body
             if isinstance(body, dict) and "code" in body:  # the REST API answers here, with an error
                 self._rest_route = rest_route
-                raise _error_from(response)
+                raise error_from(response)
             if response.status_code >= 500:
-                raise _error_from(response)
+                raise error_from(response)
         raise WordPressNotFound(
             f"No WordPress REST API answers at {self.base_url} (neither /wp-json/ nor ?rest_route=/): "
             "it is not a WordPress site, or its REST API is disabled",
@@ -361,13 +350,13 @@ class WordPressClient:
         return self._http(method, url, params=params, **kwargs)
 
     def _request(self, method: str, route: str, **kwargs: Any) -> Any:
-        return _parse(self._send(method, route, **kwargs))
+        return parse(self._send(method, route, **kwargs))
 
     def _paginate(self, route: str, params: Mapping[str, Any]) -> Iterator[dict[str, Any]]:
         page = 1
         while True:
             response = self._send("GET", route, params={**params, "page": page})
-            yield from _parse(response)
+            yield from parse(response)
             total_pages = int(response.headers.get("X-WP-TotalPages") or 1)
             if page >= total_pages:
                 return
@@ -391,45 +380,3 @@ def _taxonomy(taxonomy: str) -> str:
 
 def _statuses(status: str | Sequence[str]) -> str:
     return status if isinstance(status, str) else ",".join(status)
-
-
-def _json_or_none(response: requests.Response) -> Any:
-    if "json" not in response.headers.get("Content-Type", ""):
-        return None
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _parse(response: requests.Response) -> Any:
-    if response.status_code >= 300:
-        raise _error_from(response)
-    body = _json_or_none(response)
-    if body is None and response.status_code != 204:
-        raise WordPressError(
-            f"WordPress answered {response.status_code} without JSON (a cache, firewall or plugin in the way?)",
-            status=response.status_code,
-            code="not_json",
-        )
-    return body
-
-
-def _error_from(response: requests.Response) -> WordPressError:
-    status = response.status_code
-    body = _json_or_none(response)
-    body = body if isinstance(body, dict) else {}
-    code = body.get("code") or None
-    message = re.sub(r"<[^>]+>", "", html.unescape(str(body.get("message") or ""))).strip()
-    if not message:
-        message = f"WordPress answered HTTP {status} {response.reason or ''}".strip()
-        if 300 <= status < 400:
-            message += f": the API redirects to {response.headers.get('Location', '?')}"
-    error_class = WordPressError
-    if status in (401, 403):
-        error_class = WordPressAuthError
-    elif status == 404:
-        error_class = WordPressNotFound
-    elif status >= 500:
-        error_class = WordPressUnavailable
-    return error_class(message, status=status, code=code, data=body.get("data"))
