@@ -68,10 +68,10 @@ format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# The whole suite on SQLite, then on PostgreSQL (a fresh database per run), both with real Redis.
+# The whole suite on SQLite and on PostgreSQL (a fresh database per run), side by side, both with
+# real Redis (scripts/test-suites.sh).
 test: install assets lint
-	TEST_DATABASE=sqlite $(VENV)/bin/pytest -q $(PYTEST_ARGS)
-	TEST_DATABASE=postgres $(VENV)/bin/pytest -q $(PYTEST_ARGS)
+	scripts/test-suites.sh $(PYTEST_ARGS)
 
 # A real local WordPress on http://127.0.0.1:8089 for publishing (Debian's package, PHP's built-in server).
 wordpress:

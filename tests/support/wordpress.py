@@ -10,15 +10,19 @@
 - `wp_client`: a `WordPressClient` for the test, with `wp_created` active.
 - `local_client(credentials, **options)`: a `WordPressClient` that the outbound policy lets reach this
   loopback WordPress (and nothing else private): `allowed_host(url)` gives the host:port entry.
+- Tests that use the WordPress take turns across processes (a file lock per test): `make test` runs the
+  SQLite and PostgreSQL suites side by side, and fault tests stop and start the shared server.
 - `wp_prefix` (per run) and `wp_unique("post") -> "wt0142a1b2-post-1"`: names and slugs of our own.
 """
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import secrets
 import shlex
 import subprocess
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,6 +45,7 @@ __all__ = [
     "WordPressServer",
     "allowed_host",
     "local_client",
+    "one_wordpress_test_at_a_time",
     "read_wordpress_env",
     "wordpress_credentials_fixture",
     "wordpress_server_fixture",
@@ -53,6 +58,7 @@ __all__ = [
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "wordpress-dev.sh"
 ENV_FILE = REPO / ".wordpress" / "env"
+TURN_LOCK = Path(tempfile.gettempdir()) / "writer-wordpress-tests.lock"
 INSTALL_HINT = "run `sudo scripts/wordpress-dev.sh` to install and start it"
 
 
@@ -104,6 +110,20 @@ class WordPressServer:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"WordPress still answers at {self.url} (not started by the script?)")
             time.sleep(0.1)
+
+
+@pytest.fixture(autouse=True)
+def one_wordpress_test_at_a_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Hold the machine-wide WordPress turn for the length of a test that uses the WordPress."""
+    if "wordpress_server" not in request.fixturenames:
+        yield
+        return
+    with TURN_LOCK.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @pytest.fixture(name="wordpress_server", scope="session")
