@@ -21,6 +21,7 @@ from writer_app.forms.tasks import (
 )
 from writer_app.models import Role, TaskStatus, db
 from writer_app.services import clusters as cluster_service
+from writer_app.services import content_checks as checks_service
 from writer_app.services import task_csv, task_history
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
@@ -202,16 +203,42 @@ def _task_form(form: TaskForm) -> TaskForm:
     return form
 
 
+def _keyphrase_warnings(form: TaskForm, task: Any) -> list[str]:
+    """Other tasks/content of the site already targeting this task's keyphrase (warnings only)."""
+    site_id = optional_number_or_none(form.site_id.data)
+    keyphrase = next((k.strip() for k in (form.keywords.data or "").split(",") if k.strip()), "")
+    if not site_id or not keyphrase:
+        return []
+    return checks_service.duplicate_keyphrase_warnings(
+        current_scope(), site_id, keyphrase, exclude_task_id=task.id if task else None
+    )
+
+
 def _save_task(form: TaskForm, save: Any, template_context: dict[str, Any]) -> Any:
     """Validate the form, call the service, commit and go back to the list; or show field errors."""
     if form.validate_on_submit():
         with saving(form, not_found_is_404=True) as saved:
             task = save({name: getattr(form, name).data for name in FORM_FIELDS})
+            warnings = _keyphrase_warnings(form, task)
         if saved.ok:
             flash(f"Saved “{task.title}”.", "success")
+            for warning in warnings:
+                flash(warning, "warning")
             return redirect(_safe_next(request.args.get("next")))
     status = form_errors_status() if request.method == "POST" else 200
-    return render("tasks/form.html", block="form", status=status, form=form, **template_context)
+    warnings = _keyphrase_warnings(form, template_context.get("task"))
+    return render(
+        "tasks/form.html",
+        block="form",
+        status=status,
+        form=form,
+        keyphrase_warnings=warnings,
+        **template_context,
+    )
+
+
+def optional_number_or_none(value: Any) -> int | None:
+    return int(value) if str(value or "").strip().isdigit() else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
