@@ -11,8 +11,9 @@ from tests.integration.test_generation import contents_of, generate
 from tests.support.factories import Tenant, make_content, make_task
 from tests.support.openai_payloads_links import INVENTED
 from tests.support.openai_server import Behaviour, FakeOpenAIServer
+from writer_app.integrations.ai import ImagePromptBrief, get_provider
 from writer_app.models import AuditEvent, ContentSource, ContentStatus, Role, db
-from writer_app.services.links import policy
+from writer_app.services.links import ai_context, policy
 from writer_app.services.voice import style_guide
 
 pytestmark = pytest.mark.usefixtures("ai_app")
@@ -40,7 +41,7 @@ def _inventory(tenant: Tenant) -> tuple[str, str]:
 
 
 def test_only_inventory_urls_are_offered_and_invented_links_are_removed(
-    tenant: Tenant, openai_server: FakeOpenAIServer
+    tenant: Tenant, openai_server: FakeOpenAIServer, login
 ) -> None:
     fund(tenant, 100)
     basics, inverters = _inventory(tenant)
@@ -62,7 +63,11 @@ def test_only_inventory_urls_are_offered_and_invented_links_are_removed(
     removed = [{"url": INVENTED[0], "text": "recent study"}, {"url": INVENTED[1], "text": "our old post"}]
     assert content.link_report["removed"] == removed
     assert job.result["items"][str(task.id)]["removed_links"] == removed
+    page = login(tenant.editor).get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "2 links outside the site's pages and allowed outbound addresses removed" in page
+    assert INVENTED[0] in page
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "content.generate"))
+
     assert event.details["removed_links"] == list(INVENTED)
 
 
@@ -90,3 +95,18 @@ def test_the_style_guide_goes_into_every_prompt_and_the_drafts_provenance(
     assert "- Never use these words: synergy, leverage" in prompt
     [content] = contents_of(task)
     assert content.style_guide_version == 2 and content.prompt_version == 1
+
+
+def test_image_prompts_carry_the_style_guide(tenant: Tenant, openai_server: FakeOpenAIServer, app) -> None:
+    style_guide.save_style_guide(tenant.scope(Role.ADMIN), tenant.site.id, tone="Sunny", avoid="grim")
+    db.session.commit()
+    brief = ai_context.image_brief_with_site(
+        tenant.site, ImagePromptBrief(title="Roof panels", primary_keyword="solar panels", excerpt="Text.")
+    )
+    provider = get_provider(app.config)
+    try:
+        provider.generate_image_prompts(brief)
+    finally:
+        provider.close()
+    prompt = openai_server.requests[-1].body["messages"][1]["content"]
+    assert prompt.endswith("- Tone: Sunny\n- Never use these words: grim")
