@@ -95,6 +95,7 @@ def test_the_style_guide_goes_into_every_prompt_and_the_drafts_provenance(
     assert "- Never use these words: synergy, leverage" in prompt
     [content] = contents_of(task)
     assert content.style_guide_version == 2 and content.prompt_version == 1
+    assert content.version == 1
 
 
 def test_image_prompts_carry_the_style_guide(tenant: Tenant, openai_server: FakeOpenAIServer, app) -> None:

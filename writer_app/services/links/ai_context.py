@@ -10,9 +10,11 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from writer_app.integrations.ai import ArticleBrief, ImagePromptBrief
 from writer_app.models import Content, Site
+from writer_app.services.links import store_on_content
 from writer_app.services.links.inventory import LinkTarget, Subject, ranked_targets
 from writer_app.services.links.policy import AllowedLinks, allowed_outbound, filter_links
 from writer_app.services.scope import Scope
@@ -66,8 +68,7 @@ def clean_ai_html(
 
 def record_provenance(content: Content, removed: list[dict[str, str]], site: Site) -> None:
     """Keep with the draft the style guide version it was written with and the links removed."""
-    version = style_guide.current(site).version or None
-    if version != content.style_guide_version:  # unchanged fields write nothing
-        content.style_guide_version = version
+    values: dict[str, Any] = {"style_guide_version": style_guide.current(site).version or None}
     if removed:
-        content.link_report = {**(content.link_report or {}), "removed": removed}
+        values["link_report"] = {**(content.link_report or {}), "removed": removed}
+    store_on_content(content, **values)

@@ -20,6 +20,7 @@ from flask import current_app
 from writer_app.integrations.link_check import LinkChecker
 from writer_app.models import Content, Role, Site, db
 from writer_app.models.base import utcnow
+from writer_app.services.links import store_on_content
 from writer_app.services.scope import Scope
 from writer_app.services.site_checks import site_levels
 from writer_app.text.links import is_web_link, link_hrefs, normalize_url
@@ -64,9 +65,10 @@ def check_links(scope: Scope, content: Content) -> LinkCheck:
     dead = [{"url": u, "reason": s.reason} for u, s in results.items() if not s.ok]
     check = LinkCheck(checked_at=utcnow().isoformat(), total=len(results), dead=dead)
     stored = {"fingerprint": _fingerprint(content.html), "at": check.checked_at, "total": check.total}
-    # Reassigned (not mutated) so the JSON column change is seen; not a text edit: no revision.
-    content.link_report = {**(content.link_report or {}), "checked": {**stored, "dead": dead}}
-    db.session.flush()
+    # Not a text edit: no revision, and no new version for the editors' open forms.
+    store_on_content(
+        content, link_report={**(content.link_report or {}), "checked": {**stored, "dead": dead}}
+    )
     return check
 
 
