@@ -72,7 +72,7 @@ def test_only_inventory_urls_are_offered_and_invented_links_are_removed(
 
 
 def test_the_style_guide_goes_into_every_prompt_and_the_drafts_provenance(
-    tenant: Tenant, openai_server: FakeOpenAIServer
+    tenant: Tenant, openai_server: FakeOpenAIServer, login
 ) -> None:
     fund(tenant, 100)
     admin = tenant.scope(Role.ADMIN)
@@ -96,6 +96,8 @@ def test_the_style_guide_goes_into_every_prompt_and_the_drafts_provenance(
     [content] = contents_of(task)
     assert content.style_guide_version == 2 and content.prompt_version == 1
     assert content.version == 1
+    panel = login(tenant.editor).get(f"/content/{content.id}/links").get_data(as_text=True)
+    assert "prompt version 1, style guide version 2" in panel
 
 
 def test_image_prompts_carry_the_style_guide(tenant: Tenant, openai_server: FakeOpenAIServer, app) -> None:
