@@ -214,3 +214,16 @@ def test_the_csv_preview_warns_about_keyphrase_overlap(client, login, tenant: Te
     assert response.status_code == 200 and "ready to import" in body  # warnings never block
     assert "Warning: Task “Planned already”" in body and "already targets “heat pumps”" in body
     assert "Warning: Line 3 of this file already targets “Wind”." in body
+
+
+def test_the_link_check_never_contacts_private_addresses_unless_allowed(
+    client, login, tenant: Tenant
+) -> None:
+    with local_server(status=200) as private:
+        content = make_content(tenant.cluster, "Private", html=f'<p><a href="{private.url}/admin">x</a></p>')
+        db.session.commit()
+        body = login(tenant.editor).post(f"/content/{content.id}/links/check", follow_redirects=True)
+        assert "1 of 1 links are dead" in body.get_data(as_text=True)
+        assert private.connections == 0
+    panel = login(tenant.editor).get(f"/content/{content.id}/links").get_data(as_text=True)
+    assert "address not allowed (private or reserved)" in panel
