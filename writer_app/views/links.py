@@ -59,7 +59,6 @@ def insert(content_id: int) -> Any:
         flash("Choose a suggested link to insert.", "error")
         return redirect(_content_page(content_id), 303)
     try:
-        content_service.get_content(current_scope(), content_id)  # 404 before anything else
         version = int(form.version.data) if (form.version.data or "").isdigit() else None
         suggestions.insert_suggested_link(
             current_scope(), content_id, form.url.data, form.anchor.data, version
@@ -67,7 +66,7 @@ def insert(content_id: int) -> Any:
     except DomainError as error:
         db.session.rollback()
         if error.status == 404:
-            raise
+            raise  # not this account's content: the 404 page
         detail = " ".join(m for ms in error.fields.values() for m in ms) or error.message
         flash(f"The link was not inserted: {detail}", "error")
     else:

@@ -25,6 +25,7 @@ from writer_app.services import content_checks as checks_service
 from writer_app.services import task_csv, task_history
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
+from writer_app.services.inputs import object_id
 from writer_app.services.pagination import PAGE_SIZES
 from writer_app.views.common import (
     account_sites,
@@ -205,7 +206,7 @@ def _task_form(form: TaskForm) -> TaskForm:
 
 def _keyphrase_warnings(form: TaskForm, task: Any) -> list[str]:
     """Other tasks/content of the site already targeting this task's keyphrase (warnings only)."""
-    site_id = optional_number_or_none(form.site_id.data)
+    site_id = object_id(form.site_id.data)
     keyphrase = next((k.strip() for k in (form.keywords.data or "").split(",") if k.strip()), "")
     if not site_id or not keyphrase:
         return []
@@ -219,10 +220,9 @@ def _save_task(form: TaskForm, save: Any, template_context: dict[str, Any]) -> A
     if form.validate_on_submit():
         with saving(form, not_found_is_404=True) as saved:
             task = save({name: getattr(form, name).data for name in FORM_FIELDS})
-            warnings = _keyphrase_warnings(form, task)
         if saved.ok:
             flash(f"Saved “{task.title}”.", "success")
-            for warning in warnings:
+            for warning in _keyphrase_warnings(form, task):
                 flash(warning, "warning")
             return redirect(_safe_next(request.args.get("next")))
     status = form_errors_status() if request.method == "POST" else 200
@@ -235,10 +235,6 @@ def _save_task(form: TaskForm, save: Any, template_context: dict[str, Any]) -> A
         keyphrase_warnings=warnings,
         **template_context,
     )
-
-
-def optional_number_or_none(value: Any) -> int | None:
-    return int(value) if str(value or "").strip().isdigit() else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
