@@ -346,7 +346,9 @@ def test_prompt_template_versions_are_recorded(tenant: Tenant, openai_server: Fa
 
     [content] = contents_of(task)
     assert version == 2 and content.prompt_version == 2
-    assert openai_server.requests[0].body["messages"][1]["content"].endswith("Be brief.")
+    prompt = openai_server.requests[0].body["messages"][1]["content"]
+    # The template, then the blocks every prompt ends with (here: which links are allowed).
+    assert prompt.startswith("Title: Templated\nPrimary keyword: solar panels\nBe brief.\n\nLinks:")
     with pytest.raises(ValidationError) as error:
         generation.save_prompt_template(tenant.scope(Role.ADMIN), "Hello {nope}")
     assert "Unknown placeholder {nope}" in error.value.message

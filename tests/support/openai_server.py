@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from tests.support.openai_payloads import article_payload, image_prompts_payload, png_bytes
+from tests.support.openai_payloads_links import article_with_links_payload
 
 __all__ = [
     "BEHAVIOURS",
@@ -56,6 +57,7 @@ BEHAVIOURS = (
     "bad_image",  # images: b64 data that is not an image
     "html",  # HTTP 200 with an HTML page (a base URL pointing at a website, a login portal)
     "oversized",  # valid JSON whose fields hold NUL bytes and are longer than Writer's columns
+    "links",  # an article linking the pages the prompt offered and invented ones (openai_payloads_links)
 )
 
 
@@ -258,11 +260,12 @@ def _chat(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, An
     messages = body.get("messages") or []
     prompt = "\n".join(str(m.get("content") or "") for m in messages if m.get("role") == "user")
     schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
-    payload = (
-        image_prompts_payload(prompt)
-        if schema == "image_prompts"
-        else article_payload(prompt, behaviour.kind)
-    )
+    if schema == "image_prompts":
+        payload = image_prompts_payload(prompt)
+    elif behaviour.kind == "links":
+        payload = article_with_links_payload(prompt)
+    else:
+        payload = article_payload(prompt, behaviour.kind)
     payload.update(behaviour.fields)
     text = json.dumps(payload, indent=1)
     finish = "stop"

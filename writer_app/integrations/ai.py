@@ -39,6 +39,10 @@ class ArticleBrief:
     cluster_keywords: list[str] = field(default_factory=list)
     idea_title: str = ""
     idea_description: str = ""
+    # Provider-independent blocks appended to every prompt (see `prompt_extras`): the site's style
+    # guide, and the only internal URLs the article may link to.
+    style_guide: str = ""
+    link_candidates: str = ""
 
     @property
     def primary_keyword(self) -> str:
@@ -85,6 +89,7 @@ class ImagePromptBrief:
     primary_keyword: str
     excerpt: str  # plain text of the article (or its beginning)
     in_article_count: int = 2
+    style_guide: str = ""  # the site's style guide block, appended to the prompt
 
 
 @dataclass(frozen=True)
@@ -281,11 +286,20 @@ def prompt_values(brief: ArticleBrief) -> dict[str, str]:
 
 def render_article_prompt(template: str, brief: ArticleBrief) -> str:
     """Fill an editor's template: plain `{name}` placeholders, `{{`/`}}` for literal braces. Values are
-    put in as they are (never through str.format, so a value's own braces stay text)."""
+    put in as they are (never through str.format, so a value's own braces stay text). The brief's
+    style guide and link candidates follow the template (`prompt_extras`), whatever it says."""
     values = prompt_values(brief)
-    return "".join(
+    body = "".join(
         literal + (values[name] if name is not None else "") for literal, name in _template_parts(template)
     )
+    return body + prompt_extras(brief)
+
+
+def prompt_extras(brief: ArticleBrief) -> str:
+    """The blocks every article-writing prompt ends with (outline and section prompts too): the site's
+    style guide and the internal links allowed. Empty when the brief has neither."""
+    blocks = [b.strip() for b in (brief.style_guide, brief.link_candidates) if b.strip()]
+    return "".join("\n\n" + b for b in blocks)
 
 
 # --- small text helpers shared by both providers --------------------------------------------------

@@ -175,6 +175,8 @@ class OpenAIProvider:
             f"order, each illustrating a different part of the article.\n\nArticle text:\n"
             f"{brief.excerpt[:6000]}"
         )
+        if brief.style_guide.strip():
+            user += "\n\n" + brief.style_guide.strip()
         messages = [{"role": "system", "content": IMAGE_PROMPTS_SYSTEM}, {"role": "user", "content": user}]
         data, _ = self._chat_json(messages, IMAGE_PROMPTS_SCHEMA, what="image prompts")
         featured = data.get("featured")

@@ -127,6 +127,10 @@ class Content(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
     # Which model and prompt template version produced the draft ("offline" for offline drafts).
     ai_model: Mapped[str] = mapped_column(String(100), default="")
     prompt_version: Mapped[int | None] = mapped_column()
+    # The site's style guide version the draft was written with; what happened to the links the AI
+    # wrote ({"removed": [...]}) and the last dead-link check of the body ({"checked": {...}}).
+    style_guide_version: Mapped[int | None] = mapped_column()
+    link_report: Mapped[dict[str, Any] | None] = mapped_column()
     last_edited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     # Attribution kept apart (approving is not an edit): who changed the text last and when, who
     # submitted it for review last and when, who approved it last and when.

@@ -39,6 +39,7 @@ from writer_app.services import audit
 from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
 from writer_app.services.identity.accounts import slugify
 from writer_app.services.inputs import object_id
+from writer_app.services.links import checks as link_checks
 from writer_app.services.scope import Scope, get, scoped
 from writer_app.services.site_checks import site_levels
 from writer_app.services.validation import Analysis, CheckResult, ContentInput, Level, analyze
@@ -48,6 +49,7 @@ from writer_app.services.validation import failing_required as _failing_required
 from writer_app.services.validation.compare import CheckChange as CheckChange
 from writer_app.services.validation.compare import compare_analyses as compare_analyses
 from writer_app.services.validation.keyphrase import Keyphrase, same_word
+from writer_app.services.voice import style_guide
 
 # The fields the review page's edit form sends for a live check (nothing is saved).
 LIVE_FIELDS = ("title", "html", "meta_title", "meta_description", "primary_keyword", "slug")
@@ -138,6 +140,9 @@ def content_input(content: Content, site: Site, fields: Mapping[str, Any] | None
         content_type=ContentType(content.content_type).value,  # type: ignore[arg-type]
         cornerstone=structure.cornerstone,
         site_domain=_site_domain(site),
+        avoid_words=tuple(style_guide.current(site).avoid),
+        # A live check of unsaved text keeps the stored link check only while the body is unchanged.
+        dead_links=link_checks.dead_links(content) if values["html"] == (content.html or "") else None,
     )
 
 
@@ -280,9 +285,14 @@ def stored_analysis(scope: Scope, content_id: Any, number: Any) -> Analysis | No
 # --- the publish gate -----------------------------------------------------------------------------
 
 
+_LATER_FIELDS = ("avoid_words", "dead_links")
+
+
 def _fingerprint(content_input_: ContentInput) -> str:
     """Identifies the exact text an override was given for; any edit makes a new decision necessary."""
-    data = json.dumps(content_input_.__dict__, sort_keys=True, default=str)
+    # Fields added later count only when set, so overrides given before them still hold.
+    values = {k: v for k, v in content_input_.__dict__.items() if k not in _LATER_FIELDS or v}
+    data = json.dumps(values, sort_keys=True, default=str)
     return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -333,6 +343,7 @@ def publish_gate(scope: Scope, content: Content, override_comment: str | None = 
     "overridden" plus an audit event. An override holds for that exact text, so a retried or scheduled
     publish of unchanged content passes without a new comment. Editors cannot override
     (PermissionDenied). The caller commits."""
+    link_checks.check_links_before_publishing(scope, content)
     result = gate_status(scope, content)
     if not result.failing:
         return result

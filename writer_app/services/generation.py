@@ -43,6 +43,8 @@ from writer_app.models import (
 from writer_app.services import audit, job_recovery, jobs
 from writer_app.services.content import create_content
 from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.links import ai_context
+from writer_app.services.links.inventory import Subject
 from writer_app.services.scope import Scope, get_many, scoped
 
 KIND = "generate_content"
@@ -207,7 +209,7 @@ def run(job_id: str, *, final_attempt: bool = True, report: Report | None = None
     todo = [t for t in tasks if t.status == TaskStatus.IN_PROGRESS and str(t.id) not in settled]
     prompts: dict[int, tuple[ArticleBrief, str]] = {}
     for task in todo:
-        brief = brief_for(task)
+        brief = ai_context.brief_with_site(scope, task.site, brief_for(task), Subject.for_task(task))
         try:
             prompts[task.id] = (brief, render_article_prompt(template, brief))
         except ValueError as error:
@@ -314,13 +316,21 @@ def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, fi
         _fail_task(job, task, f"Unexpected error while drafting: {type(error).__name__}.")
         return ""
     content = _save_draft(scope, task, draft, version, job.id)
+    removed = (content.link_report or {}).get("removed") or []
     _record(
-        job, task_id, status="completed", content_id=content.id, tokens=draft.tokens_used, model=draft.model
+        job,
+        task_id,
+        status="completed",
+        content_id=content.id,
+        tokens=draft.tokens_used,
+        model=draft.model,
+        removed_links=removed,
     )
     return ""
 
 
 def _save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job_id: str) -> Any:
+    html, removed_links = ai_context.clean_ai_html(scope, task.site, draft.html)  # no invented links
     content = create_content(
         scope,
         title=draft.title[:255],
@@ -329,7 +339,7 @@ def _save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job
         content_structure=task.content_structure,
         site_id=task.site_id,
         sector_id=task.sector_id,
-        html=draft.html,
+        html=html,
         meta_title=draft.meta_title[:255],
         meta_description=draft.meta_description,
         primary_keyword=draft.primary_keyword[:255],
@@ -339,6 +349,7 @@ def _save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job
         ai_model=draft.model[:100],
         prompt_version=version,
     )
+    ai_context.record_provenance(content, removed_links, task.site)
     structure = ContentStructure(task.content_structure)
     db.session.add(
         ContentClusterMap(
@@ -364,6 +375,7 @@ def _save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job
         model=draft.model,
         tokens=draft.tokens_used,
         job_id=job_id,
+        removed_links=[link["url"] for link in removed_links][:20],
     )
     return content
 

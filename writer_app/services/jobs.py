@@ -327,6 +327,7 @@ def describe(scope: Scope, job: Job) -> list[dict[str, Any]]:
                     "status": item.get("status") or (str(status) if status else "queued"),
                     "error": item.get("error") or (error if str(status) == "failed" else ""),
                     "content_id": item.get("content_id"),
+                    "removed_links": item.get("removed_links") or [],  # invented links taken out
                 }
             )
         return rows

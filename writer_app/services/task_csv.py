@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Cluster, Role, Sector, Site, Task, db
 from writer_app.services import tasks as task_service
+from writer_app.services.content_checks import duplicate_keyphrase_warnings
 from writer_app.services.errors import ValidationError
 from writer_app.services.inputs import text_problem
 from writer_app.services.scope import Scope, resolve_site_sector, scoped
@@ -48,6 +49,7 @@ class CsvRow:
     values: dict[str, str]
     errors: dict[str, list[str]] = field(default_factory=dict)
     cluster_name: str = ""
+    warnings: list[str] = field(default_factory=list)  # shown, never blocking (keyphrase overlap)
 
     @property
     def ok(self) -> bool:
@@ -155,6 +157,7 @@ def preview_csv(scope: Scope, text: str, site_id: Any = None, sector_id: Any = N
     if not lines:
         return preview
     by_id, by_name = _cluster_lookup(scope, sector)
+    seen: dict[str, int] = {}  # keyphrase → first line of the file that targets it
     for line, values in lines:
         row = CsvRow(line=line, values=values)
         raw_cluster = values.get("cluster", "")
@@ -184,8 +187,23 @@ def preview_csv(scope: Scope, text: str, site_id: Any = None, sector_id: Any = N
                 if name == "cluster" and cluster is None:
                     continue  # already explained by the lookup
                 row.errors.setdefault(name, []).extend(messages)
+        _overlap_warnings(scope, site.id, row, seen)
         preview.rows.append(row)
     return preview
+
+
+def _overlap_warnings(scope: Scope, site_id: int, row: CsvRow, seen: dict[str, int]) -> None:
+    """Warn when the row's keyphrase (its first keyword) is already targeted on the site or by an
+    earlier row of the file; the same sentences the task form and the content page show."""
+    keyphrase = next((k.strip() for k in row.values.get("keywords", "").split(",") if k.strip()), "")
+    if not keyphrase:
+        return
+    key = " ".join(keyphrase.lower().split())
+    if key in seen:
+        row.warnings.append(f"Line {seen[key]} of this file already targets “{keyphrase}”.")
+    else:
+        seen[key] = row.line
+    row.warnings += duplicate_keyphrase_warnings(scope, site_id, keyphrase)
 
 
 def import_csv(scope: Scope, text: str, site_id: Any = None, sector_id: Any = None) -> list[Task]:

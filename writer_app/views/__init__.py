@@ -29,9 +29,10 @@ def register_blueprints(app: Flask) -> None:
     for module in (generation, jobs, settings_ai):
         app.register_blueprint(module.bp)
 
-    from writer_app.views import validation
+    from writer_app.views import links, validation
 
     app.register_blueprint(validation.bp)
+    app.register_blueprint(links.bp)
 
     from writer_app.views import wordpress
 

@@ -21,9 +21,11 @@ from writer_app.forms.tasks import (
 )
 from writer_app.models import Role, TaskStatus, db
 from writer_app.services import clusters as cluster_service
+from writer_app.services import content_checks as checks_service
 from writer_app.services import task_csv, task_history
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
+from writer_app.services.inputs import object_id
 from writer_app.services.pagination import PAGE_SIZES
 from writer_app.views.common import (
     account_sites,
@@ -202,6 +204,17 @@ def _task_form(form: TaskForm) -> TaskForm:
     return form
 
 
+def _keyphrase_warnings(form: TaskForm, task: Any) -> list[str]:
+    """Other tasks/content of the site already targeting this task's keyphrase (warnings only)."""
+    site_id = object_id(form.site_id.data)
+    keyphrase = next((k.strip() for k in (form.keywords.data or "").split(",") if k.strip()), "")
+    if not site_id or not keyphrase:
+        return []
+    return checks_service.duplicate_keyphrase_warnings(
+        current_scope(), site_id, keyphrase, exclude_task_id=task.id if task else None
+    )
+
+
 def _save_task(form: TaskForm, save: Any, template_context: dict[str, Any]) -> Any:
     """Validate the form, call the service, commit and go back to the list; or show field errors."""
     if form.validate_on_submit():
@@ -209,9 +222,19 @@ def _save_task(form: TaskForm, save: Any, template_context: dict[str, Any]) -> A
             task = save({name: getattr(form, name).data for name in FORM_FIELDS})
         if saved.ok:
             flash(f"Saved “{task.title}”.", "success")
+            for warning in _keyphrase_warnings(form, task):
+                flash(warning, "warning")
             return redirect(_safe_next(request.args.get("next")))
     status = form_errors_status() if request.method == "POST" else 200
-    return render("tasks/form.html", block="form", status=status, form=form, **template_context)
+    warnings = _keyphrase_warnings(form, template_context.get("task"))
+    return render(
+        "tasks/form.html",
+        block="form",
+        status=status,
+        form=form,
+        keyphrase_warnings=warnings,
+        **template_context,
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -25,6 +25,7 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.generation import check_ids, get_account
+from writer_app.services.links import ai_context
 from writer_app.services.media import body_images, images
 from writer_app.services.media import files as media
 from writer_app.services.scope import Scope, get_many, scoped
@@ -170,6 +171,7 @@ def _make_prompts(job: Job, scope: Scope, provider: Any, contents: list[Content]
             excerpt=html_to_text(content.html)[:6000],
             in_article_count=in_article_count(content, setting),
         )
+        brief = ai_context.image_brief_with_site(content.site, brief)  # the site's brand voice
         calls[content.id] = lambda brief=brief: provider.generate_image_prompts(brief)
     retrying: list[str] = []
     for content_id, prompts, error in _parallel(calls):

@@ -11,8 +11,8 @@ Rules worth knowing:
 - Like Yoast, most checks always apply; a few appear only when they have something to say
   (function words in the keyphrase, far too little text, image alt text without images).
 - Without a keyphrase, keyphrase_length and every keyphrase check are "problem" (value None).
-- Scores as Yoast computes them (model.group_score); Writer's own checks (image alt text, Flesch)
-  count in neither score.
+- Scores as Yoast computes them (model.group_score); Writer's own checks (image alt text, Flesch,
+  dead links, words to avoid) count in neither score.
 - A Required check blocks when its status is "improve" or "problem".
 """
 
@@ -39,6 +39,7 @@ from .model import (
 )
 from .readability import READABILITY_CHECKS, _cmu_exceptions, _hyphenator
 from .seo import SEO_CHECKS
+from .writer_checks import WRITER_CHECKS
 
 __all__ = [
     "CHECKS",
@@ -74,7 +75,7 @@ def analyze(content: ContentInput, levels: Mapping[str, str] | None = None) -> A
     resolved = resolve_levels(levels)
     ctx = Context(content)
     checks: list[CheckResult] = []
-    for check in (*SEO_CHECKS, *READABILITY_CHECKS):
+    for check in (*SEO_CHECKS, *READABILITY_CHECKS, *WRITER_CHECKS):
         if resolved.get(check.__name__) == "off":
             continue
         result = check(ctx)

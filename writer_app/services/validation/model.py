@@ -34,6 +34,8 @@ class ContentInput:
     content_type: ContentType = "post"
     cornerstone: bool = False
     site_domain: str = ""  # e.g. "example.com"; relative links are always internal
+    avoid_words: tuple[str, ...] = ()  # the site's style guide: words to avoid
+    dead_links: tuple[str, ...] | None = None  # from the last link check of this text; None: not checked
 
     @property
     def effective_seo_title(self) -> str:
@@ -143,6 +145,8 @@ _SPECS = [
     CheckSpec("consecutive_sentences", "Consecutive sentences", "readability", yoast="sentenceBeginnings"),
     CheckSpec("text_presence", "Not enough content", "readability", yoast="textPresence"),
     CheckSpec("flesch_reading_ease", "Flesch reading ease", "readability"),
+    CheckSpec("dead_links", "Dead links", "seo"),
+    CheckSpec("words_to_avoid", "Words to avoid", "readability"),
 ]
 CHECKS: dict[str, CheckSpec] = {s.key: s for s in _SPECS}
 
