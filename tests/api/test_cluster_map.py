@@ -46,7 +46,11 @@ def test_created_content_gets_an_entry_that_follows_it(api, tenant):
     patch = {"version": hub["version"], "slug": "solar-hub", "primary_keyword": "pv", "cluster_id": other.id}
     assert api.patch(f"/writer/content/{hub['id']}/", json=patch).status_code == 200
     moved = api.get(f"{URL}{entry['id']}/").get_json()
-    assert (moved["slug"], moved["keywords"], moved["cluster_id"]) == ("solar-hub", ["pv", "inverters"], other.id)
+    assert (moved["slug"], moved["keywords"], moved["cluster_id"]) == (
+        "solar-hub",
+        ["pv", "inverters"],
+        other.id,
+    )
 
 
 def test_list_filters_and_paging(api, tenant):
@@ -77,7 +81,10 @@ def test_one_hub_per_cluster_and_site(api, tenant):
     assert response.status_code == 200 and response.get_json()["role"] == "hub"
     response = api.patch(f"{URL}{second['id']}/", json={"role": "hub"})
     assert response.status_code == 400
-    assert "already has a hub" in error_fields(response)["role"][0] and "“First”" in response.get_json()["error"]["message"]
+    assert (
+        "already has a hub" in error_fields(response)["role"][0]
+        and "“First”" in response.get_json()["error"]["message"]
+    )
     assert api.patch(f"{URL}{first['id']}/", json={"role": "supporting"}).status_code == 200
     assert api.patch(f"{URL}{second['id']}/", json={"role": "hub"}).get_json()["role"] == "hub"
     # The cluster answers its counts per role.
