@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from tests.support import factories
 from writer_app.models import ClusterMapSource, ClusterRole, ContentClusterMap, Role, db
 from writer_app.services import content as content_service
+from writer_app.services import tasks
 from writer_app.services.clusters import cluster_map
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 
@@ -180,3 +181,18 @@ def test_pieces_by_role_leave_trashed_content_out(tenant):
     assert [e.content.title for e in pieces.hub] == ["Hub"]
     assert [e.content.title for e in pieces.supporting] == ["Kept"]
     assert not pieces.attribute and not pieces.empty
+
+
+def test_a_task_entry_follows_its_task(tenant):
+    scope = tenant.scope(Role.EDITOR)
+    other = factories.make_cluster(tenant.sector, "Batteries")
+    _create(tenant, "Batteries hub", "cluster_hub", cluster=other)
+    task = factories.make_task(tenant.cluster)
+    entry = cluster_map.create_entry(scope, task_id=task.id, role="hub")
+    tasks.update_task(scope, task.id, cluster_id=other.id, keywords="battery, storage")
+    db.session.flush()
+    assert (entry.cluster_id, entry.role, entry.keywords) == (
+        other.id,
+        ClusterRole.SUPPORTING,
+        ["battery", "storage"],
+    )

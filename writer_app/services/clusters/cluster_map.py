@@ -3,7 +3,8 @@
 Every piece of content has one row: content made here gets source `manual`, AI drafts `blueprint`
 (written from a task, the plan), WordPress imports `import`. The row follows its content: cluster, slug
 and keywords (keyphrase first, then the secondary keywords) are copied on every change of them. A row
-may also link a task alone (before it has content); the content later made from it takes the row over.
+may also link a task alone (before it has content; it follows the task's cluster and keywords); the
+content later made from it takes the row over.
 
 At most one hub per cluster and site: checked here with a clear message, and by a partial unique index
 (migration 0012) against races.
@@ -14,8 +15,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session, joinedload
 
 from writer_app.models import (
     Cluster,
@@ -102,6 +103,13 @@ def _check_hub(entry_id: int | None, cluster_id: int, site_id: int) -> None:
         )
 
 
+def _step_down_if_moved(entry: ContentClusterMap, cluster_id: int, site_id: int) -> None:
+    """A hub moving into a cluster that has one becomes supporting (a move never fails on the map)."""
+    moved = entry.cluster_id is not None and entry.cluster_id != cluster_id
+    if moved and entry.role == ClusterRole.HUB and _hub_of(cluster_id, site_id, entry.id) is not None:
+        entry.role = ClusterRole.SUPPORTING
+
+
 def entry_of_content(content_id: int) -> ContentClusterMap | None:
     return db.session.scalars(
         select(ContentClusterMap).where(ContentClusterMap.content_id == content_id)
@@ -136,15 +144,30 @@ def track_content(
         db.session.add(entry)
     elif source is not None:
         entry.source = source
-    moved = entry.cluster_id is not None and entry.cluster_id != content.cluster_id
-    if moved and entry.role == ClusterRole.HUB and _hub_of(content.cluster_id, content.site_id, entry.id):
-        entry.role = ClusterRole.SUPPORTING
+    _step_down_if_moved(entry, content.cluster_id, content.site_id)
     entry.account_id, entry.site_id, entry.sector_id = content.account_id, content.site_id, content.sector_id
     entry.content_id, entry.task_id, entry.cluster_id = content.id, content.task_id, content.cluster_id
     entry.keywords = content_keywords(content)
     entry.slug = content.slug or ""
     db.session.flush()
     return entry
+
+
+@event.listens_for(Session, "before_flush")
+def _task_entries_follow_their_task(session: Session, _context: Any, _instances: Any) -> None:
+    """A task's own entry (no content yet) follows the task's cluster and keywords, wherever the task is
+    changed (services/tasks.py, bulk edits, CSV import) without each of them calling in here."""
+    for task in [o for o in session.dirty if isinstance(o, Task)]:
+        state = inspect(task)
+        if not (state.attrs.cluster_id.history.has_changes() or state.attrs.keywords.history.has_changes()):
+            continue
+        with session.no_autoflush:
+            entry = _task_entry(task.id)
+            if entry is None:
+                continue
+            _step_down_if_moved(entry, task.cluster_id, task.site_id)
+        entry.cluster_id, entry.site_id, entry.sector_id = task.cluster_id, task.site_id, task.sector_id
+        entry.keywords = task.keyword_list[:MAX_KEYWORDS]
 
 
 def list_entries(
