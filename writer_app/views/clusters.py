@@ -152,12 +152,10 @@ def delete(cluster_id: int) -> Any:
 
 def _show(cluster_id: int, notice: tuple[str, str] | None = None) -> Any:
     scope = current_scope()
-    row = cluster_service.get_cluster_row(scope, cluster_id)
     return render(
         "clusters/show.html",
         block="map",
-        row=row,
-        cluster=row.cluster,
+        cluster=cluster_service.get_cluster(scope, cluster_id),
         pieces=cluster_map.cluster_pieces(scope, cluster_id),
         can_edit=scope.can(Role.EDITOR),
         role_form=MapRoleForm(formdata=None),
