@@ -67,7 +67,8 @@ def content_keywords(content: Content) -> list[str]:
     return [w for w in dict.fromkeys(str(w).strip() for w in words) if w][:MAX_KEYWORDS]
 
 
-def _hub_of(cluster_id: int, site_id: int, exclude_id: int | None = None) -> ContentClusterMap | None:
+def hub_of(cluster_id: int, site_id: int, exclude_id: int | None = None) -> ContentClusterMap | None:
+    """The cluster's hub entry on the site (other than `exclude_id`), if it has one."""
     stmt = select(ContentClusterMap).where(
         ContentClusterMap.cluster_id == cluster_id,
         ContentClusterMap.site_id == site_id,
@@ -92,7 +93,7 @@ def _describe(entry: ContentClusterMap) -> str:
 
 
 def _check_hub(entry_id: int | None, cluster_id: int, site_id: int) -> None:
-    hub = _hub_of(cluster_id, site_id, exclude_id=entry_id)
+    hub = hub_of(cluster_id, site_id, exclude_id=entry_id)
     if hub is not None:
         cluster = db.session.get(Cluster, cluster_id)
         name = cluster.name if cluster is not None else str(cluster_id)
@@ -106,7 +107,7 @@ def _check_hub(entry_id: int | None, cluster_id: int, site_id: int) -> None:
 def _step_down_if_moved(entry: ContentClusterMap, cluster_id: int, site_id: int) -> None:
     """A hub moving into a cluster that has one becomes supporting (a move never fails on the map)."""
     moved = entry.cluster_id is not None and entry.cluster_id != cluster_id
-    if moved and entry.role == ClusterRole.HUB and _hub_of(cluster_id, site_id, entry.id) is not None:
+    if moved and entry.role == ClusterRole.HUB and hub_of(cluster_id, site_id, entry.id) is not None:
         entry.role = ClusterRole.SUPPORTING
 
 
@@ -137,7 +138,7 @@ def track_content(
         entry = _task_entry(content.task_id)  # the task's row becomes its content's
     if entry is None:
         hub = ContentStructure(content.content_structure) == ContentStructure.CLUSTER_HUB
-        role = ClusterRole.HUB if hub and _hub_of(content.cluster_id, content.site_id) is None else None
+        role = ClusterRole.HUB if hub and hub_of(content.cluster_id, content.site_id) is None else None
         entry = ContentClusterMap(
             role=role or ClusterRole.SUPPORTING, source=source or ClusterMapSource.MANUAL
         )
