@@ -12,6 +12,7 @@ from tests.support.axe import axe_violations, describe
 from tests.support.browser import wait_for_idle_server
 from tests.support.factories import PASSWORD
 from writer_app.models import ContentStatus, Role, db
+from writer_app.services.clusters import cluster_map
 from writer_app.services.review.revisions import snapshot
 
 pytestmark = pytest.mark.browser
@@ -50,6 +51,7 @@ def _world(tenant: factories.Tenant):
     )
     for content in (draft, review):
         snapshot(tenant.scope(Role.EDITOR), content, "Created")
+        cluster_map.track_content(tenant.scope(Role.EDITOR), content)  # as create_content does
     db.session.commit()
     return draft, review
 
@@ -78,6 +80,7 @@ def test_main_pages_have_no_serious_axe_violations(sized, tenant):
         "/images/",
         "/taxonomies/",
         "/clusters/",
+        f"/clusters/{tenant.cluster.id}",
         "/jobs/",
         "/settings/members",
         "/settings/sites",

@@ -73,7 +73,11 @@ def test_success_creates_a_draft_with_cluster_map_and_revision_and_charges(
     assert content.cluster_id == task.cluster_id and content.word_count > 100
     assert content.primary_keyword == "solar panels"
     assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
-    assert db.session.scalar(select(func.count()).where(ContentClusterMap.content_id == content.id)) == 1
+    entry = db.session.scalars(
+        select(ContentClusterMap).where(ContentClusterMap.content_id == content.id)
+    ).one()
+    assert (entry.source, entry.role, entry.task_id) == ("blueprint", "supporting", task.id)
+    assert entry.keywords[0] == "solar panels" and entry.slug == content.slug
     assert db.session.scalar(select(func.count()).where(Revision.content_id == content.id)) == 1
     # The provider was asked with a strict JSON schema, over real HTTP.
     [request] = openai_server.requests

@@ -19,6 +19,7 @@ from writer_app.models import (
     TaxonomyType,
     db,
 )
+from writer_app.services.clusters import cluster_map
 from writer_app.services.wordpress import import_posts as wordpress_import
 from writer_app.services.wordpress import taxonomies as wordpress_taxonomies
 
@@ -98,6 +99,8 @@ def test_import_posts_maps_terms_and_is_idempotent(
     assert one.source == ContentSource.WORDPRESS and one.status == ContentStatus.PUBLISHED
     assert one.title == "Imported one" and "script" not in one.html and "world" in one.html
     assert one.external_url == first["link"] and one.meta_description == "Short summary"
+    entry = cluster_map.entry_of_content(one.id)
+    assert (entry.source, entry.slug, entry.cluster_id) == ("import", one.slug, tenant.cluster.id)
     assert sorted(t.slug for t in one.taxonomy_terms) == sorted([cat["slug"], tag["slug"]])
     assert by_post[str(second["id"])].status == ContentStatus.DRAFT
     assert str(third["id"]) in by_post

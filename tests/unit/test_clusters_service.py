@@ -29,16 +29,17 @@ def _map(cluster, role, content=None, task=None):
 
 def test_counts_of_tasks_content_and_roles(tenant):
     solar, empty = tenant.cluster, factories.make_cluster(tenant.sector, "Empty one")
-    factories.make_task(solar)
-    factories.make_task(solar)
+    planned = factories.make_task(solar)
+    other = factories.make_task(solar)
     factories.make_task(solar, deleted_at=utcnow())  # trashed tasks are not counted
     hub = factories.make_content(solar)
     spoke = factories.make_content(solar)
-    factories.make_content(solar, deleted_at=utcnow())
+    trashed = factories.make_content(solar, deleted_at=utcnow())
     _map(solar, ClusterRole.HUB, content=hub)
     _map(solar, ClusterRole.SUPPORTING, content=spoke)
-    _map(solar, ClusterRole.SUPPORTING, content=hub)
-    _map(solar, ClusterRole.ATTRIBUTE, content=spoke)
+    _map(solar, ClusterRole.SUPPORTING, task=planned)  # a task alone counts
+    _map(solar, ClusterRole.ATTRIBUTE, task=other)
+    _map(solar, ClusterRole.SUPPORTING, content=trashed)  # trashed content does not
     db.session.commit()
 
     rows = {r.cluster.name: r for r in clusters.list_clusters(tenant.scope(Role.VIEWER)).items}

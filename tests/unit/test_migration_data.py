@@ -10,11 +10,25 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select
 
 from tests.support.factories import make_content, make_tenant
 from tests.support.services import postgres_database
 from writer_app import create_app, init_migrations
-from writer_app.models import Content, ContentStatus, ReviewDecision, ReviewEvent, Role, SyncStatus, db
+from writer_app.models import (
+    ClusterMapSource,
+    ClusterRole,
+    Content,
+    ContentClusterMap,
+    ContentSource,
+    ContentStatus,
+    ContentStructure,
+    ReviewDecision,
+    ReviewEvent,
+    Role,
+    SyncStatus,
+    db,
+)
 from writer_app.services.content_list import ContentFilters, filtered_statement
 from writer_app.services.scope import Scope
 
@@ -70,3 +84,43 @@ def test_content_lifecycle_migration_moves_what_never_left_writer_to_approved(sc
         filtered_statement(Scope(waiting.account_id, Role.ADMIN), ContentFilters(search="Never"))
     )
     assert [c.title for c in found] == ["Never sent"]
+
+
+def test_cluster_map_backfill_gives_every_content_an_entry_and_one_hub(scratch: Flask) -> None:
+    downgrade(revision="0011")  # before 0012: only generation wrote entries, hubs were not unique
+    tenant = make_tenant()
+    cluster = tenant.cluster
+    manual = make_content(cluster, "Written here", content_structure=ContentStructure.CLUSTER_HUB)
+    drafted = make_content(cluster, "AI draft", ai_model="fake-gpt", primary_keyword="pv")
+    imported = make_content(cluster, "From WordPress", source=ContentSource.WORDPRESS, slug="from-wp")
+    generated = make_content(cluster, "Generated hub", slug="new-slug")
+    db.session.flush()
+    tenancy = {"account_id": cluster.account_id, "site_id": cluster.site_id, "sector_id": cluster.sector_id}
+    old_hub = ContentClusterMap(
+        **tenancy, cluster_id=cluster.id, content_id=generated.id, role=ClusterRole.HUB, slug="old-slug"
+    )
+    db.session.add(old_hub)
+    db.session.flush()
+    db.session.add(  # a second hub and a second entry for the same content, as the old code allowed
+        ContentClusterMap(**tenancy, cluster_id=cluster.id, content_id=generated.id, role=ClusterRole.HUB)
+    )
+    db.session.commit()
+    ids = {c.title: c.id for c in (manual, drafted, imported, generated)}
+    cluster_id, site_id = cluster.id, cluster.site_id
+    db.session.remove()
+
+    upgrade()
+
+    entries = {e.content_id: e for e in db.session.scalars(select(ContentClusterMap))}
+    assert len(entries) == 4 == db.session.scalar(select(func.count(ContentClusterMap.id)))
+    kept = entries[ids["Generated hub"]]
+    assert (kept.role, kept.slug) == (ClusterRole.HUB, "new-slug")  # the oldest hub, brought up to date
+    by_title = {title: entries[i] for title, i in ids.items()}
+    assert by_title["Written here"].role == ClusterRole.SUPPORTING  # the cluster had its hub already
+    assert [by_title[t].source for t in ("Written here", "AI draft", "From WordPress")] == [
+        ClusterMapSource.MANUAL,
+        ClusterMapSource.BLUEPRINT,
+        ClusterMapSource.IMPORT,
+    ]
+    assert by_title["AI draft"].keywords[0] == "pv" and by_title["From WordPress"].slug == "from-wp"
+    assert all((e.cluster_id, e.site_id) == (cluster_id, site_id) for e in entries.values())

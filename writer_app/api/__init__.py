@@ -29,6 +29,7 @@ RESOURCES = (
     "images",
     "taxonomies",
     "clusters",
+    "cluster_map",
     "jobs",
     "generation",
     "validation",

@@ -229,7 +229,17 @@ class ContentClusterMap(TenantMixin, TimestampMixin, db.Model):
     __tablename__ = "writer_content_cluster_map"
     __table_args__ = (
         Index("ix_writer_cluster_map_cluster_role", "cluster_id", "role"),
-        Index("ix_writer_cluster_map_content", "content_id"),
+        # One row per piece of content (NULLs, i.e. task-only rows, never clash) and one hub per
+        # cluster and site (migration 0012): partial indexes work on SQLite and PostgreSQL alike.
+        Index("uq_writer_cluster_map_content", "content_id", unique=True),
+        Index(
+            "uq_writer_cluster_map_hub",
+            "cluster_id",
+            "site_id",
+            unique=True,
+            postgresql_where=text("role = 'hub'"),
+            sqlite_where=text("role = 'hub'"),
+        ),
         Index("ix_writer_cluster_map_task", "task_id"),
     )
 
@@ -245,6 +255,8 @@ class ContentClusterMap(TenantMixin, TimestampMixin, db.Model):
     slug: Mapped[str] = mapped_column(String(255), default="")
 
     cluster: Mapped[Cluster] = relationship()
+    content: Mapped[Content | None] = relationship()
+    task: Mapped[Task | None] = relationship()
 
 
 @event.listens_for(Session, "before_flush")

@@ -33,6 +33,7 @@ from writer_app.models import (
 )
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services import audit
+from writer_app.services.clusters import cluster_map
 from writer_app.services.content_list import (  # noqa: F401 - the list API, re-exported for callers
     DEFAULT_ORDERING,
     ORDERING,
@@ -223,6 +224,7 @@ def create_content(
     )
     db.session.add(content)
     db.session.flush()
+    cluster_map.track_content(scope, content)
     snapshot(scope, content, "Created")
     audit.record(scope, "content.create", content, title=content.title)
     return content
@@ -351,6 +353,8 @@ def update_content(
     except StaleDataError:
         db.session.rollback()
         raise Conflict(conflict_message(get_content(scope, content_id))) from None
+    if cluster_map.TRACKED_FIELDS & changed.keys():
+        cluster_map.track_content(scope, content)
     snapshot(scope, content, note or "Edited " + ", ".join(_label(n) for n in sorted(changed)))
     audit.record(scope, "content.update", content, fields=sorted(changed), version=content.version)
     return content

@@ -12,9 +12,9 @@ from writer_app.integrations.ai_offline import OfflineProvider
 from writer_app.models import (
     Account,
     Cluster,
+    ClusterMapSource,
     ClusterRole,
     Content,
-    ContentClusterMap,
     ContentStatus,
     ContentStructure,
     ContentTaxonomy,
@@ -37,6 +37,7 @@ from writer_app.models import (
 )
 from writer_app.models.base import utcnow
 from writer_app.services import credits
+from writer_app.services.clusters import cluster_map
 from writer_app.services.identity import accounts
 from writer_app.services.review.revisions import snapshot
 from writer_app.services.scope import Scope
@@ -244,17 +245,9 @@ def _demo_content(
     if not created:
         return 1
     snapshot(scope, content, "Demo draft")
-    _get_or_create(
-        ContentClusterMap,
-        {"content_id": content.id, "cluster_id": task.cluster_id},
-        account_id=task.account_id,
-        site_id=task.site_id,
-        sector_id=task.sector_id,
-        task_id=task.id,
-        role=ClusterRole.HUB if index % 4 == 0 else ClusterRole.SUPPORTING,
-        keywords=[keyword],
-        slug=content.slug,
-    )
+    entry = cluster_map.track_content(scope, content, source=ClusterMapSource.BLUEPRINT)
+    if index % 4 == 0 and cluster_map.hub_of(entry.cluster_id, entry.site_id) is None:
+        entry.role = ClusterRole.HUB  # some clusters get a hub, one at most
     for term in (terms[index % len(CATEGORIES)], terms[len(CATEGORIES) + index % len(TAGS)]):
         _get_or_create(ContentTaxonomyRelation, {"content_id": content.id, "taxonomy_id": term.id})
     _get_or_create(

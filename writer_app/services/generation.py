@@ -30,9 +30,6 @@ from writer_app.integrations.ai import (
 from writer_app.models import (
     Account,
     ClusterMapSource,
-    ClusterRole,
-    ContentClusterMap,
-    ContentStructure,
     Job,
     JobStatus,
     Role,
@@ -41,6 +38,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.services import audit, job_recovery, jobs
+from writer_app.services.clusters import cluster_map
 from writer_app.services.content import create_content
 from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.links import ai_context
@@ -350,21 +348,7 @@ def _save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job
         prompt_version=version,
     )
     ai_context.record_provenance(content, removed_links, task.site)
-    structure = ContentStructure(task.content_structure)
-    db.session.add(
-        ContentClusterMap(
-            account_id=content.account_id,
-            site_id=content.site_id,
-            sector_id=content.sector_id,
-            content_id=content.id,
-            task_id=task.id,
-            cluster_id=task.cluster_id,
-            role=ClusterRole.HUB if structure == ContentStructure.CLUSTER_HUB else ClusterRole.SUPPORTING,
-            source=ClusterMapSource.BLUEPRINT if task.idea_id else ClusterMapSource.MANUAL,
-            keywords=[draft.primary_keyword, *draft.secondary_keywords][:20],
-            slug=content.slug,
-        )
-    )
+    cluster_map.track_content(scope, content, source=ClusterMapSource.BLUEPRINT)
     task.status = TaskStatus.COMPLETED
     task.error = ""
     audit.record(

@@ -1,4 +1,5 @@
-"""Clusters page: clusters per sector with keywords and counts; editors create, edit and delete."""
+"""Clusters page: clusters per sector with keywords and counts; editors create, edit and delete.
+A cluster's own page shows its map (hub, supporting, attribute content); editors change roles."""
 
 from __future__ import annotations
 
@@ -7,10 +8,12 @@ from typing import Any
 
 from flask import Blueprint, flash, redirect, request, url_for
 
+from writer_app.forms.cluster_map import ROLE_CHOICES, MapRoleForm
 from writer_app.forms.settings import EmptyForm
 from writer_app.forms.tasks import ClusterForm, sector_groups, site_choices
 from writer_app.models import Cluster, Role, db
 from writer_app.services import clusters as cluster_service
+from writer_app.services.clusters import cluster_map
 from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.views.common import (
     account_sites,
@@ -145,3 +148,51 @@ def delete(cluster_id: int) -> Any:
             db.session.commit()
             flash(f"Deleted cluster “{name}”.", "success")
     return redirect(url_for(".index"))
+
+
+def _show(cluster_id: int, notice: tuple[str, str] | None = None) -> Any:
+    scope = current_scope()
+    return render(
+        "clusters/show.html",
+        block="map",
+        cluster=cluster_service.get_cluster(scope, cluster_id),
+        pieces=cluster_map.cluster_pieces(scope, cluster_id),
+        can_edit=scope.can(Role.EDITOR),
+        role_form=MapRoleForm(formdata=None),
+        role_choices=ROLE_CHOICES,
+        notice=notice,
+    )
+
+
+@bp.get("/<int:cluster_id>")
+@role_required()
+def show(cluster_id: int) -> Any:
+    return _show(cluster_id)
+
+
+@bp.post("/<int:cluster_id>/map/<int:entry_id>/role")
+@role_required(Role.EDITOR)
+def set_role(cluster_id: int, entry_id: int) -> Any:
+    """htmx gets the refreshed map with the outcome; others a redirect to the page with a flash."""
+    scope = current_scope()
+    entry = cluster_map.get_entry(scope, entry_id)
+    if entry.cluster_id != cluster_id:
+        raise NotFound("This entry is not on this cluster's map.")
+    form = MapRoleForm()
+    if not form.validate_on_submit():
+        problems = [m for messages in form.errors.values() for m in messages]
+        notice = (" ".join(problems) or "The form expired; reload the page and try again.", "error")
+    else:
+        title = entry.content.title if entry.content is not None else f"entry {entry.id}"
+        try:
+            cluster_map.set_role(scope, entry.id, form.role.data)
+        except ValidationError as error:
+            db.session.rollback()
+            notice = (error.message, "error")
+        else:
+            db.session.commit()
+            notice = (f"“{title}” is now {form.role.data}.", "success")
+    if is_fragment_request():
+        return _show(cluster_id, notice)
+    flash(*notice)
+    return redirect(url_for(".show", cluster_id=cluster_id))

@@ -62,6 +62,14 @@ class ClusterUpdate(In):
 ClusterPatch = partial(ClusterUpdate, "ClusterPatch", "Partial update (PATCH): only the fields sent change.")
 
 
+class RoleCounts(Out):
+    """Cluster-map entries per role (content in the trash not counted)."""
+
+    hub: int
+    supporting: int
+    attribute: int
+
+
 class ClusterOut(Out):
     id: int
     name: str
@@ -73,6 +81,7 @@ class ClusterOut(Out):
     sector_name: str
     tasks_count: int = Field(description="Live tasks of the cluster.")
     content_count: int = Field(description="Live content of the cluster.")
+    role_counts: RoleCounts
     created_at: datetime
     updated_at: datetime
 
@@ -90,6 +99,7 @@ class ClusterOut(Out):
             sector_name=cluster.sector.name,
             tasks_count=row.tasks,
             content_count=row.content,
+            role_counts=RoleCounts(hub=row.hub, supporting=row.supporting, attribute=row.attribute),
             created_at=as_utc(cluster.created_at),
             updated_at=as_utc(cluster.updated_at),
         )

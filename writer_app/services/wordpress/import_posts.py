@@ -21,6 +21,7 @@ from sqlalchemy import delete
 
 from writer_app.models import (
     Cluster,
+    ClusterMapSource,
     Content,
     ContentSource,
     ContentStatus,
@@ -36,6 +37,7 @@ from writer_app.models import (
 )
 from writer_app.models.base import utcnow
 from writer_app.services import audit, jobs
+from writer_app.services.clusters import cluster_map
 from writer_app.services.errors import ValidationError
 from writer_app.services.scope import Scope, get, scoped
 from writer_app.services.wordpress.fields import remote_id, remote_link, remote_text
@@ -186,6 +188,7 @@ def import_posts(scope: Scope, site_id: Any, cluster_id: Any) -> ImportReport:
                 report.created += 1
             _apply(content, post)
             db.session.flush()
+            cluster_map.track_content(scope, content, source=ClusterMapSource.IMPORT)
             _set_terms(content.id, terms)
             existing[content.external_id] = content  # type: ignore[index]
     db.session.flush()

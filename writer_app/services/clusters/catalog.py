@@ -120,8 +120,10 @@ def _counts_columns() -> tuple[Any, list[Any]]:
     role_sums = [
         func.sum(case((ContentClusterMap.role == role, 1), else_=0)).label(role.value) for role in ClusterRole
     ]
-    roles = (
+    roles = (  # trashed content keeps its entry (it may come back) but is not counted
         select(ContentClusterMap.cluster_id.label("cid"), *role_sums)
+        .outerjoin(Content, Content.id == ContentClusterMap.content_id)
+        .where(Content.deleted_at.is_(None))
         .group_by(ContentClusterMap.cluster_id)
         .subquery("role_counts")
     )
