@@ -87,26 +87,30 @@ def test_content_lifecycle_migration_moves_what_never_left_writer_to_approved(sc
 
 
 def test_cluster_map_backfill_gives_every_content_an_entry_and_one_hub(scratch: Flask) -> None:
-    downgrade(revision="0011")  # before 0012: only generation wrote entries, hubs were not unique
+    # Content is made with today's models, then the schema goes back to before 0012 (only generation
+    # wrote entries, hubs were not unique) and gets the entries the old code could leave.
     tenant = make_tenant()
     cluster = tenant.cluster
     manual = make_content(cluster, "Written here", content_structure=ContentStructure.CLUSTER_HUB)
     drafted = make_content(cluster, "AI draft", ai_model="fake-gpt", primary_keyword="pv")
     imported = make_content(cluster, "From WordPress", source=ContentSource.WORDPRESS, slug="from-wp")
     generated = make_content(cluster, "Generated hub", slug="new-slug")
-    db.session.flush()
+    db.session.query(ContentClusterMap).delete()
+    db.session.commit()
     tenancy = {"account_id": cluster.account_id, "site_id": cluster.site_id, "sector_id": cluster.sector_id}
+    ids = {c.title: c.id for c in (manual, drafted, imported, generated)}
+    cluster_id, site_id = cluster.id, cluster.site_id
+    db.session.remove()
+    downgrade(revision="0011")
     old_hub = ContentClusterMap(
-        **tenancy, cluster_id=cluster.id, content_id=generated.id, role=ClusterRole.HUB, slug="old-slug"
+        **tenancy, cluster_id=cluster_id, content_id=ids["Generated hub"], role=ClusterRole.HUB, slug="old-slug"
     )
     db.session.add(old_hub)
     db.session.flush()
     db.session.add(  # a second hub and a second entry for the same content, as the old code allowed
-        ContentClusterMap(**tenancy, cluster_id=cluster.id, content_id=generated.id, role=ClusterRole.HUB)
+        ContentClusterMap(**tenancy, cluster_id=cluster_id, content_id=ids["Generated hub"], role=ClusterRole.HUB)
     )
     db.session.commit()
-    ids = {c.title: c.id for c in (manual, drafted, imported, generated)}
-    cluster_id, site_id = cluster.id, cluster.site_id
     db.session.remove()
 
     upgrade()
