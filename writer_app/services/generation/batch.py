@@ -18,93 +18,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from writer_app.integrations.ai import (
-    ARTICLE_PROMPT_PLACEHOLDERS,
-    DEFAULT_ARTICLE_PROMPT,
     AIError,
     ArticleBrief,
     ArticleDraft,
     get_provider,
     render_article_prompt,
-    validate_prompt_template,
 )
-from writer_app.models import (
-    Account,
-    ClusterMapSource,
-    ClusterRole,
-    ContentClusterMap,
-    ContentStructure,
-    Job,
-    JobStatus,
-    Role,
-    Task,
-    TaskStatus,
-    db,
-)
-from writer_app.services import audit, job_recovery, jobs
-from writer_app.services.content import create_content
+from writer_app.models import Job, JobStatus, Role, Task, TaskStatus, db
+from writer_app.services import job_recovery, jobs
 from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.generation import drafting
+from writer_app.services.generation.settings import get_account, prompt_template
 from writer_app.services.scope import Scope, get_many, scoped
 
 KIND = "generate_content"
 OPERATION = "content_generation"
 MAX_IDS = 10
-DEFAULT_PROMPT_VERSION = 1
 Report = Callable[[int, int, str], None]
-
-
-# --- the account's prompt template ------------------------------------------------------------------
-
-
-# What the AI settings page shows: the placeholders a template may use and the built-in template.
-PROMPT_PLACEHOLDERS = ARTICLE_PROMPT_PLACEHOLDERS
-DEFAULT_PROMPT = DEFAULT_ARTICLE_PROMPT
-
-
-def prompt_template(account: Account) -> tuple[str, int]:
-    """The template drafts are written with, and its version (the shipped default is version 1)."""
-    custom = (account.setting("prompt_template") or "").strip()
-    version = int(account.setting("prompt_version") or DEFAULT_PROMPT_VERSION)
-    return (custom or DEFAULT_ARTICLE_PROMPT), version
-
-
-def save_prompt_template(scope: Scope, template: str) -> int:
-    """Admins replace the template (blank = back to the default); every change is a new version."""
-    scope.require(Role.ADMIN)
-    text = (template or "").replace("\r\n", "\n").strip()
-    if text:
-        try:
-            validate_prompt_template(text)
-        except ValueError as error:
-            raise ValidationError.field("prompt_template", str(error)) from None
-    account = get_account(scope)
-    current, version = prompt_template(account)
-    if (text or DEFAULT_ARTICLE_PROMPT).strip() == current.strip():
-        return version
-    version += 1
-    account.settings = {**(account.settings or {}), "prompt_template": text, "prompt_version": version}
-    audit.record(scope, "settings.prompt_template", account, version=version, reset=not text)
-    return version
-
-
-def save_ai_settings(scope: Scope, template: str, in_article_images: int | None) -> int:
-    """The settings page: prompt template (versioned) and in-article images per article (None = by
-    length). Returns the template version now in use."""
-    scope.require(Role.ADMIN)
-    if in_article_images is not None and not 0 <= in_article_images <= 6:
-        raise ValidationError.field("in_article_images", "Choose 0 to 6 images, or leave it blank.")
-    version = save_prompt_template(scope, template)
-    account = get_account(scope)
-    if account.setting("in_article_images") != in_article_images:
-        account.settings = {**(account.settings or {}), "in_article_images": in_article_images}
-        audit.record(scope, "settings.in_article_images", account, value=in_article_images)
-    return version
-
-
-def get_account(scope: Scope) -> Account:
-    account = db.session.get(Account, scope.account_id)
-    if account is None:  # a scope always names an existing account
-        raise ValidationError("This account no longer exists.")
-    return account
 
 
 # --- starting a job (in the request) ---------------------------------------------------------------
@@ -152,22 +82,6 @@ def start(scope: Scope, task_ids: Any) -> Job:
 # --- the job body (in the worker, or inline) --------------------------------------------------------
 
 
-def brief_for(task: Task) -> ArticleBrief:
-    cluster, idea = task.cluster, task.idea
-    return ArticleBrief(
-        title=task.title,
-        description=task.description or "",
-        keywords=task.keyword_list,
-        content_type=str(task.content_type),
-        content_structure=str(task.content_structure),
-        word_count=task.word_count,
-        cluster_name=cluster.name if cluster else "",
-        cluster_keywords=cluster.keyword_list if cluster else [],
-        idea_title=idea.title if idea else "",
-        idea_description=idea.description if idea else "",
-    )
-
-
 def _items(job: Job) -> dict[str, dict[str, Any]]:
     return {k: dict(v) for k, v in ((job.result or {}).get("items") or {}).items()}
 
@@ -207,7 +121,7 @@ def run(job_id: str, *, final_attempt: bool = True, report: Report | None = None
     todo = [t for t in tasks if t.status == TaskStatus.IN_PROGRESS and str(t.id) not in settled]
     prompts: dict[int, tuple[ArticleBrief, str]] = {}
     for task in todo:
-        brief = brief_for(task)
+        brief = drafting.brief_for(task)
         try:
             prompts[task.id] = (brief, render_article_prompt(template, brief))
         except ValueError as error:
@@ -313,59 +227,11 @@ def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, fi
         current_app.logger.exception("drafting task %s failed", task_id)
         _fail_task(job, task, f"Unexpected error while drafting: {type(error).__name__}.")
         return ""
-    content = _save_draft(scope, task, draft, version, job.id)
+    content = drafting.save_draft(scope, task, draft, version, job.id)
     _record(
         job, task_id, status="completed", content_id=content.id, tokens=draft.tokens_used, model=draft.model
     )
     return ""
-
-
-def _save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job_id: str) -> Any:
-    content = create_content(
-        scope,
-        title=draft.title[:255],
-        cluster_id=task.cluster_id,
-        content_type=task.content_type,
-        content_structure=task.content_structure,
-        site_id=task.site_id,
-        sector_id=task.sector_id,
-        html=draft.html,
-        meta_title=draft.meta_title[:255],
-        meta_description=draft.meta_description,
-        primary_keyword=draft.primary_keyword[:255],
-        secondary_keywords=[keyword[:255] for keyword in draft.secondary_keywords],
-        slug=draft.slug[:255],
-        task_id=task.id,
-        ai_model=draft.model[:100],
-        prompt_version=version,
-    )
-    structure = ContentStructure(task.content_structure)
-    db.session.add(
-        ContentClusterMap(
-            account_id=content.account_id,
-            site_id=content.site_id,
-            sector_id=content.sector_id,
-            content_id=content.id,
-            task_id=task.id,
-            cluster_id=task.cluster_id,
-            role=ClusterRole.HUB if structure == ContentStructure.CLUSTER_HUB else ClusterRole.SUPPORTING,
-            source=ClusterMapSource.BLUEPRINT if task.idea_id else ClusterMapSource.MANUAL,
-            keywords=[draft.primary_keyword, *draft.secondary_keywords][:20],
-            slug=content.slug,
-        )
-    )
-    task.status = TaskStatus.COMPLETED
-    task.error = ""
-    audit.record(
-        scope,
-        "content.generate",
-        content,
-        task_id=task.id,
-        model=draft.model,
-        tokens=draft.tokens_used,
-        job_id=job_id,
-    )
-    return content
 
 
 def _fail_task(job: Job, task: Task, message: str) -> None:

@@ -1,0 +1,83 @@
+"""One task's draft: the brief the provider writes from, and saving the draft as content."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from writer_app.integrations.ai import ArticleBrief, ArticleDraft
+from writer_app.models import (
+    ClusterMapSource,
+    ClusterRole,
+    ContentClusterMap,
+    ContentStructure,
+    Task,
+    TaskStatus,
+    db,
+)
+from writer_app.services import audit
+from writer_app.services.content import create_content
+from writer_app.services.scope import Scope
+
+
+def brief_for(task: Task) -> ArticleBrief:
+    cluster, idea = task.cluster, task.idea
+    return ArticleBrief(
+        title=task.title,
+        description=task.description or "",
+        keywords=task.keyword_list,
+        content_type=str(task.content_type),
+        content_structure=str(task.content_structure),
+        word_count=task.word_count,
+        cluster_name=cluster.name if cluster else "",
+        cluster_keywords=cluster.keyword_list if cluster else [],
+        idea_title=idea.title if idea else "",
+        idea_description=idea.description if idea else "",
+    )
+
+
+def save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job_id: str) -> Any:
+    content = create_content(
+        scope,
+        title=draft.title[:255],
+        cluster_id=task.cluster_id,
+        content_type=task.content_type,
+        content_structure=task.content_structure,
+        site_id=task.site_id,
+        sector_id=task.sector_id,
+        html=draft.html,
+        meta_title=draft.meta_title[:255],
+        meta_description=draft.meta_description,
+        primary_keyword=draft.primary_keyword[:255],
+        secondary_keywords=[keyword[:255] for keyword in draft.secondary_keywords],
+        slug=draft.slug[:255],
+        task_id=task.id,
+        ai_model=draft.model[:100],
+        prompt_version=version,
+    )
+    structure = ContentStructure(task.content_structure)
+    db.session.add(
+        ContentClusterMap(
+            account_id=content.account_id,
+            site_id=content.site_id,
+            sector_id=content.sector_id,
+            content_id=content.id,
+            task_id=task.id,
+            cluster_id=task.cluster_id,
+            role=ClusterRole.HUB if structure == ContentStructure.CLUSTER_HUB else ClusterRole.SUPPORTING,
+            source=ClusterMapSource.BLUEPRINT if task.idea_id else ClusterMapSource.MANUAL,
+            keywords=[draft.primary_keyword, *draft.secondary_keywords][:20],
+            slug=content.slug,
+        )
+    )
+    task.status = TaskStatus.COMPLETED
+    task.error = ""
+    audit.record(
+        scope,
+        "content.generate",
+        content,
+        task_id=task.id,
+        model=draft.model,
+        tokens=draft.tokens_used,
+        job_id=job_id,
+    )
+    return content
