@@ -24,10 +24,12 @@ from writer_app.integrations.ai import (
     get_provider,
     render_article_prompt,
 )
+from writer_app.integrations.ai_outline import OutlineSection
 from writer_app.models import Job, JobStatus, Role, Task, TaskStatus, db
 from writer_app.services import job_recovery, jobs
 from writer_app.services.errors import Conflict, ValidationError
-from writer_app.services.generation import drafting
+from writer_app.services.generation import drafting, outline
+from writer_app.services.generation.sections import Calls, SectionalDraft, draft_from_outline
 from writer_app.services.generation.settings import get_account, prompt_template
 from writer_app.services.scope import Scope, get_many, scoped
 
@@ -71,8 +73,24 @@ def start(scope: Scope, task_ids: Any) -> Job:
             "ids",
             f"These tasks already have content: {', '.join(done)}. Set them back to queued to redo them.",
         )
+    # Tasks with an approved outline are written section by section from it (frozen here, so the
+    # price quoted is the one charged); a site set to "outline first" drafts nothing without one.
+    approved = {t.id: outline.approved_sections(t.id) for t in tasks}
+    blocked = [t.title for t in tasks if approved[t.id] is None and outline.outline_first(t.site)]
+    if blocked:
+        raise ValidationError.field(
+            "ids",
+            f"Outline first is on for this site: generate and approve an outline before drafting "
+            f"{', '.join(blocked)} (on the task page).",
+        )
+    sectional = {str(k): [s.as_dict() for s in v] for k, v in approved.items() if v}
     job = jobs.create_job(scope, KIND, object_type="task", object_ids=ids, total=len(ids))
-    jobs.hold_credits(scope, job, {OPERATION: len(ids)})
+    units = {OPERATION: len(ids) - len(sectional)}
+    if sectional:
+        units[outline.SECTION_OPERATION] = sum(len(v) + 1 for v in sectional.values())
+    jobs.hold_credits(scope, job, units)
+    if sectional:
+        jobs.update_result(job, outlines=sectional)
     for task in tasks:
         task.status = TaskStatus.IN_PROGRESS
         task.error = ""
@@ -127,7 +145,9 @@ def run(job_id: str, *, final_attempt: bool = True, report: Report | None = None
         except ValueError as error:
             _fail_task(job, task, f"The account's prompt template is broken: {error}")
     db.session.commit()
-    retrying = _draft_all(job, scope, prompts, version, final_attempt, report)
+    frozen = (job.result or {}).get("outlines") or {}
+    outlines = {int(k): [OutlineSection.from_dict(d) for d in v] for k, v in frozen.items()}
+    retrying = _draft_all(job, scope, prompts, outlines, version, final_attempt, report)
     if retrying:
         raise jobs.RetryLater(
             f"{len(retrying)} task(s) hit a temporary AI error ({retrying[0]}); they will be retried."
@@ -139,24 +159,30 @@ def _draft_all(
     job: Job,
     scope: Scope,
     prompts: dict[int, tuple[ArticleBrief, str]],
+    outlines: dict[int, list[OutlineSection]],
     version: int,
     final_attempt: bool,
     report: Report,
 ) -> list[str]:
-    """Draft every prompt concurrently; save each as it arrives. Returns transient errors to retry."""
+    """Draft every prompt concurrently (from its frozen outline, section by section, where it has
+    one); save each as it arrives. Returns transient errors to retry."""
     if not prompts:
         return []
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     provider = get_provider(app.config)
-    workers = max(1, min(int(app.config.get("AI_CONCURRENCY", 5)), len(prompts)))
+    concurrency = max(1, int(app.config.get("AI_CONCURRENCY", 5)))
+    workers = min(concurrency, len(prompts))
+    calls = Calls(app, provider, concurrency)  # every provider call of the job, at most AI_CONCURRENCY
 
-    def draft(brief: ArticleBrief, prompt: str) -> ArticleDraft:
-        with app.app_context():  # each thread its own context; it does not touch the database
-            return provider.generate_article(brief, prompt)
+    def draft(task_id: int, brief: ArticleBrief, prompt: str) -> ArticleDraft | SectionalDraft:
+        # Threads only call the provider (each in its own app context); they never touch the database.
+        if task_id in outlines:
+            return draft_from_outline(calls, brief, outlines[task_id])
+        return calls.call(provider.generate_article, brief, prompt)
 
     retrying: list[str] = []
     waiting = list(prompts)
-    in_flight: dict[Future[ArticleDraft], int] = {}
+    in_flight: dict[Future[ArticleDraft | SectionalDraft], int] = {}
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"gen-{job.id[:8]}")
 
     def ask_next() -> None:
@@ -164,7 +190,7 @@ def _draft_all(
         # is away) no new draft is bought that this attempt might not be able to keep.
         if waiting:
             task_id = waiting.pop(0)
-            in_flight[pool.submit(draft, *prompts[task_id])] = task_id
+            in_flight[pool.submit(draft, task_id, *prompts[task_id])] = task_id
 
     try:
         for _ in range(workers):
@@ -187,6 +213,7 @@ def _draft_all(
                 ask_next()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        calls.shutdown()
         close = getattr(provider, "close", None)
         if close is not None:
             close()
@@ -215,7 +242,7 @@ def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, fi
         _record(job, task_id, status="canceled", error="The task was canceled; its draft was discarded.")
         return ""
     try:
-        draft: ArticleDraft = future.result()
+        result: ArticleDraft | SectionalDraft = future.result()
     except AIError as error:
         if error.retryable and not final_attempt:
             task.error = f"{error.message} Retrying automatically."
@@ -227,11 +254,30 @@ def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, fi
         current_app.logger.exception("drafting task %s failed", task_id)
         _fail_task(job, task, f"Unexpected error while drafting: {type(error).__name__}.")
         return ""
-    content = drafting.save_draft(scope, task, draft, version, job.id)
+    sectional = result if isinstance(result, SectionalDraft) else None
+    draft = sectional.draft if sectional else result
+    content = drafting.save_draft(scope, task, draft, version, job.id, sectional=sectional)
+    extra = {"units": sectional.units, **sectional.details} if sectional else {}
     _record(
-        job, task_id, status="completed", content_id=content.id, tokens=draft.tokens_used, model=draft.model
+        job,
+        task_id,
+        status="completed",
+        content_id=content.id,
+        tokens=draft.tokens_used,
+        model=draft.model,
+        **extra,
     )
     return ""
+
+
+def _used(items: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """What the saved drafts cost: one whole-article call each, or their section calls."""
+    done = [v for v in items.values() if v["status"] == "completed"]
+    used = {OPERATION: sum(1 for v in done if "units" not in v)}
+    sections = sum(int(v["units"]) for v in done if "units" in v)
+    if sections:
+        used[outline.SECTION_OPERATION] = sections
+    return used
 
 
 def _fail_task(job: Job, task: Task, message: str) -> None:
@@ -250,7 +296,7 @@ def _finish(job_id: str) -> dict[str, Any]:
     completed = [int(k) for k, v in items.items() if v["status"] == "completed"]
     failed = [int(k) for k, v in items.items() if v["status"] == "failed"]
     tokens = sum(int(v.get("tokens") or 0) for v in items.values())
-    jobs.settle_credits(job, used={OPERATION: len(completed)}, tokens_used=tokens, paid_ids=completed)
+    jobs.settle_credits(job, used=_used(items), tokens_used=tokens, paid_ids=completed)
     error = ""
     if not completed and failed:
         first = next(v["error"] for v in items.values() if v["status"] == "failed")
@@ -280,4 +326,4 @@ def abandon(job: Job, reason: str) -> None:
     items = _items(job)
     completed = [int(k) for k, v in items.items() if v["status"] == "completed"]
     tokens = sum(int(v.get("tokens") or 0) for v in items.values())
-    jobs.settle_credits(job, used={OPERATION: len(completed)}, tokens_used=tokens, paid_ids=completed)
+    jobs.settle_credits(job, used=_used(items), tokens_used=tokens, paid_ids=completed)

@@ -9,6 +9,7 @@ from writer_app.models import (
     ClusterMapSource,
     ClusterRole,
     ContentClusterMap,
+    ContentProvenance,
     ContentStructure,
     Task,
     TaskStatus,
@@ -16,6 +17,7 @@ from writer_app.models import (
 )
 from writer_app.services import audit
 from writer_app.services.content import create_content
+from writer_app.services.generation.sections import SectionalDraft
 from writer_app.services.scope import Scope
 
 
@@ -35,7 +37,17 @@ def brief_for(task: Task) -> ArticleBrief:
     )
 
 
-def save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job_id: str) -> Any:
+def save_draft(
+    scope: Scope,
+    task: Task,
+    draft: ArticleDraft,
+    version: int,
+    job_id: str,
+    *,
+    sectional: SectionalDraft | None = None,
+) -> Any:
+    """Draft content + cluster map + first revision for the task (completed); a draft written from an
+    outline keeps that outline, as approved, in the content's provenance."""
     content = create_content(
         scope,
         title=draft.title[:255],
@@ -69,6 +81,15 @@ def save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job_
             slug=content.slug,
         )
     )
+    if sectional is not None:
+        db.session.add(
+            ContentProvenance(
+                content_id=content.id,
+                account_id=content.account_id,
+                outline=[s.as_dict() for s in sectional.sections],
+                details={"job_id": job_id, "model": draft.model, **sectional.details},
+            )
+        )
     task.status = TaskStatus.COMPLETED
     task.error = ""
     audit.record(
@@ -79,5 +100,6 @@ def save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job_
         model=draft.model,
         tokens=draft.tokens_used,
         job_id=job_id,
+        from_outline=sectional is not None,
     )
     return content
