@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from flask import Flask
 from sqlalchemy import select
 
 from tests.integration.jobs_support import ai_app, fund  # noqa: F401
@@ -91,7 +92,7 @@ def test_outline_then_sections_stitched_in_order_with_provenance_and_credits_per
 
     # The editor reorders, renames and removes before approving: the draft follows the edited outline.
     def edit(sections: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        first, second, third, last = sections
+        first, second, _third, last = sections
         return [{**second, "heading": "Choosing panels"}, first, last]
 
     approve(tenant, task, edit)
@@ -114,7 +115,7 @@ def test_outline_then_sections_stitched_in_order_with_provenance_and_credits_per
 
 
 def test_sections_run_in_parallel_within_ai_concurrency(
-    tenant: Tenant, openai_server: FakeOpenAIServer, ai_app: Any
+    tenant: Tenant, openai_server: FakeOpenAIServer, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     fund(tenant, 100)
     task = make_task(tenant.cluster, "Parallel sections", keywords="parallel")
@@ -122,7 +123,7 @@ def test_sections_run_in_parallel_within_ai_concurrency(
     run_outline(tenant, task)
     approve(tenant, task)
     openai_server.latency = 0.3
-    ai_app.config["AI_CONCURRENCY"] = 2
+    monkeypatch.setitem(app.config, "AI_CONCURRENCY", 2)
     openai_server.requests.clear()
 
     run_draft(tenant, task)
