@@ -31,6 +31,7 @@ RESOURCES = (
     "clusters",
     "jobs",
     "generation",
+    "outlines",
     "validation",
     "publishing",
     "review",
