@@ -33,7 +33,7 @@ def test_generate_edit_approve_and_draft_from_the_outline(api: Api, tenant: Tena
     saved = api.put(url, json={"sections": edited, "approved": True})
     assert saved.status_code == 200, saved.get_json()
     body = saved.get_json()
-    assert body["status"] == "approved" and [s["heading"] for s in body["sections"]][0] == "Renamed"
+    assert body["status"] == "approved" and body["sections"][0]["heading"] == "Renamed"
     assert body["costs"]["draft"] == 3 * 2 and body["costs"]["draft_calls"] == 3
 
     drafted = api.post("/writer/tasks/auto_generate_content/", json={"ids": [task.id]})
