@@ -130,7 +130,6 @@ def _generate(
     from sqlalchemy import select
 
     from writer_app.jobs.ai import generate_content
-    from writer_app.jobs.queue import enqueue
     from writer_app.models import Job, Role, db
     from writer_app.services import generation
     from writer_app.services.scope import Scope
@@ -140,34 +139,54 @@ def _generate(
     with app.app_context():
         started = time.perf_counter()
         for i in range(0, len(task_ids), generation.MAX_IDS):
-            job = generation.start(scope, task_ids[i : i + generation.MAX_IDS])
-            db.session.commit()
-            dispatch = enqueue(job, generate_content)
-            if dispatch.inline:
-                raise RuntimeError(f"job ran inline ({dispatch.reason}); the bench needs Redis")
-            job_ids.append(job.id)
-        deadline = started + timeout
-        statuses: dict[str, int] = {}
-        while time.perf_counter() < deadline:
-            db.session.expire_all()
-            rows = db.session.execute(select(Job.status, Job.result).where(Job.id.in_(job_ids))).all()
-            if all(str(status) in ("finished", "failed", "canceled") for status, _ in rows):
-                break
-            db.session.rollback()
-            time.sleep(0.05)
+            job_ids.append(
+                queue(generation.start(scope, task_ids[i : i + generation.MAX_IDS]), generate_content)
+            )
+        statuses = wait_for_jobs(job_ids, started + timeout)
         wall = time.perf_counter() - started
         timings = db.session.execute(
             select(Job.created_at, Job.started_at, Job.ended_at).where(Job.id.in_(job_ids))
         ).all()
         runs = [(end - start).total_seconds() for _, start, end in timings if start and end]
         job_run = sum(runs) / len(runs) if runs else None
-        for status, result in rows:
-            statuses[str(status)] = statuses.get(str(status), 0) + 1
-            for item in ((result or {}).get("items") or {}).values():
-                key = f"task {item.get('status')}"
-                statuses[key] = statuses.get(key, 0) + 1
         db.session.remove()
     return wall, statuses, job_run
+
+
+def queue(job: Any, entry: Any) -> str:
+    """Commit a started job and hand it to the RQ workers (never inline: the bench needs Redis)."""
+    from writer_app.jobs.queue import enqueue
+    from writer_app.models import db
+
+    db.session.commit()
+    dispatch = enqueue(job, entry)
+    if dispatch.inline:
+        raise RuntimeError(f"job ran inline ({dispatch.reason}); the bench needs Redis")
+    return str(job.id)
+
+
+def wait_for_jobs(job_ids: list[str], deadline: float) -> dict[str, int]:
+    """Poll the Job rows until every job has ended (or the deadline): how many jobs ended how, and
+    how their tasks did ("task completed": n, ...)."""
+    from sqlalchemy import select
+
+    from writer_app.models import Job, db
+
+    rows: list[Any] = []
+    while time.perf_counter() < deadline:
+        db.session.expire_all()
+        rows = list(db.session.execute(select(Job.status, Job.result).where(Job.id.in_(job_ids))).all())
+        if all(str(status) in ("finished", "failed", "canceled") for status, _ in rows):
+            break
+        db.session.rollback()
+        time.sleep(0.05)
+    statuses: dict[str, int] = {}
+    for status, result in rows:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+        for item in ((result or {}).get("items") or {}).values():
+            key = f"task {item.get('status')}"
+            statuses[key] = statuses.get(key, 0) + 1
+    return statuses
 
 
 def ideal_seconds(tasks: int, workers: int, concurrency: int, per_job: int) -> float:

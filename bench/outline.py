@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bench.generation import queue, wait_for_jobs
 from bench.report import Check
 
 OUTLINE_TASKS = 10
@@ -49,22 +50,14 @@ def ideal_sections(tasks: int, calls_per_task: int, workers: int, concurrency: i
 
 def outline_phase(app: Any, scope: Any, task_ids: list[int], ctx: Context) -> tuple[list[str], float]:
     from writer_app.jobs.ai import generate_outline
-    from writer_app.jobs.queue import enqueue
-    from writer_app.models import db
     from writer_app.services import generation
 
-    job_ids = []
-    for task_id in task_ids:
-        job = generation.start_outline(scope, task_id)
-        db.session.commit()
-        enqueue(job, generate_outline)
-        job_ids.append(job.id)
+    job_ids = [queue(generation.start_outline(scope, task_id), generate_outline) for task_id in task_ids]
     return job_ids, ideal_outline(len(task_ids), ctx.workers, ctx.latency)
 
 
 def sections_phase(app: Any, scope: Any, task_ids: list[int], ctx: Context) -> tuple[list[str], float]:
     from writer_app.jobs.ai import generate_content
-    from writer_app.jobs.queue import enqueue
     from writer_app.models import db
     from writer_app.services import generation
 
@@ -74,40 +67,14 @@ def sections_phase(app: Any, scope: Any, task_ids: list[int], ctx: Context) -> t
         generation.save_outline(scope, task_id, outline.sections, approve=True)
         sections = max(sections, len(outline.sections))
     db.session.commit()
-    job_ids = []
-    for i in range(0, len(task_ids), generation.MAX_IDS):
-        job = generation.start(scope, task_ids[i : i + generation.MAX_IDS])
-        db.session.commit()
-        enqueue(job, generate_content)
-        job_ids.append(job.id)
+    job_ids = [
+        queue(generation.start(scope, task_ids[i : i + generation.MAX_IDS]), generate_content)
+        for i in range(0, len(task_ids), generation.MAX_IDS)
+    ]
     return job_ids, ideal_sections(len(task_ids), sections + 1, ctx.workers, ctx.concurrency, ctx.latency)
 
 
 PHASES: list[tuple[str, Phase]] = [("outline", outline_phase), ("sections", sections_phase)]
-
-
-def _wait(app: Any, job_ids: list[str], started: float) -> tuple[float, dict[str, int]]:
-    from sqlalchemy import select
-
-    from writer_app.models import Job, db
-
-    rows: list[Any] = []
-    while time.perf_counter() < started + TIMEOUT:
-        db.session.expire_all()
-        rows = db.session.execute(select(Job.status, Job.result).where(Job.id.in_(job_ids))).all()
-        if all(str(status) in ("finished", "failed", "canceled") for status, _ in rows):
-            break
-        db.session.rollback()
-        time.sleep(0.05)
-    wall = time.perf_counter() - started
-    counts: dict[str, int] = {}
-    for status, result in rows:
-        counts[f"job {status}"] = counts.get(f"job {status}", 0) + 1
-        for item in ((result or {}).get("items") or {}).values():
-            key = f"task {item.get('status')}"
-            counts[key] = counts.get(key, 0) + 1
-    db.session.rollback()
-    return wall, counts
 
 
 def run_row(
@@ -133,9 +100,11 @@ def run_row(
             print(f"bench: outline + sections, phase {name}", flush=True)
             started = time.perf_counter()
             job_ids, ideal = phase(app, scope, task_ids, ctx)
-            wall, counts = _wait(app, job_ids, started)
+            counts = wait_for_jobs(job_ids, started + TIMEOUT)
+            wall = time.perf_counter() - started
+            db.session.rollback()
             outcome = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-            ok = ok and counts.get("job finished", 0) == len(job_ids)
+            ok = ok and counts.get("finished", 0) == len(job_ids)
             total_wall, total_ideal = total_wall + wall, total_ideal + ideal
             lines.append(f"| {name} | {wall:.2f} | {ideal:.1f} | {wall / ideal:.2f} | {outcome} |")
         db.session.remove()
