@@ -46,6 +46,8 @@ def test_the_task_page_shows_costs_generates_and_edits_the_outline(tenant: Tenan
 
     response = client.post(f"/tasks/{task.id}/outline/generate")
     assert response.status_code == 303
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Generate outline" in job_page and "finished" in job_page
     assert credits.balance(tenant.account.id) == 98
     sections = generation.get_outline(tenant.scope(), task.id).sections
     first = sections[0]["heading"]
@@ -71,6 +73,7 @@ def test_the_task_page_shows_costs_generates_and_edits_the_outline(tenant: Tenan
     page = client.get(f"/tasks/{task.id}/edit").get_data(as_text=True)
     calls = len(outline) + 1
     assert f"Generate draft from outline · {2 * calls} credits" in page and "Approved" in page
+    assert "<strong>Outline generated</strong>" in page and "<strong>Outline approved</strong>" in page
 
     client.post("/tasks/generate", data={"ids": [str(task.id)]})
     content = db.session.scalars(select(Content).where(Content.task_id == task.id)).one()

@@ -85,10 +85,12 @@ def start(scope: Scope, task_ids: Any) -> Job:
         )
     sectional = {str(k): [s.as_dict() for s in v] for k, v in approved.items() if v}
     job = jobs.create_job(scope, KIND, object_type="task", object_ids=ids, total=len(ids))
-    units = {OPERATION: len(ids) - len(sectional)}
-    if sectional:
-        units[outline.SECTION_OPERATION] = sum(len(v) + 1 for v in sectional.values())
-    jobs.hold_credits(scope, job, units)
+    units = {
+        OPERATION: len(ids) - len(sectional),
+        outline.SECTION_OPERATION: sum(len(v) + 1 for v in sectional.values()),
+    }
+    # Only what is used: the ledger row is labelled with the first operation held.
+    jobs.hold_credits(scope, job, {k: v for k, v in units.items() if v})
     if sectional:
         jobs.update_result(job, outlines=sectional)
     for task in tasks:
