@@ -33,9 +33,8 @@ NEW_SECTION = {
 
 
 @bp.app_context_processor
-def _ai_prices() -> dict[str, Any]:
+def _template_helpers() -> dict[str, Any]:
     """`ai_price(operation)` and `outline_panel(task)` for any template (the task page, AI buttons)."""
-
     return {"ai_price": _price, "outline_panel": _panel}
 
 
@@ -49,7 +48,6 @@ def _panel(task: Task) -> dict[str, Any]:
         "job": generation.running_job(outline),
         "costs": generation.costs(task),
         "outline_first": generation.outline_first(task.site),
-        "form": OutlineForm(formdata=None),
     }
 
 
