@@ -7,7 +7,10 @@
         assert len(server.requests) == 2
 
 Behaviours are consumed first-in first-out by POSTs to either endpoint; with an empty queue every
-request gets the default ("ok": a valid answer built from the request). The server speaks
+request gets the default ("ok": a valid answer built from the request). A behaviour with `when` is
+taken only by a request whose user prompt contains that text, so one of several parallel calls can be
+scripted: `server.push(Behaviour("truncated", when="Write section 2 of"))`. Outline, introduction and
+section prompts are answered by `openai_payloads_outline`. The server speaks
 HTTP/1.1 on a ThreadingHTTPServer, so concurrent requests (and their latency) overlap.
 
 CLI for benchmarks: python -m tests.support.openai_server --port 8765 --latency 2
