@@ -1,7 +1,8 @@
 """`python -m bench` (`make bench`): seed, serve, measure, write bench/results.md and print it.
 
     python -m bench [--scale 10000] [--compare-scale 100000|0] [--duration 10] [--connections 8]
-                    [--only pages,wordpress,generation,publishing] [--keep]
+                    [--only pages,wordpress,generation,outline,publishing] [--keep]
+                    [--outline-tasks 10]
 
 Everything runs on this machine: PostgreSQL (TEST_POSTGRES_ADMIN_URL, default postgres@127.0.0.1),
 Redis for the generation workers (TEST_REDIS_URL), gunicorn and wrk on 127.0.0.1.
@@ -25,7 +26,7 @@ from bench.report import Report
 from bench.run import run_all
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SECTIONS = ("pages", "wordpress", "generation", "publishing")
+SECTIONS = ("pages", "wordpress", "generation", "outline", "publishing")
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
@@ -41,6 +42,9 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--outline-tasks", type=int, default=10, help="tasks of the outline + sections row (section outline)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench databases (names printed)")
     parser.add_argument("--output", type=Path, default=report_mod.RESULTS)
     args = parser.parse_args(argv)

@@ -130,7 +130,6 @@ def _generate(
     from sqlalchemy import select
 
     from writer_app.jobs.ai import generate_content
-    from writer_app.jobs.queue import enqueue
     from writer_app.models import Job, Role, db
     from writer_app.services import generation
     from writer_app.services.scope import Scope
@@ -140,34 +139,54 @@ def _generate(
     with app.app_context():
         started = time.perf_counter()
         for i in range(0, len(task_ids), generation.MAX_IDS):
-            job = generation.start(scope, task_ids[i : i + generation.MAX_IDS])
-            db.session.commit()
-            dispatch = enqueue(job, generate_content)
-            if dispatch.inline:
-                raise RuntimeError(f"job ran inline ({dispatch.reason}); the bench needs Redis")
-            job_ids.append(job.id)
-        deadline = started + timeout
-        statuses: dict[str, int] = {}
-        while time.perf_counter() < deadline:
-            db.session.expire_all()
-            rows = db.session.execute(select(Job.status, Job.result).where(Job.id.in_(job_ids))).all()
-            if all(str(status) in ("finished", "failed", "canceled") for status, _ in rows):
-                break
-            db.session.rollback()
-            time.sleep(0.05)
+            job_ids.append(
+                queue(generation.start(scope, task_ids[i : i + generation.MAX_IDS]), generate_content)
+            )
+        statuses = wait_for_jobs(job_ids, started + timeout)
         wall = time.perf_counter() - started
         timings = db.session.execute(
             select(Job.created_at, Job.started_at, Job.ended_at).where(Job.id.in_(job_ids))
         ).all()
         runs = [(end - start).total_seconds() for _, start, end in timings if start and end]
         job_run = sum(runs) / len(runs) if runs else None
-        for status, result in rows:
-            statuses[str(status)] = statuses.get(str(status), 0) + 1
-            for item in ((result or {}).get("items") or {}).values():
-                key = f"task {item.get('status')}"
-                statuses[key] = statuses.get(key, 0) + 1
         db.session.remove()
     return wall, statuses, job_run
+
+
+def queue(job: Any, entry: Any) -> str:
+    """Commit a started job and hand it to the RQ workers (never inline: the bench needs Redis)."""
+    from writer_app.jobs.queue import enqueue
+    from writer_app.models import db
+
+    db.session.commit()
+    dispatch = enqueue(job, entry)
+    if dispatch.inline:
+        raise RuntimeError(f"job ran inline ({dispatch.reason}); the bench needs Redis")
+    return str(job.id)
+
+
+def wait_for_jobs(job_ids: list[str], deadline: float) -> dict[str, int]:
+    """Poll the Job rows until every job has ended (or the deadline): how many jobs ended how, and
+    how their tasks did ("task completed": n, ...)."""
+    from sqlalchemy import select
+
+    from writer_app.models import Job, db
+
+    rows: list[Any] = []
+    while time.perf_counter() < deadline:
+        db.session.expire_all()
+        rows = list(db.session.execute(select(Job.status, Job.result).where(Job.id.in_(job_ids))).all())
+        if all(str(status) in ("finished", "failed", "canceled") for status, _ in rows):
+            break
+        db.session.rollback()
+        time.sleep(0.05)
+    statuses: dict[str, int] = {}
+    for status, result in rows:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+        for item in ((result or {}).get("items") or {}).values():
+            key = f"task {item.get('status')}"
+            statuses[key] = statuses.get(key, 0) + 1
+    return statuses
 
 
 def ideal_seconds(tasks: int, workers: int, concurrency: int, per_job: int) -> float:
@@ -178,10 +197,17 @@ def ideal_seconds(tasks: int, workers: int, concurrency: int, per_job: int) -> f
 
 
 def run(
-    report: Report, args: argparse.Namespace, seeded: Seeded, app: Any, secret: str, workdir: Path
+    report: Report,
+    args: argparse.Namespace,
+    seeded: Seeded,
+    app: Any,
+    secret: str,
+    workdir: Path,
+    only: set[str] | frozenset[str] = frozenset({"generation", "outline"}),
 ) -> None:
+    """The worker-count rows ("generation" in `only`) and the outline + sections row ("outline")."""
+    from bench import outline as outline_row
     from tests.support.services import flush_redis, redis_database
-    from writer_app.services import generation
 
     title = "Generation (40 tasks, local OpenAI-compatible server at 2 s latency)"
     lines = report.sections.setdefault(title, [])
@@ -205,62 +231,87 @@ def run(
                     "OPENAI_BASE_URL": base,
                 },
             )
-            candidates = _queued_tasks(app, seeded, TASKS * len(WORKER_COUNTS))
-            lines += [
-                f"Jobs of {generation.MAX_IDS} tasks, {concurrency} concurrent AI calls per job (AI_CONCURRENCY).",
-                "",
-                "| RQ workers | wall s | ideal s | × ideal | overhead per task ms | outcome |",
-                "|---:|---:|---:|---:|---:|---|",
-            ]
-            job_notes: list[str] = []
-            for n, workers in enumerate(WORKER_COUNTS):
-                ids = candidates[n * TASKS : (n + 1) * TASKS]
-                sampler = PeakSampler().start()
-                procs = _workers(env, workers, workdir, redis_url)
+            outline_tasks = int(getattr(args, "outline_tasks", outline_row.OUTLINE_TASKS))
+            candidates = _queued_tasks(app, seeded, TASKS * len(WORKER_COUNTS) + outline_tasks)
+            if "generation" in only:
+                _worker_rows(report, lines, app, seeded, env, workdir, redis_url, candidates, concurrency)
+            if "outline" in only:
+                procs = _workers(env, outline_row.WORKERS, workdir, redis_url)
                 try:
-                    for k, proc in enumerate(procs):
-                        sampler.watch(f"rq worker {k}", proc.pid)
-                        sampler.watch(f"rq worker {k} itself", proc.pid, include_children=False)
-                    print(f"bench: generation with {workers} worker(s)", flush=True)
-                    wall, statuses, job_run = _generate(app, seeded, ids, timeout=120)
+                    ctx = outline_row.Context(outline_row.WORKERS, concurrency, LATENCY)
+                    outline_row.run_row(lines, report.checks, app, seeded, candidates[-outline_tasks:], ctx)
                 finally:
                     for proc in procs:
                         _stop(proc)
-                    peaks = sampler.stop()
-                ideal = ideal_seconds(len(ids), workers, concurrency, generation.MAX_IDS)
-                ratio = wall / ideal
-                overhead = (wall - ideal) / len(ids) * 1000
-                outcome = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
-                per_job_ideal = LATENCY * math.ceil(generation.MAX_IDS / concurrency)
-                if job_run is not None:
-                    job_notes.append(
-                        f"- {workers} worker(s): a job of {generation.MAX_IDS} tasks ran {job_run:.2f} s on average "
-                        f"(started → ended in the Job row) for {per_job_ideal:.0f} s of AI latency: "
-                        f"{job_run - per_job_ideal:.2f} s overhead per job."
-                    )
-                lines.append(
-                    f"| {workers} | {wall:.2f} | {ideal:.1f} | {ratio:.2f} | {overhead:.0f} | {outcome} |"
-                )
-                ok = statuses.get("task completed", 0) == len(ids)
-                report.checks.append(
-                    Check(
-                        f"generation ≤ 1.25× ideal ({workers} worker{'s' if workers > 1 else ''})",
-                        f"{ratio:.2f}× ({wall:.1f} s vs {ideal:.0f} s)",
-                        ratio <= 1.25 and ok,
-                        "" if ok else f"not every task completed: {outcome}",
-                    )
-                )
-                parent = max((v for k, v in peaks.items() if k.endswith("itself")), default=0.0)
-                peak = max((v for k, v in peaks.items() if not k.endswith("itself")), default=0.0)
-                if peak - parent > 20:
-                    job_notes.append(
-                        f"- {workers} worker(s): work horses peaked at {peak:.0f} MB RSS, the worker process "
-                        f"itself at {parent:.0f} MB: each forked job loads about {peak - parent:.0f} MB the "
-                        "worker did not load before forking, and pays the time to load it on every job."
-                    )
-                key = "rq worker (incl. work horse)"
-                report.memory[key] = max(report.memory.get(key, 0.0), peak)
-            lines += ["", *job_notes]
         finally:
             app.config["REDIS_URL"] = ""
             _stop(fake)
+
+
+def _worker_rows(
+    report: Report,
+    lines: list[str],
+    app: Any,
+    seeded: Seeded,
+    env: dict[str, str],
+    workdir: Path,
+    redis_url: str,
+    candidates: list[int],
+    concurrency: int,
+) -> None:
+    """40 tasks through 1 and 2 RQ workers: wall time against the ideal."""
+    from writer_app.services import generation
+
+    lines += [
+        f"Jobs of {generation.MAX_IDS} tasks, {concurrency} concurrent AI calls per job (AI_CONCURRENCY).",
+        "",
+        "| RQ workers | wall s | ideal s | × ideal | overhead per task ms | outcome |",
+        "|---:|---:|---:|---:|---:|---|",
+    ]
+    job_notes: list[str] = []
+    for n, workers in enumerate(WORKER_COUNTS):
+        ids = candidates[n * TASKS : (n + 1) * TASKS]
+        sampler = PeakSampler().start()
+        procs = _workers(env, workers, workdir, redis_url)
+        try:
+            for k, proc in enumerate(procs):
+                sampler.watch(f"rq worker {k}", proc.pid)
+                sampler.watch(f"rq worker {k} itself", proc.pid, include_children=False)
+            print(f"bench: generation with {workers} worker(s)", flush=True)
+            wall, statuses, job_run = _generate(app, seeded, ids, timeout=120)
+        finally:
+            for proc in procs:
+                _stop(proc)
+            peaks = sampler.stop()
+        ideal = ideal_seconds(len(ids), workers, concurrency, generation.MAX_IDS)
+        ratio = wall / ideal
+        overhead = (wall - ideal) / len(ids) * 1000
+        outcome = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))
+        per_job_ideal = LATENCY * math.ceil(generation.MAX_IDS / concurrency)
+        if job_run is not None:
+            job_notes.append(
+                f"- {workers} worker(s): a job of {generation.MAX_IDS} tasks ran {job_run:.2f} s on average "
+                f"(started → ended in the Job row) for {per_job_ideal:.0f} s of AI latency: "
+                f"{job_run - per_job_ideal:.2f} s overhead per job."
+            )
+        lines.append(f"| {workers} | {wall:.2f} | {ideal:.1f} | {ratio:.2f} | {overhead:.0f} | {outcome} |")
+        ok = statuses.get("task completed", 0) == len(ids)
+        report.checks.append(
+            Check(
+                f"generation ≤ 1.25× ideal ({workers} worker{'s' if workers > 1 else ''})",
+                f"{ratio:.2f}× ({wall:.1f} s vs {ideal:.0f} s)",
+                ratio <= 1.25 and ok,
+                "" if ok else f"not every task completed: {outcome}",
+            )
+        )
+        parent = max((v for k, v in peaks.items() if k.endswith("itself")), default=0.0)
+        peak = max((v for k, v in peaks.items() if not k.endswith("itself")), default=0.0)
+        if peak - parent > 20:
+            job_notes.append(
+                f"- {workers} worker(s): work horses peaked at {peak:.0f} MB RSS, the worker process "
+                f"itself at {parent:.0f} MB: each forked job loads about {peak - parent:.0f} MB the "
+                "worker did not load before forking, and pays the time to load it on every job."
+            )
+        key = "rq worker (incl. work horse)"
+        report.memory[key] = max(report.memory.get(key, 0.0), peak)
+    lines += ["", *job_notes]

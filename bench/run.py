@@ -179,10 +179,12 @@ def run_all(
             wordpress.run(report, args, seeded)
         else:
             report.checks.append(Check("API list ≥ 10× WordPress REST list", "-", None, "skipped (--only)"))
-        if "generation" in only:
-            generation.run(report, args, seeded, app, secret, workdir)
-        else:
+        if "generation" in only or "outline" in only:
+            generation.run(report, args, seeded, app, secret, workdir, only)
+        if "generation" not in only:
             report.checks.append(Check("generation ≤ 1.25× ideal", "-", None, "skipped (--only)"))
+        if "outline" not in only:
+            report.checks.append(Check("outline + sections ≤ 1.25× ideal", "-", None, "skipped (--only)"))
         if "publishing" in only:
             publishing.run(report, args, seeded, app, secret, workdir)
         else:

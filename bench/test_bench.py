@@ -123,3 +123,12 @@ def test_seed_fills_a_fresh_database_and_lists_stay_at_a_fixed_query_count():
             db.engine.dispose()
     with psycopg.connect(ADMIN_URL) as admin:
         assert admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is None
+
+
+def test_ideal_outline_and_sections_times_count_rounds_of_calls():
+    from bench.outline import ideal_outline, ideal_sections
+
+    assert ideal_outline(10, 2, 2.0) == 10.0  # one call per outline job, two workers
+    # 4 tasks x (4 sections + introduction) = 20 calls, 5 at a time: 4 rounds.
+    assert ideal_sections(4, 5, 2, 5, 2.0) == 8.0
+    assert ideal_sections(20, 5, 1, 5, 2.0) == 40.0  # two jobs of 10 on one worker

@@ -13,7 +13,13 @@ SECRET_NAMES = ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY", "DATABASE_URL"
 SIGNUP_MODES = ("closed", "invite", "open")
 
 # Credits charged per AI operation (account balance units).
-DEFAULT_PRICES = {"content_generation": 10, "image_prompts": 1, "image_generation": 3}
+DEFAULT_PRICES = {
+    "content_generation": 10,
+    "image_prompts": 1,
+    "image_generation": 3,
+    "outline_generation": 2,  # one outline call
+    "section_generation": 2,  # per section of a draft written from an outline, and its introduction
+}
 
 
 class ConfigError(RuntimeError):

@@ -128,6 +128,7 @@ SITE_EXTRA_LINKS = [
     NavItem("WordPress connection", "wordpress.site"),
     NavItem("Checks", "validation.site_levels"),
     NavItem("Brand voice & links", "links.voice"),
+    NavItem("AI drafting", "outlines.site_settings"),
 ]
 # Partials included in the header's right-hand slot, before the account menu (e.g. a notifications bell).
 HEADER_WIDGETS: list[str] = ["notifications/_bell.html"]

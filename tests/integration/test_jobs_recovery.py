@@ -208,7 +208,7 @@ def test_a_draft_is_saved_through_a_dropped_database_connection_and_not_asked_fo
 ) -> None:
     fund(tenant, 100)
     job, tasks = _generate(tenant, 3, "Saved anyway")
-    real_save, drops = generation._save_draft, []
+    real_save, drops = generation.drafting.save_draft, []
 
     def save_once_dropped(*args: Any, **kwargs: Any) -> Any:
         if not drops:
@@ -216,7 +216,7 @@ def test_a_draft_is_saved_through_a_dropped_database_connection_and_not_asked_fo
             raise OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
         return real_save(*args, **kwargs)
 
-    monkeypatch.setattr(generation, "_save_draft", save_once_dropped)
+    monkeypatch.setattr(generation.drafting, "save_draft", save_once_dropped)
     monkeypatch.setattr(job_recovery, "DB_RETRY_DELAYS", (0.01, 0.01, 0.01))
 
     _work_until_empty(redis_url)
@@ -236,7 +236,7 @@ def test_an_attempt_that_fails_on_the_database_asks_for_no_draft_it_had_not_star
 ) -> None:
     fund(tenant, 100)
     job, tasks = _generate(tenant, 4, "Database away")
-    real_save, calls = generation._save_draft, []
+    real_save, calls = generation.drafting.save_draft, []
 
     def save(*args: Any, **kwargs: Any) -> Any:
         calls.append(1)
@@ -244,7 +244,7 @@ def test_an_attempt_that_fails_on_the_database_asks_for_no_draft_it_had_not_star
             raise OperationalError("INSERT", {}, Exception("the database system is starting up"))
         return real_save(*args, **kwargs)
 
-    monkeypatch.setattr(generation, "_save_draft", save)
+    monkeypatch.setattr(generation.drafting, "save_draft", save)
     monkeypatch.setattr(job_recovery, "DB_RETRY_DELAYS", (0.01, 0.01, 0.01))
 
     _work_until_empty(redis_url)

@@ -7,7 +7,10 @@
         assert len(server.requests) == 2
 
 Behaviours are consumed first-in first-out by POSTs to either endpoint; with an empty queue every
-request gets the default ("ok": a valid answer built from the request). The server speaks
+request gets the default ("ok": a valid answer built from the request). A behaviour with `when` is
+taken only by a request whose user prompt contains that text, so one of several parallel calls can be
+scripted: `server.push(Behaviour("truncated", when="Write section 2 of"))`. Outline, introduction and
+section prompts are answered by `openai_payloads_outline`. The server speaks
 HTTP/1.1 on a ThreadingHTTPServer, so concurrent requests (and their latency) overlap.
 
 CLI for benchmarks: python -m tests.support.openai_server --port 8765 --latency 2
@@ -30,6 +33,7 @@ from typing import Any
 
 import pytest
 
+from tests.support import openai_payloads_outline
 from tests.support.openai_payloads import article_payload, image_prompts_payload, png_bytes
 from tests.support.openai_payloads_links import article_with_links_payload
 
@@ -69,6 +73,7 @@ class Behaviour:
     content: str | None = None  # chat: send exactly this assistant content
     fields: dict[str, Any] = field(default_factory=dict)  # chat: override fields of the generated JSON
     finish_reason: str | None = None  # chat: override the finish_reason
+    when: str | None = None  # only a request whose user prompt contains this text takes it (else any)
 
     def __post_init__(self) -> None:
         if self.kind not in BEHAVIOURS:
@@ -147,9 +152,14 @@ class FakeOpenAIServer:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def _next(self) -> Behaviour:
+    def _next(self, prompt: str = "") -> Behaviour:
+        """The first queued behaviour this request may take (`when` matches its prompt)."""
         with self._lock:
-            return self._queue.popleft() if self._queue else Behaviour()
+            for behaviour in self._queue:
+                if behaviour.when is None or behaviour.when in prompt:
+                    self._queue.remove(behaviour)
+                    return behaviour
+            return Behaviour()
 
     def _record(self, request: RecordedRequest) -> None:
         with self._lock:
@@ -183,7 +193,7 @@ class _Handler(BaseHTTPRequestHandler):
             body = None
         path = self.path.split("?", 1)[0].rstrip("/")
         known = path in ("/v1/chat/completions", "/v1/images/generations")
-        behaviour = self.fake._next() if known else Behaviour()
+        behaviour = self.fake._next(_prompt_of(body)) if known else Behaviour()
         record = RecordedRequest(
             "POST", path, body, {k.lower(): v for k, v in self.headers.items()}, behaviour.kind, started
         )
@@ -249,6 +259,15 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
 
+def _prompt_of(body: Any) -> str:
+    messages = body.get("messages") if isinstance(body, dict) else None
+    if not isinstance(messages, list):
+        return str(body.get("prompt") or "") if isinstance(body, dict) else ""
+    return "\n".join(
+        str(m.get("content") or "") for m in messages if isinstance(m, dict) and m.get("role") == "user"
+    )
+
+
 def _error(message: str, kind: str) -> dict[str, Any]:
     return {"error": {"message": message, "type": kind, "param": None, "code": None}}
 
@@ -260,6 +279,9 @@ def _chat(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, An
     messages = body.get("messages") or []
     prompt = "\n".join(str(m.get("content") or "") for m in messages if m.get("role") == "user")
     schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
+    outline_answer = openai_payloads_outline.answer(messages, schema, behaviour.kind)
+    if outline_answer is not None and behaviour.content is None:
+        return _completion(body, messages, *outline_answer, behaviour)
     if schema == "image_prompts":
         payload = image_prompts_payload(prompt)
     elif behaviour.kind == "links":
@@ -279,6 +301,12 @@ def _chat(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, An
         finish = "length"
     if behaviour.content is not None:
         content = behaviour.content
+    return _completion(body, messages, content, finish, behaviour)
+
+
+def _completion(
+    body: dict[str, Any], messages: list[Any], content: str, finish: str, behaviour: Behaviour
+) -> tuple[int, dict[str, Any]]:
     prompt_tokens = sum(len(str(m.get("content") or "").split()) for m in messages)
     completion_tokens = len(content.split())
     return 200, {

@@ -103,12 +103,18 @@ def test_cluster_map_backfill_gives_every_content_an_entry_and_one_hub(scratch: 
     db.session.remove()
     downgrade(revision="0011")
     old_hub = ContentClusterMap(
-        **tenancy, cluster_id=cluster_id, content_id=ids["Generated hub"], role=ClusterRole.HUB, slug="old-slug"
+        **tenancy,
+        cluster_id=cluster_id,
+        content_id=ids["Generated hub"],
+        role=ClusterRole.HUB,
+        slug="old-slug",
     )
     db.session.add(old_hub)
     db.session.flush()
     db.session.add(  # a second hub and a second entry for the same content, as the old code allowed
-        ContentClusterMap(**tenancy, cluster_id=cluster_id, content_id=ids["Generated hub"], role=ClusterRole.HUB)
+        ContentClusterMap(
+            **tenancy, cluster_id=cluster_id, content_id=ids["Generated hub"], role=ClusterRole.HUB
+        )
     )
     db.session.commit()
     db.session.remove()

@@ -32,6 +32,7 @@ RESOURCES = (
     "cluster_map",
     "jobs",
     "generation",
+    "outlines",
     "validation",
     "publishing",
     "review",

@@ -13,7 +13,16 @@ import string
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from writer_app.integrations.ai_outline import (
+        ArticleFrame,
+        OutlineDraft,
+        OutlineRequest,
+        OutlineSection,
+        SectionText,
+    )
 
 DEFAULT_WORD_COUNT = 1000
 MIN_IMAGE_SIDE = 16
@@ -151,6 +160,15 @@ class AIProvider(Protocol):
     def generate_image(self, prompt: str, width: int, height: int) -> GeneratedImage: ...
 
     def close(self) -> None: ...
+
+    # Outline first (ai_outline.py): the outline, then one call per section plus the introduction.
+    def generate_outline(self, request: OutlineRequest) -> OutlineDraft: ...
+
+    def write_section(
+        self, brief: ArticleBrief, sections: list[OutlineSection], index: int
+    ) -> SectionText: ...
+
+    def write_intro(self, brief: ArticleBrief, sections: list[OutlineSection]) -> ArticleFrame: ...
 
 
 def get_provider(config: Mapping[str, Any]) -> AIProvider:

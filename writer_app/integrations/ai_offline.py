@@ -32,6 +32,13 @@ from writer_app.integrations.ai_offline_text import (
     STEP_TITLES,
     Section,
 )
+from writer_app.integrations.ai_outline import (
+    ArticleFrame,
+    OutlineDraft,
+    OutlineRequest,
+    OutlineSection,
+    SectionText,
+)
 from writer_app.text.html import sanitize_html, word_count
 
 MODEL = "offline"
@@ -96,6 +103,22 @@ class OfflineProvider:
 
     def close(self) -> None:
         """Nothing to release; present so callers can treat every provider alike."""
+
+    # Outline first (ai_outline_offline.py; imported late: it builds on this module's writer).
+    def generate_outline(self, request: OutlineRequest) -> OutlineDraft:
+        from writer_app.integrations import ai_outline_offline
+
+        return ai_outline_offline.generate_outline(request)
+
+    def write_section(self, brief: ArticleBrief, sections: list[OutlineSection], index: int) -> SectionText:
+        from writer_app.integrations import ai_outline_offline
+
+        return ai_outline_offline.write_section(brief, sections, index)
+
+    def write_intro(self, brief: ArticleBrief, sections: list[OutlineSection]) -> ArticleFrame:
+        from writer_app.integrations import ai_outline_offline
+
+        return ai_outline_offline.write_intro(brief, sections)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 
 import openai
 
+from writer_app.integrations import ai_outline_openai
 from writer_app.integrations.ai import (
     AIConfigError,
     AIError,
@@ -30,6 +31,13 @@ from writer_app.integrations.ai import (
     slugify,
 )
 from writer_app.integrations.ai_images import normalise_png
+from writer_app.integrations.ai_outline import (
+    ArticleFrame,
+    OutlineDraft,
+    OutlineRequest,
+    OutlineSection,
+    SectionText,
+)
 from writer_app.text.html import html_to_text, sanitize_html
 
 T = TypeVar("T")
@@ -282,6 +290,17 @@ class OpenAIProvider:
                 "(an OpenAI-compatible API, usually ending in /v1)."
             )
         return result
+
+    # --- outline first (ai_outline_openai.py) -----------------------------------------------------
+
+    def generate_outline(self, request: OutlineRequest) -> OutlineDraft:
+        return ai_outline_openai.generate_outline(self, request)
+
+    def write_section(self, brief: ArticleBrief, sections: list[OutlineSection], index: int) -> SectionText:
+        return ai_outline_openai.write_section(self, brief, sections, index)
+
+    def write_intro(self, brief: ArticleBrief, sections: list[OutlineSection]) -> ArticleFrame:
+        return ai_outline_openai.write_intro(self, brief, sections)
 
 
 def parse_json_object(content: str, *, what: str = "answer") -> dict[str, Any]:

@@ -151,6 +151,12 @@ def generate_images(job_id: str) -> dict[str, Any]:
     return run_job(job_id, image_generation.run_images)
 
 
+def generate_outline(job_id: str) -> dict[str, Any]:
+    from writer_app.services import generation
+
+    return run_job(job_id, generation.run_outline)
+
+
 def _message(exc: BaseException | None) -> str:
     if isinstance(exc, JobTimeoutException):
         return "The job took longer than its time limit and was stopped."

@@ -23,6 +23,7 @@ from writer_app.models.enums import (
 from writer_app.models.history import AuditEvent, ReviewEvent, Revision
 from writer_app.models.jobs import Job
 from writer_app.models.notifications import Notification, NotificationPreference
+from writer_app.models.outlines import ContentProvenance, TaskOutline
 from writer_app.models.planner import Cluster, ContentIdea
 from writer_app.models.submissions import FormSubmission
 from writer_app.models.tenancy import (
@@ -56,6 +57,7 @@ __all__ = [
     "ContentClusterMap",
     "ContentEditLock",
     "ContentIdea",
+    "ContentProvenance",
     "ContentSource",
     "ContentStatus",
     "ContentStructure",
@@ -82,6 +84,7 @@ __all__ = [
     "Site",
     "SyncStatus",
     "Task",
+    "TaskOutline",
     "TaskStatus",
     "TaxonomyType",
     "User",

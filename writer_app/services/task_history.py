@@ -64,6 +64,9 @@ AUDIT_WORDS = {
     "task.cancel": "Canceled",
     "task.delete": "Moved to the trash",
     "task.restore": "Restored from the trash",
+    "task.outline_generate": "Outline generated",
+    "task.outline_edit": "Outline edited",
+    "task.outline_approve": "Outline approved",
 }
 
 

@@ -24,9 +24,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(content.bp)
     app.register_blueprint(editing.bp)
 
-    from writer_app.views import generation, jobs, settings_ai
+    from writer_app.views import generation, jobs, outlines, settings_ai
 
-    for module in (generation, jobs, settings_ai):
+    for module in (generation, jobs, settings_ai, outlines):
         app.register_blueprint(module.bp)
 
     from writer_app.views import links, validation

@@ -18,29 +18,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from writer_app.integrations.ai import (
-    ARTICLE_PROMPT_PLACEHOLDERS,
-    DEFAULT_ARTICLE_PROMPT,
     AIError,
     ArticleBrief,
     ArticleDraft,
     get_provider,
     render_article_prompt,
-    validate_prompt_template,
 )
-from writer_app.models import (
-    Account,
-    ClusterMapSource,
-    Job,
-    JobStatus,
-    Role,
-    Task,
-    TaskStatus,
-    db,
-)
-from writer_app.services import audit, job_recovery, jobs
-from writer_app.services.clusters import cluster_map
-from writer_app.services.content import create_content
+from writer_app.integrations.ai_outline import OutlineSection
+from writer_app.models import Job, JobStatus, Role, Task, TaskStatus, db
+from writer_app.services import job_recovery, jobs
 from writer_app.services.errors import Conflict, ValidationError
+from writer_app.services.generation import drafting, outline
+from writer_app.services.generation.sections import Calls, SectionalDraft, draft_from_outline
+from writer_app.services.generation.settings import get_account, prompt_template
 from writer_app.services.links import ai_context
 from writer_app.services.links.inventory import Subject
 from writer_app.services.scope import Scope, get_many, scoped
@@ -48,63 +38,7 @@ from writer_app.services.scope import Scope, get_many, scoped
 KIND = "generate_content"
 OPERATION = "content_generation"
 MAX_IDS = 10
-DEFAULT_PROMPT_VERSION = 1
 Report = Callable[[int, int, str], None]
-
-
-# --- the account's prompt template ------------------------------------------------------------------
-
-
-# What the AI settings page shows: the placeholders a template may use and the built-in template.
-PROMPT_PLACEHOLDERS = ARTICLE_PROMPT_PLACEHOLDERS
-DEFAULT_PROMPT = DEFAULT_ARTICLE_PROMPT
-
-
-def prompt_template(account: Account) -> tuple[str, int]:
-    """The template drafts are written with, and its version (the shipped default is version 1)."""
-    custom = (account.setting("prompt_template") or "").strip()
-    version = int(account.setting("prompt_version") or DEFAULT_PROMPT_VERSION)
-    return (custom or DEFAULT_ARTICLE_PROMPT), version
-
-
-def save_prompt_template(scope: Scope, template: str) -> int:
-    """Admins replace the template (blank = back to the default); every change is a new version."""
-    scope.require(Role.ADMIN)
-    text = (template or "").replace("\r\n", "\n").strip()
-    if text:
-        try:
-            validate_prompt_template(text)
-        except ValueError as error:
-            raise ValidationError.field("prompt_template", str(error)) from None
-    account = get_account(scope)
-    current, version = prompt_template(account)
-    if (text or DEFAULT_ARTICLE_PROMPT).strip() == current.strip():
-        return version
-    version += 1
-    account.settings = {**(account.settings or {}), "prompt_template": text, "prompt_version": version}
-    audit.record(scope, "settings.prompt_template", account, version=version, reset=not text)
-    return version
-
-
-def save_ai_settings(scope: Scope, template: str, in_article_images: int | None) -> int:
-    """The settings page: prompt template (versioned) and in-article images per article (None = by
-    length). Returns the template version now in use."""
-    scope.require(Role.ADMIN)
-    if in_article_images is not None and not 0 <= in_article_images <= 6:
-        raise ValidationError.field("in_article_images", "Choose 0 to 6 images, or leave it blank.")
-    version = save_prompt_template(scope, template)
-    account = get_account(scope)
-    if account.setting("in_article_images") != in_article_images:
-        account.settings = {**(account.settings or {}), "in_article_images": in_article_images}
-        audit.record(scope, "settings.in_article_images", account, value=in_article_images)
-    return version
-
-
-def get_account(scope: Scope) -> Account:
-    account = db.session.get(Account, scope.account_id)
-    if account is None:  # a scope always names an existing account
-        raise ValidationError("This account no longer exists.")
-    return account
 
 
 # --- starting a job (in the request) ---------------------------------------------------------------
@@ -141,8 +75,26 @@ def start(scope: Scope, task_ids: Any) -> Job:
             "ids",
             f"These tasks already have content: {', '.join(done)}. Set them back to queued to redo them.",
         )
+    # Tasks with an approved outline are written section by section from it (frozen here, so the
+    # price quoted is the one charged); a site set to "outline first" drafts nothing without one.
+    approved = {t.id: outline.approved_sections(t.id) for t in tasks}
+    blocked = [t.title for t in tasks if approved[t.id] is None and outline.outline_first(t.site)]
+    if blocked:
+        raise ValidationError.field(
+            "ids",
+            f"Outline first is on for this site: generate and approve an outline before drafting "
+            f"{', '.join(blocked)} (on the task page).",
+        )
+    sectional = {str(k): [s.as_dict() for s in v] for k, v in approved.items() if v}
     job = jobs.create_job(scope, KIND, object_type="task", object_ids=ids, total=len(ids))
-    jobs.hold_credits(scope, job, {OPERATION: len(ids)})
+    units = {
+        OPERATION: len(ids) - len(sectional),
+        outline.SECTION_OPERATION: sum(len(v) + 1 for v in sectional.values()),
+    }
+    # Only what is used: the ledger row is labelled with the first operation held.
+    jobs.hold_credits(scope, job, {k: v for k, v in units.items() if v})
+    if sectional:
+        jobs.update_result(job, outlines=sectional)
     for task in tasks:
         task.status = TaskStatus.IN_PROGRESS
         task.error = ""
@@ -150,22 +102,6 @@ def start(scope: Scope, task_ids: Any) -> Job:
 
 
 # --- the job body (in the worker, or inline) --------------------------------------------------------
-
-
-def brief_for(task: Task) -> ArticleBrief:
-    cluster, idea = task.cluster, task.idea
-    return ArticleBrief(
-        title=task.title,
-        description=task.description or "",
-        keywords=task.keyword_list,
-        content_type=str(task.content_type),
-        content_structure=str(task.content_structure),
-        word_count=task.word_count,
-        cluster_name=cluster.name if cluster else "",
-        cluster_keywords=cluster.keyword_list if cluster else [],
-        idea_title=idea.title if idea else "",
-        idea_description=idea.description if idea else "",
-    )
 
 
 def _items(job: Job) -> dict[str, dict[str, Any]]:
@@ -207,13 +143,15 @@ def run(job_id: str, *, final_attempt: bool = True, report: Report | None = None
     todo = [t for t in tasks if t.status == TaskStatus.IN_PROGRESS and str(t.id) not in settled]
     prompts: dict[int, tuple[ArticleBrief, str]] = {}
     for task in todo:
-        brief = ai_context.brief_with_site(scope, task.site, brief_for(task), Subject.for_task(task))
+        brief = ai_context.brief_with_site(scope, task.site, drafting.brief_for(task), Subject.for_task(task))
         try:
             prompts[task.id] = (brief, render_article_prompt(template, brief))
         except ValueError as error:
             _fail_task(job, task, f"The account's prompt template is broken: {error}")
     db.session.commit()
-    retrying = _draft_all(job, scope, prompts, version, final_attempt, report)
+    frozen = (job.result or {}).get("outlines") or {}
+    outlines = {int(k): [OutlineSection.from_dict(d) for d in v] for k, v in frozen.items()}
+    retrying = _draft_all(job, scope, prompts, outlines, version, final_attempt, report)
     if retrying:
         raise jobs.RetryLater(
             f"{len(retrying)} task(s) hit a temporary AI error ({retrying[0]}); they will be retried."
@@ -225,24 +163,30 @@ def _draft_all(
     job: Job,
     scope: Scope,
     prompts: dict[int, tuple[ArticleBrief, str]],
+    outlines: dict[int, list[OutlineSection]],
     version: int,
     final_attempt: bool,
     report: Report,
 ) -> list[str]:
-    """Draft every prompt concurrently; save each as it arrives. Returns transient errors to retry."""
+    """Draft every prompt concurrently (from its frozen outline, section by section, where it has
+    one); save each as it arrives. Returns transient errors to retry."""
     if not prompts:
         return []
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     provider = get_provider(app.config)
-    workers = max(1, min(int(app.config.get("AI_CONCURRENCY", 5)), len(prompts)))
+    concurrency = max(1, int(app.config.get("AI_CONCURRENCY", 5)))
+    workers = min(concurrency, len(prompts))
+    calls = Calls(app, provider, concurrency)  # every provider call of the job, at most AI_CONCURRENCY
 
-    def draft(brief: ArticleBrief, prompt: str) -> ArticleDraft:
-        with app.app_context():  # each thread its own context; it does not touch the database
-            return provider.generate_article(brief, prompt)
+    def draft(task_id: int, brief: ArticleBrief, prompt: str) -> ArticleDraft | SectionalDraft:
+        # Threads only call the provider (each in its own app context); they never touch the database.
+        if task_id in outlines:
+            return draft_from_outline(calls, brief, outlines[task_id])
+        return calls.call(provider.generate_article, brief, prompt)
 
     retrying: list[str] = []
     waiting = list(prompts)
-    in_flight: dict[Future[ArticleDraft], int] = {}
+    in_flight: dict[Future[ArticleDraft | SectionalDraft], int] = {}
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"gen-{job.id[:8]}")
 
     def ask_next() -> None:
@@ -250,7 +194,7 @@ def _draft_all(
         # is away) no new draft is bought that this attempt might not be able to keep.
         if waiting:
             task_id = waiting.pop(0)
-            in_flight[pool.submit(draft, *prompts[task_id])] = task_id
+            in_flight[pool.submit(draft, task_id, *prompts[task_id])] = task_id
 
     try:
         for _ in range(workers):
@@ -273,6 +217,7 @@ def _draft_all(
                 ask_next()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        calls.shutdown()
         close = getattr(provider, "close", None)
         if close is not None:
             close()
@@ -301,7 +246,7 @@ def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, fi
         _record(job, task_id, status="canceled", error="The task was canceled; its draft was discarded.")
         return ""
     try:
-        draft: ArticleDraft = future.result()
+        result: ArticleDraft | SectionalDraft = future.result()
     except AIError as error:
         if error.retryable and not final_attempt:
             task.error = f"{error.message} Retrying automatically."
@@ -313,7 +258,10 @@ def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, fi
         current_app.logger.exception("drafting task %s failed", task_id)
         _fail_task(job, task, f"Unexpected error while drafting: {type(error).__name__}.")
         return ""
-    content = _save_draft(scope, task, draft, version, job.id)
+    sectional = result if isinstance(result, SectionalDraft) else None
+    draft = sectional.draft if sectional else result
+    content = drafting.save_draft(scope, task, draft, version, job.id, sectional=sectional)
+    extra = {"units": sectional.units, **sectional.details} if sectional else {}
     removed = (content.link_report or {}).get("removed") or []
     _record(
         job,
@@ -323,45 +271,19 @@ def _outcome(job: Job, scope: Scope, task_id: int, future: Any, version: int, fi
         tokens=draft.tokens_used,
         model=draft.model,
         removed_links=removed,
+        **extra,
     )
     return ""
 
 
-def _save_draft(scope: Scope, task: Task, draft: ArticleDraft, version: int, job_id: str) -> Any:
-    html, removed_links = ai_context.clean_ai_html(scope, task.site, draft.html)  # no invented links
-    content = create_content(
-        scope,
-        title=draft.title[:255],
-        cluster_id=task.cluster_id,
-        content_type=task.content_type,
-        content_structure=task.content_structure,
-        site_id=task.site_id,
-        sector_id=task.sector_id,
-        html=html,
-        meta_title=draft.meta_title[:255],
-        meta_description=draft.meta_description,
-        primary_keyword=draft.primary_keyword[:255],
-        secondary_keywords=[keyword[:255] for keyword in draft.secondary_keywords],
-        slug=draft.slug[:255],
-        task_id=task.id,
-        ai_model=draft.model[:100],
-        prompt_version=version,
-    )
-    ai_context.record_provenance(content, removed_links, task.site)
-    cluster_map.track_content(scope, content, source=ClusterMapSource.BLUEPRINT)
-    task.status = TaskStatus.COMPLETED
-    task.error = ""
-    audit.record(
-        scope,
-        "content.generate",
-        content,
-        task_id=task.id,
-        model=draft.model,
-        tokens=draft.tokens_used,
-        job_id=job_id,
-        removed_links=[link["url"] for link in removed_links][:20],
-    )
-    return content
+def _used(items: dict[str, dict[str, Any]]) -> dict[str, int]:
+    """What the saved drafts cost: one whole-article call each, or their section calls."""
+    done = [v for v in items.values() if v["status"] == "completed"]
+    used = {OPERATION: sum(1 for v in done if "units" not in v)}
+    sections = sum(int(v["units"]) for v in done if "units" in v)
+    if sections:
+        used[outline.SECTION_OPERATION] = sections
+    return used
 
 
 def _fail_task(job: Job, task: Task, message: str) -> None:
@@ -380,7 +302,7 @@ def _finish(job_id: str) -> dict[str, Any]:
     completed = [int(k) for k, v in items.items() if v["status"] == "completed"]
     failed = [int(k) for k, v in items.items() if v["status"] == "failed"]
     tokens = sum(int(v.get("tokens") or 0) for v in items.values())
-    jobs.settle_credits(job, used={OPERATION: len(completed)}, tokens_used=tokens, paid_ids=completed)
+    jobs.settle_credits(job, used=_used(items), tokens_used=tokens, paid_ids=completed)
     error = ""
     if not completed and failed:
         first = next(v["error"] for v in items.values() if v["status"] == "failed")
@@ -410,4 +332,4 @@ def abandon(job: Job, reason: str) -> None:
     items = _items(job)
     completed = [int(k) for k, v in items.items() if v["status"] == "completed"]
     tokens = sum(int(v.get("tokens") or 0) for v in items.values())
-    jobs.settle_credits(job, used={OPERATION: len(completed)}, tokens_used=tokens, paid_ids=completed)
+    jobs.settle_credits(job, used=_used(items), tokens_used=tokens, paid_ids=completed)
