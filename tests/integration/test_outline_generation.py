@@ -16,7 +16,17 @@ from tests.support.factories import Tenant, make_task
 from tests.support.openai_server import Behaviour, FakeOpenAIServer
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
-from writer_app.models import Content, ContentProvenance, Job, JobStatus, Role, Task, TaskStatus, db
+from writer_app.models import (
+    Content,
+    ContentProvenance,
+    ContentStatus,
+    Job,
+    JobStatus,
+    Role,
+    Task,
+    TaskStatus,
+    db,
+)
 from writer_app.services import credits, generation
 from writer_app.services.errors import ValidationError
 
@@ -71,6 +81,7 @@ def test_outline_then_sections_stitched_in_order_with_provenance_and_credits_per
             content_type=published.content_type,
             content_structure=published.content_structure,
             external_url="https://site.test/solar-basics",
+            status=ContentStatus.PUBLISHED,
         )
     )
     task = make_task(tenant.cluster, "Solar panels for small roofs", keywords="solar panels")
