@@ -21,7 +21,7 @@ from writer_app.forms.tasks import (
 )
 from writer_app.models import Role, TaskStatus, db
 from writer_app.services import clusters as cluster_service
-from writer_app.services import task_csv, task_history
+from writer_app.services import task_actions, task_csv, task_history
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.services.pagination import PAGE_SIZES
@@ -164,7 +164,7 @@ def _plural(n: int) -> str:
 @role_required(Role.EDITOR)
 def bulk_delete() -> Any:
     return _after_action(
-        lambda f: task_service.bulk_delete(current_scope(), _ids(f)),
+        lambda f: task_actions.bulk_delete(current_scope(), _ids(f)),
         lambda n: f"Moved {_plural(n)} to the trash. Open the trash to restore them.",
     )
 
@@ -173,7 +173,7 @@ def bulk_delete() -> Any:
 @role_required(Role.EDITOR)
 def bulk_restore() -> Any:
     return _after_action(
-        lambda f: task_service.bulk_restore(current_scope(), _ids(f)),
+        lambda f: task_actions.bulk_restore(current_scope(), _ids(f)),
         lambda n: f"Restored {_plural(n)}.",
     )
 
@@ -182,7 +182,7 @@ def bulk_restore() -> Any:
 @role_required(Role.EDITOR)
 def bulk_status() -> Any:
     return _after_action(
-        lambda f: (task_service.bulk_update_status(current_scope(), _ids(f), f.status.data), f.status.data),
+        lambda f: (task_actions.bulk_update_status(current_scope(), _ids(f), f.status.data), f.status.data),
         lambda r: f"Set {_plural(r[0])} to “{r[1].replace('_', ' ')}”.",
     )
 
@@ -191,7 +191,7 @@ def bulk_status() -> Any:
 @role_required(Role.EDITOR)
 def cancel(task_id: int) -> Any:
     return _after_action(
-        lambda f: task_service.cancel_task(current_scope(), task_id),
+        lambda f: task_actions.cancel_task(current_scope(), task_id),
         lambda task: f"Cancelled “{task.title}”.",
     )
 
