@@ -22,7 +22,7 @@ from writer_app.api.schemas.images import (
 )
 from writer_app.models import Role
 from writer_app.services.media import files as media
-from writer_app.services.media import images
+from writer_app.services.media import image_groups, images
 from writer_app.services.media import library as media_library
 from writer_app.services.scope import Scope
 
@@ -158,4 +158,4 @@ def content_images(scope: Scope, query: ImageGroupsQuery) -> Any:
     """One group per content that has images, newest content first."""
     filters = images.ImageFilters(image_type=query.image_type, status=query.status)
     content_ids = [query.content_id] if query.content_id else None
-    return images.content_images(scope, content_ids, filters)
+    return image_groups.content_images(scope, content_ids, filters)
