@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from writer_app import rate_limits, response_cache
-from writer_app.api.schemas.common import In, JobAccepted, Out, PageQuery
+from writer_app.api.schemas.common import PAGING, In, JobAccepted, Out, PageQuery, query_aliases
 from writer_app.api.schemas.jobs import JobOut
 from writer_app.extensions import limiter
 from writer_app.models import Job, Role, db
@@ -60,13 +60,13 @@ class Operation:
     many: bool = False  # the response is a JSON array of `response`
     errors: tuple[int, ...] = ()
     description: str = ""
-    media_type: str = "application/json"  # a file endpoint says image/*
+    media_type: str = "application/json"  # a file endpoint lists its types: "image/png image/jpeg"
     path_params: tuple[tuple[str, str], ...] = ()  # (name, "int" or "string")
     also: dict[int, type[pydantic.BaseModel]] = field(default_factory=dict)  # other success answers
 
     @property
     def error_statuses(self) -> list[int]:
-        statuses = set(self.errors)
+        statuses = set(self.errors) | {405}  # another method on the same path
         if self.role is not None:
             statuses.update(COMMON_ERRORS)
         if self.body is not None or self.form is not None:
@@ -171,8 +171,12 @@ def _run(op: Operation, fn: Callable[..., Any], scope: Scope | None, path: dict[
     kwargs = dict(path)
     if op.query is not None:
         kwargs["query"] = parse_query(op.query)
+    else:
+        refuse_query()
+    if op.body is None and op.form is None and request.method in BODY_METHODS:
+        refuse_body()
     if op.body is not None:
-        kwargs["body"] = parse_body(op.body)
+        kwargs["body"] = parse_body(op.body, op.response)
     if op.form is not None:
         kwargs["form"] = parse_form(op.form)
     try:
@@ -228,26 +232,78 @@ def _throttle() -> Response | None:
     )
 
 
-def _fields(error: pydantic.ValidationError, where: str) -> dict[str, list[str]]:
+def _fields(
+    error: pydantic.ValidationError,
+    where: str,
+    model: type[In],
+    answer: type[pydantic.BaseModel] | None = None,
+) -> dict[str, list[str]]:
     fields: dict[str, list[str]] = {}
     for item in error.errors(include_url=False):
         loc = [str(part) for part in item["loc"] if part not in ("body",)]
         name = ".".join(loc) or where
-        fields.setdefault(name, []).append(item["msg"])
+        message = item["msg"]
+        if item["type"] == "extra_forbidden":
+            message = _unknown(model, name, where, answer)
+        fields.setdefault(name, []).append(message)
     return fields
 
 
+def _unknown(model: type[In], name: str, where: str, answer: type[pydantic.BaseModel] | None) -> str:
+    """Why an unknown key is refused, with a hint where a known mistake has one, and the known names."""
+    top = name.split(".", 1)[0]
+    hint = getattr(model, "unknown_hints", {}).get(top)
+    if hint is None and answer is not None and top in answer.model_fields:
+        hint = "It is read-only (answers show it): leave it out of the request."
+    if hint or "." in name:  # nested objects are listed in the document
+        return f"Unknown field. {hint}" if hint else "Unknown field."
+    known = [n for n in model.model_fields if where != "query" or n not in PAGING]
+    known += list(query_aliases(model)) if where == "query" else []
+    kind = "query parameter" if where == "query" else "field"
+    return f"Unknown {kind}; this endpoint accepts: {', '.join(known) or 'none'}."
+
+
+def refuse_query() -> None:
+    """An endpoint without query parameters: any but the paging ones is a 400 naming it."""
+    unknown = [key for key in request.args if key not in PAGING]
+    if unknown:
+        fields = {key: ["Unknown query parameter; this endpoint takes none."] for key in unknown}
+        raise ValidationError(_summary(fields), fields)
+
+
+def refuse_body() -> None:
+    """An action without a body: an empty body or `{}` is fine, any field is a 400 naming it."""
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return
+    try:
+        value = json.loads(raw)
+    except (ValueError, RecursionError):
+        value = raw
+    if value in ({}, None):
+        return
+    names = list(value) if isinstance(value, dict) else ["body"]
+    fields = {str(key): ["Unknown field; this action takes no body."] for key in names}
+    raise ValidationError(_summary(fields), fields)
+
+
 def parse_query(model: type[In]) -> Any:
-    """The query string validated by `model` (the last value wins for repeated keys)."""
+    """The query string validated by `model` (the last value wins for repeated keys). Unknown names
+    are a 400 except the paging ones; a seed alias and its field name together are a 400."""
     values = {key: request.args.getlist(key)[-1] for key in request.args}
+    if not set(model.model_fields) >= PAGING:
+        values = {key: value for key, value in values.items() if key not in PAGING}
+    for alias, name in query_aliases(model).items():
+        if alias in values and name in values:
+            raise ValidationError.field(alias, f"{alias} is another name for {name}: give one of them.")
     try:
         return model.model_validate(values)
     except pydantic.ValidationError as error:
-        fields = _fields(error, "query")
+        fields = _fields(error, "query", model)
         raise ValidationError(_summary(fields), fields) from None
 
 
-def parse_body(model: type[In]) -> Any:
+def parse_body(model: type[In], answer: type[pydantic.BaseModel] | None = None) -> Any:
     """The JSON body validated by `model`: 415 unless JSON, 400 when malformed or invalid."""
     mimetype = request.mimetype or ""
     if not (mimetype == "application/json" or mimetype.endswith("+json")):
@@ -265,7 +321,7 @@ def parse_body(model: type[In]) -> Any:
         # Strict JSON validation: "5" is not a number and 1.0 is not an id.
         return model.model_validate_json(raw, strict=True)
     except pydantic.ValidationError as error:
-        fields = _fields(error, "body")
+        fields = _fields(error, "body", model, answer)
         raise ValidationError(_summary(fields), fields) from None
 
 
@@ -289,13 +345,15 @@ def parse_form(model: type[In]) -> Any:
                 values[name] = part.read()
             elif isinstance(values.get(name), str):
                 values[name] = values[name].encode("utf-8", "surrogatepass")
+        for key in request.files:  # a file part of an unknown name is refused like any unknown field
+            values.setdefault(key, b"")
     except RequestEntityTooLarge:
         name = files[0] if files else "body"
         raise ValidationError.field(name, "The upload is too large.") from None
     try:
         return model.model_validate(values)
     except pydantic.ValidationError as error:
-        fields = _fields(error, "form")
+        fields = _fields(error, "form", model)
         raise ValidationError(_summary(fields), fields) from None
 
 

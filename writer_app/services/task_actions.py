@@ -15,7 +15,13 @@ from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.inputs import choice
 from writer_app.services.scope import Scope, get_many
 from writer_app.services.task_history import content_for_tasks
-from writer_app.services.tasks import CANCELLABLE, MAX_BULK_IDS, get_task
+from writer_app.services.tasks import (
+    CANCELLABLE,
+    MAX_BULK_IDS,
+    SETTABLE_MESSAGE,
+    SETTABLE_STATUSES,
+    get_task,
+)
 
 
 def _bulk_ids(ids: Iterable[Any]) -> list[Any]:
@@ -52,10 +58,12 @@ def bulk_restore(scope: Scope, ids: Iterable[Any]) -> int:
 
 
 def bulk_update_status(scope: Scope, ids: Iterable[Any], status: str) -> int:
-    """Set the status of up to 100 live tasks; returns how many changed status.
-    An unknown status → ValidationError on `status`; unknown ids → NotFound, nothing changes."""
+    """Set the status of up to 100 live tasks; returns how many changed status. Only the states people
+    may set (SETTABLE_STATUSES), else ValidationError on `status`; unknown ids → NotFound, nothing changes."""
     scope.require(Role.EDITOR)
     new_status = choice(TaskStatus, status, "status")
+    if new_status not in SETTABLE_STATUSES:
+        raise ValidationError.field("status", SETTABLE_MESSAGE)
     tasks = get_many(scope, Task, _bulk_ids(ids))
     if new_status == TaskStatus.COMPLETED:
         # Completed means its content exists: a task without content cannot be marked so.

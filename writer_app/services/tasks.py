@@ -39,6 +39,12 @@ MAX_BULK_IDS = 100
 MIN_WORDS, MAX_WORDS = 100, 10_000
 DEFAULT_WORD_COUNT = 1000
 CANCELLABLE = (TaskStatus.QUEUED, TaskStatus.IN_PROGRESS)
+# The states people may set; in_progress and failed belong to generation (a task put in progress by
+# hand would block generation with a 409 until set back).
+SETTABLE_STATUSES = (TaskStatus.QUEUED, TaskStatus.COMPLETED, TaskStatus.CANCELED)
+SETTABLE_MESSAGE = (
+    "Set a task to queued, completed or canceled; in progress and failed are set by generation."
+)
 ORDERINGS = {"title": Task.title, "created_at": Task.created_at, "status": Task.status}
 DEFAULT_ORDERING = "-created_at"
 
@@ -190,9 +196,14 @@ def _apply(scope: Scope, task: Task, values: Mapping[str, Any]) -> dict[str, Any
                 fail(name, f"Choose a {name.replace('_', ' ')}.")
                 continue
             try:
-                put(name, choice(enum_class, values[name], name))
+                value = choice(enum_class, values[name], name)
             except ValidationError as error:
                 fail(name, error.message)
+                continue
+            if name == "status" and value != task.status and value not in SETTABLE_STATUSES:
+                fail(name, SETTABLE_MESSAGE)  # sending the current value back unchanged is fine
+                continue
+            put(name, value)
     if "keywords" in values:
         put("keywords", normalize_keywords(values["keywords"]))
     if "word_count" in values:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from writer_app.forms.tasks import (
+    BULK_STATUS_CHOICES,
     CONTENT_TYPE_CHOICES,
     STATUS_CHOICES,
     STRUCTURE_CHOICES,
@@ -90,6 +91,7 @@ def _list_context(args: MultiDict[str, str], notice: tuple[str, str] | None = No
         "cluster_groups": cluster_groups(cluster_service.clusters_for_choices(scope)),
         "working_label": _working_label(scope, sites),
         "status_choices": STATUS_CHOICES,
+        "bulk_status_choices": BULK_STATUS_CHOICES,
         "type_choices": CONTENT_TYPE_CHOICES,
         "structure_choices": STRUCTURE_CHOICES,
         "page_sizes": PAGE_SIZES,
