@@ -48,7 +48,7 @@ def list_images(scope: Scope, query: ImageQuery) -> Any:
     status=201,
 )
 def create_image(scope: Scope, body: ImageCreate) -> Any:
-    image = images.create_image(scope, **body.model_dump())
+    image = images.create_image(scope, **body.model_dump(), owner_required=True)
     return images.get_image(scope, image.id)
 
 

@@ -121,11 +121,14 @@ def create_image(
     thumbnail_path: str = "",
     width: int | None = None,
     height: int | None = None,
+    owner_required: bool = False,
 ) -> Image:
     """Add an image (editor+). Attach it to content (preferred) or a task; it takes account, site and
-    sector from its owner. Without an owner, explicit site_id/sector_id are validated, else the
-    working context is used. image_path/thumbnail_path are MEDIA_ROOT-relative paths returned by
-    media.store_image (they must lie in this account's folder).
+    sector from its owner (given site_id/sector_id must then be the owner's). Content and task given
+    together must belong together (the content was written from that task). Without an owner (a
+    library image; refused when `owner_required`, as the API's create is), explicit site_id/sector_id
+    are validated, else the working context is used. image_path/thumbnail_path are MEDIA_ROOT-relative
+    paths returned by media.store_image (they must lie in this account's folder).
     """
     scope.require(Role.EDITOR)
     content_key = optional_number(content_id, "content_id", minimum=1)
@@ -148,9 +151,17 @@ def create_image(
         owner = image.content = _owner(scope, Content, content_key, "content_id")
         if task_key is not None:
             image.task = _owner(scope, Task, task_key, "task_id")
+            _same_task(owner, image.task)
     elif task_key is not None:
         owner = image.task = _owner(scope, Task, task_key, "task_id")
+    elif owner_required:
+        raise ValidationError.field(
+            "content_id",
+            "Give content_id (preferred) or task_id: an image belongs to content or a task "
+            "(files for the media library: upload/).",
+        )
     if owner is not None:
+        _owners_place(owner, site_id, sector_id)
         image.site_id, image.sector_id = owner.site_id, owner.sector_id
     else:
         site, sector = resolve_site_sector(scope, site_id, sector_id)
@@ -268,6 +279,30 @@ def _owner(scope: Scope, model: type[Any], key: int, name: str) -> Any:
     except NotFound:
         label = "Content" if model is Content else "Task"
         raise ValidationError.field(name, f"{label} {key} does not exist in this account.") from None
+
+
+def _same_task(content: Content, task: Task) -> None:
+    if content.task_id != task.id:
+        origin = f"task {content.task_id}" if content.task_id else "no task"
+        raise ValidationError.field(
+            "task_id",
+            f"Content {content.id} was written from {origin}, not task {task.id}: "
+            "give content_id alone, or with its own task.",
+        )
+
+
+def _owners_place(owner: Content | Task, site_id: Any, sector_id: Any) -> None:
+    """The image lives where its owner does; a site_id/sector_id sent along must say the same."""
+    label = "Content" if isinstance(owner, Content) else "Task"
+    for name, given, actual in (
+        ("site_id", site_id, owner.site_id),
+        ("sector_id", sector_id, owner.sector_id),
+    ):
+        if given not in (None, "") and optional_number(given, name, minimum=1) != actual:
+            raise ValidationError.field(
+                name,
+                f"{label} {owner.id} is in {name.removesuffix('_id')} {actual}; leave {name} out or send that.",
+            )
 
 
 def _alt_text(value: Any) -> str:
