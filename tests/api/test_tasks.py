@@ -229,3 +229,12 @@ def test_list_runs_a_fixed_number_of_queries(api, tenant):
         return q.count
 
     assert count_for(10) == count_for(500)
+
+
+def test_a_system_state_may_be_sent_back_unchanged(api, tenant):
+    running = factories.make_task(tenant.cluster, status=TaskStatus.IN_PROGRESS)
+    db.session.commit()
+    response = api.patch(f"{URL}{running.id}/", json={"status": "in_progress", "title": "Renamed"})
+    assert response.status_code == 200 and response.get_json()["status"] == "in_progress"
+    response = api.patch(f"{URL}{running.id}/", json={"status": "failed"})
+    assert response.status_code == 400 and "set by generation" in error_fields(response)["status"][0]
