@@ -36,7 +36,9 @@ DESCRIPTION = """Writer's JSON API. Authenticate with `Authorization: Bearer <to
 Settings → API tokens or with `flask writer create-token`). Roles: viewers read, editors write, reviewers
 publish, admins manage taxonomies. Lists take `page` (from 1) and `page_size` (1-100) and answer
 `{count, next, previous, results}`; a page after the last one is a 404. Every error answers
-`{"error": {"code", "message", "fields"}}`. Requests are limited per token (429 with Retry-After)."""
+`{"error": {"code", "message", "fields"}}`. An unknown query parameter or body field is a 400 naming it
+(`page` and `page_size` are accepted everywhere); tasks and content also take the seed's filter names
+`cluster` and `structure`. Requests are limited per token (429 with Retry-After)."""
 
 
 def operations(app: Flask) -> list[Operation]:
