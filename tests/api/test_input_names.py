@@ -3,6 +3,8 @@ body field refused by name (a wrong name must not mean unfiltered data or a save
 
 from __future__ import annotations
 
+import io
+
 from flask import Flask
 
 from tests.api.conftest import error_fields
@@ -87,6 +89,11 @@ def test_unknown_body_fields_are_refused_by_name(api, tenant):
     response = api.post(TASKS, json={**body, "titel": "typo"})
     assert response.status_code == 400 and "Unknown field" in error_fields(response)["titel"][0]
     assert api.post(TASKS, json=body).status_code == 201
+
+    # A multipart upload names an unknown form field too, before anything is stored.
+    form = {"site_id": str(tenant.site.id), "caption": "x", "file": (io.BytesIO(b"not read"), "a.png")}
+    response = api.post("/writer/images/upload/", data=form, content_type="multipart/form-data")
+    assert response.status_code == 400 and set(error_fields(response)) == {"caption"}
 
     # An action without a body takes none: fields sent to it are named too.
     response = api.post(f"{CONTENT}{content.id}/unpublish/", json={"force": True}, role=Role.REVIEWER)
