@@ -165,15 +165,7 @@ class ImportResult(Out):
 
     @classmethod
     def of(cls, job: Job) -> Self:
-        raw = job.result or {}
-        report = raw.get("report")
-        return cls(
-            kind="wordpress_import",
-            site_id=raw.get("site_id"),
-            cluster_id=raw.get("cluster_id"),
-            report=ImportReport(**report) if isinstance(report, dict) else None,
-            summary=str(raw.get("summary") or ""),
-        )
+        return _site_job_result(cls, job)
 
 
 class TaxonomySyncReport(Out):
@@ -193,14 +185,14 @@ class TaxonomySyncResult(Out):
 
     @classmethod
     def of(cls, job: Job) -> Self:
-        raw = job.result or {}
-        report = raw.get("report")
-        return cls(
-            kind="wordpress_sync_taxonomies",
-            site_id=raw.get("site_id"),
-            report=TaxonomySyncReport(**report) if isinstance(report, dict) else None,
-            summary=str(raw.get("summary") or ""),
-        )
+        return _site_job_result(cls, job)
+
+
+def _site_job_result(cls: type[Any], job: Job) -> Any:
+    """A WordPress site job keeps its fields under these names (run_site_job, wordpress/taxonomies.py)."""
+    raw = job.result or {}
+    values = {name: raw.get(name) for name in cls.model_fields}
+    return cls.model_validate({**values, "kind": job.kind, "summary": str(raw.get("summary") or "")})
 
 
 class MailFailure(Out):
