@@ -1,4 +1,4 @@
-"""Tasks by hand, in bulk or one at a time: trash, restore, set the status, cancel.
+"""Tasks by hand: trash, restore and set the status of many at once; cancel one.
 
 Split from tasks.py (same rules: editors and up, audited, flushed only; the caller commits).
 """
