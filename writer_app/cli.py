@@ -84,14 +84,17 @@ def create_token_command(email: str, account_name: str, name: str) -> None:
     click.echo(raw)
 
 
-@writer_cli.command("grant-credits")
+# ignore_unknown_options: "-5" is the amount, not an option click does not know.
+@writer_cli.command("grant-credits", context_settings={"ignore_unknown_options": True})
 @click.argument("account_name")
 @click.argument("amount", type=int)
 @click.option("--note", default="granted from the command line")
 def grant_credits_command(account_name: str, amount: int, note: str) -> None:
-    """Add (or remove, with a negative AMOUNT) AI credits; the balance never goes below zero."""
+    """Add (or remove, with a negative AMOUNT such as -5) AI credits, on the ledger. A removal that would
+    take the balance below zero is refused."""
     account = _account_or_fail(account_name)
-    entry = _run(lambda: credits.grant(Scope(account.id, Role.ADMIN), amount, note))
+    scope = Scope(account.id, Role.ADMIN)
+    entry = _run(lambda: credits.grant(scope, amount, note, refuse_overdraw=True))
     click.echo(f"{account.name}: balance {entry.balance_after} credits")
 
 

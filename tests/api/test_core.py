@@ -186,7 +186,13 @@ def test_failed_job_reports_its_error(api, tenant):
     _job(tenant, status=JobStatus.FAILED, error="The AI provider timed out.", result={"done": []})
     body = api.get("/jobs/job-1/").get_json()
     assert body["status"] == "failed" and body["error"] == "The AI provider timed out."
-    assert body["result"] == {"done": []}
+    assert body["result"] == {
+        "kind": "generate_content",
+        "tasks": [],
+        "completed": [],
+        "failed": [],
+        "credits": None,
+    }
 
 
 @pytest.mark.parametrize("role", list(Role))

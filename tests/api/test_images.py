@@ -34,8 +34,11 @@ def test_create_on_content_inherits_its_site_and_answers_titles(api, tenant):
 def test_create_validation_names_fields(api, tenant, other_tenant):
     response = api.post(URL, json={"image_type": "banner"})
     assert response.status_code == 400 and "image_type" in error_fields(response)
-    response = api.post(URL, json={"image_type": "featured"})  # no owner, no site: where would it go?
-    assert response.status_code == 400 and "site_id" in error_fields(response)
+    # The seed's rule: an image belongs to content or a task (even with a site and sector given).
+    place = {"site_id": tenant.site.id, "sector_id": tenant.sector.id}
+    for body in ({"image_type": "featured"}, {"image_type": "featured", **place}):
+        response = api.post(URL, json=body)
+        assert response.status_code == 400 and "content_id" in error_fields(response)
     foreign = factories.make_content(other_tenant.cluster)
     db.session.commit()
     response = api.post(URL, json={"image_type": "featured", "content_id": foreign.id})
@@ -196,3 +199,21 @@ def test_content_images_runs_a_fixed_number_of_queries(api, tenant):
         return counter.count
 
     assert queries_with(10) == queries_with(240)
+
+
+def test_content_and_task_given_together_must_belong_together(api, tenant):
+    task, other_task = factories.make_task(tenant.cluster), factories.make_task(tenant.cluster)
+    content = factories.make_content(tenant.cluster, task_id=task.id)
+    other_site = factories.make_site(tenant.account)
+    db.session.commit()
+    body = {"image_type": "featured", "content_id": content.id}
+    response = api.post(URL, json={**body, "task_id": other_task.id})
+    assert response.status_code == 400 and f"task {task.id}" in error_fields(response)["task_id"][0]
+    response = api.post(URL, json={**body, "site_id": other_site.id})  # not the content's site
+    assert response.status_code == 400 and "site_id" in error_fields(response)
+    # A site without a sector is checked against the owner's, no fallback needed.
+    response = api.post(URL, json={**body, "task_id": task.id, "site_id": tenant.site.id})
+    assert response.status_code == 201 and response.get_json()["task_id"] == task.id
+    assert response.get_json()["sector_id"] == tenant.sector.id
+    response = api.post(URL, json={"image_type": "featured", "task_id": other_task.id})
+    assert response.status_code == 201 and response.get_json()["content_id"] is None

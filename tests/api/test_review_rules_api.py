@@ -12,6 +12,7 @@ from tests.api.conftest import error_fields
 from tests.integration.test_publishing_fake import FakeWordPress
 from tests.integration.test_publishing_fake import fake_wordpress as fake_wordpress  # a fixture
 from tests.integration.wp_helpers import publishable, reload
+from writer_app.api.schemas.content import ContentUpdate
 from writer_app.models import ContentSource, ContentStatus, ReviewDecision, Role, SyncStatus, db
 from writer_app.services import content as cs
 from writer_app.services import secrets
@@ -153,12 +154,18 @@ def test_update_cannot_change_status_or_source_but_may_send_them_back(api, tenan
     for change in ({"status": "published"}, {"status": "draft"}, {"source": "wordpress"}):
         response = api.patch(item, json=change)
         assert response.status_code == 400 and set(error_fields(response)) == set(change), change
-    put = api.put(item, json=_body(tenant, status="published", cluster_id=tenant.cluster.id))
+    body = {k: v for k, v in _body(tenant, status="published").items() if k not in ("site_id", "sector_id")}
+    put = api.put(item, json=body)
     assert put.status_code == 400 and set(error_fields(put)) == {"status"}
     assert reload(content.id).status == ContentStatus.REVIEW
 
-    # A read-modify-write round trip sends the read-only fields back unchanged: accepted.
+    # A read sent back whole: the read-only fields are unknown to an update, each named.
     current = api.get(item).get_json()
+    refused = api.put(item, json=current)
+    assert refused.status_code == 400 and {"id", "word_count", "taxonomy_terms"} <= set(error_fields(refused))
+    assert "read-only" in error_fields(refused)["word_count"][0]
+    # A read-modify-write round trip of the update's fields sends status and source back unchanged.
+    current = {k: v for k, v in current.items() if k in ContentUpdate.model_fields}
     current["title"] = "Solar panels, round trip"
     response = api.put(item, json=current)
     assert response.status_code == 200, response.get_json()

@@ -73,7 +73,7 @@ def test_read_put_patch_delete(api, tenant):
     item = f"{URL}{task.id}/"
     assert api.get(item, role=Role.VIEWER).get_json()["title"] == "First title"
 
-    response = api.patch(item, json={"title": "Patched", "status": "failed"})
+    response = api.patch(item, json={"title": "Patched", "status": "canceled"})
     assert response.status_code == 200 and response.get_json()["title"] == "Patched"
     assert response.get_json()["content_type"] == "post"  # unchanged
 
@@ -82,7 +82,7 @@ def test_read_put_patch_delete(api, tenant):
     assert {"cluster_id", "site_id", "sector_id"} <= set(error_fields(response))
     response = api.put(item, json=_create_body(tenant, title="Replaced", content_type="page"))
     assert response.status_code == 200
-    assert response.get_json()["content_type"] == "page" and response.get_json()["status"] == "failed"
+    assert response.get_json()["content_type"] == "page" and response.get_json()["status"] == "canceled"
 
     response = api.patch(item, json={"title": None})
     assert response.status_code == 400 and "title" in error_fields(response)
@@ -107,7 +107,7 @@ def test_role_matrix(api, tenant):
     assert api.delete(item, **viewer).status_code == 403
     assert api.post(URL + "bulk_delete/", json={"ids": [task.id]}, **viewer).status_code == 403
     assert (
-        api.post(URL + "bulk_update/", json={"ids": [task.id], "status": "failed"}, **viewer).status_code
+        api.post(URL + "bulk_update/", json={"ids": [task.id], "status": "canceled"}, **viewer).status_code
         == 403
     )
     for role in (Role.EDITOR, Role.REVIEWER, Role.ADMIN):
@@ -123,7 +123,7 @@ def test_other_accounts_ids_are_404(api, other_tenant):
     assert api.put(item, json=_create_body(other_tenant)).status_code == 404
     assert api.delete(item).status_code == 404
     assert api.post(URL + "bulk_delete/", json={"ids": [foreign.id]}).status_code == 404
-    assert api.post(URL + "bulk_update/", json={"ids": [foreign.id], "status": "failed"}).status_code == 404
+    assert api.post(URL + "bulk_update/", json={"ids": [foreign.id], "status": "canceled"}).status_code == 404
     assert api.get(URL).get_json()["count"] == 0
     db.session.expire_all()
     assert db.session.get(Task, foreign.id).deleted_at is None
@@ -195,9 +195,15 @@ def test_bulk_delete_and_update(api, tenant):
     ids = [t.id for t in tasks]
     refused = api.post(URL + "bulk_update/", json={"ids": ids[:2], "status": "completed"})
     assert refused.status_code == 400 and "status" in error_fields(refused)  # tasks without content
-    response = api.post(URL + "bulk_update/", json={"ids": ids[:2], "status": "failed"})
+    response = api.post(URL + "bulk_update/", json={"ids": ids[:2], "status": "canceled"})
     assert response.status_code == 200 and response.get_json() == {"count": 2}
-    assert api.get(URL, query_string={"status": "failed"}).get_json()["count"] == 2
+    assert api.get(URL, query_string={"status": "canceled"}).get_json()["count"] == 2
+    for system_state in ("in_progress", "failed"):  # set by generation, never by hand
+        response = api.post(URL + "bulk_update/", json={"ids": ids, "status": system_state})
+        assert response.status_code == 400 and "status" in error_fields(response)
+        response = api.patch(f"{URL}{ids[2]}/", json={"status": system_state})
+        assert response.status_code == 400 and "status" in error_fields(response)
+    assert api.get(f"{URL}{ids[2]}/").get_json()["status"] == "queued"
     response = api.post(URL + "bulk_update/", json={"ids": ids, "status": "nope"})
     assert response.status_code == 400 and "status" in error_fields(response)
     response = api.post(URL + "bulk_delete/", json={"ids": []})
@@ -223,3 +229,12 @@ def test_list_runs_a_fixed_number_of_queries(api, tenant):
         return q.count
 
     assert count_for(10) == count_for(500)
+
+
+def test_a_system_state_may_be_sent_back_unchanged(api, tenant):
+    running = factories.make_task(tenant.cluster, status=TaskStatus.IN_PROGRESS)
+    db.session.commit()
+    response = api.patch(f"{URL}{running.id}/", json={"status": "in_progress", "title": "Renamed"})
+    assert response.status_code == 200 and response.get_json()["status"] == "in_progress"
+    response = api.patch(f"{URL}{running.id}/", json={"status": "failed"})
+    assert response.status_code == 400 and "set by generation" in error_fields(response)["status"][0]

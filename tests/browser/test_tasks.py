@@ -113,9 +113,12 @@ def test_bulk_status_change(page, tasks_data, web_login, screenshot, list_answer
     page.evaluate("window.__noReload = 'still here'")
     page.get_by_label("Select all tasks on this page").check()
     assert page.get_by_text("1 selected").is_visible()
-    page.get_by_label("New status").select_option("in_progress")
+    # Only the states people set are offered; in progress and failed belong to generation.
+    offered = page.get_by_label("New status").locator("option").evaluate_all("els => els.map(e => e.value)")
+    assert offered == ["queued", "completed", "canceled"]
+    page.get_by_label("New status").select_option("canceled")
     page.get_by_role("button", name="Set status").click()
-    page.get_by_text("Set 1 task to “in progress”.").wait_for()
+    page.get_by_text("Set 1 task to “canceled”.").wait_for()
     assert page.locator("#task-results tbody tr").count() == 0  # still filtered on queued
     assert page.evaluate("window.__noReload") == "still here"
 
@@ -124,16 +127,16 @@ def test_bulk_status_change(page, tasks_data, web_login, screenshot, list_answer
     for title in ("Solar roof guide", "Battery sizing"):
         page.get_by_label(f"Select “{title}”").check()
     # Completed needs content, which these tasks have not: another status shows the bulk change.
-    page.get_by_label("New status").select_option("canceled")
+    page.get_by_label("New status").select_option("queued")
     page.get_by_role("button", name="Set status").click()
-    page.get_by_text("Set 2 tasks to “canceled”.").wait_for()
+    page.get_by_text("Set 2 tasks to “queued”.").wait_for()
     screenshot(f"bulk-status-{list_answers}")
     page.reload()  # a full page again: what it shows reflects the change
-    expect(page.locator("#task-results tbody tr[data-status=canceled]")).to_have_count(2)
+    expect(page.locator("#task-results tbody tr[data-status=queued]")).to_have_count(2)
     db.session.expire_all()
     statuses = {t.title: t.status for t in db.session.scalars(select(Task))}
     assert statuses == {
-        "Solar roof guide": TaskStatus.CANCELED,
-        "Battery sizing": TaskStatus.CANCELED,
+        "Solar roof guide": TaskStatus.QUEUED,
+        "Battery sizing": TaskStatus.QUEUED,
         "Inverter comparison": TaskStatus.COMPLETED,
     }

@@ -138,16 +138,22 @@ def test_create_token_prints_a_working_token(app, tenant):
     assert scope.account_id == tenant.account.id and scope.role == Role.EDITOR
 
 
-def test_grant_credits_never_goes_below_zero(app, tenant):
+def test_grant_credits_removes_with_a_negative_amount_never_below_zero(app, tenant):
     runner = app.test_cli_runner()
     assert (
         "balance 25 credits"
         in runner.invoke(args=["writer", "grant-credits", tenant.account.slug, "25"]).output
     )
-    result = runner.invoke(args=["writer", "grant-credits", tenant.account.name, "--", "-100"])
+    result = runner.invoke(args=["writer", "grant-credits", tenant.account.name, "-10"])
     assert result.exit_code == 0, result.output
-    assert "balance 0 credits" in result.output
-    assert db.session.scalar(select(func.count()).select_from(CreditTransaction)) == 2
+    assert "balance 15 credits" in result.output
+    result = runner.invoke(args=["writer", "grant-credits", tenant.account.name, "-100", "--note", "refund"])
+    assert result.exit_code != 0 and "The balance is 15 credits" in result.output
+    assert "remove at most 15" in result.output
+    result = runner.invoke(args=["writer", "grant-credits", tenant.account.name, "--", "-15"])
+    assert result.exit_code == 0 and "balance 0 credits" in result.output
+    ledger = db.session.scalars(select(CreditTransaction.amount).order_by(CreditTransaction.id)).all()
+    assert ledger == [25, -10, -15]  # the refused removal wrote nothing
 
 
 def test_unknown_account_is_a_clear_error(app):

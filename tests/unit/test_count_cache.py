@@ -8,7 +8,7 @@ from sqlalchemy import update
 from tests.support import factories
 from tests.support.queries import count_queries
 from writer_app.models import Role, Task, TaskStatus, db
-from writer_app.services import tasks
+from writer_app.services import task_actions, tasks
 from writer_app.services.tasks import TaskFilters
 
 
@@ -53,11 +53,11 @@ def test_creating_trashing_and_bulk_changes_show_at_once(tenant_with_tasks):
     db.session.commit()
     assert _counts_issued(scope, queued) == (4, 1)
 
-    tasks.bulk_update_status(scope, [task.id], "canceled")
+    task_actions.bulk_update_status(scope, [task.id], "canceled")
     db.session.commit()
     assert _counts_issued(scope, queued)[0] == 3
 
-    tasks.bulk_delete(scope, [t.id for t in db.session.scalars(db.select(Task))])
+    task_actions.bulk_delete(scope, [t.id for t in db.session.scalars(db.select(Task))])
     db.session.commit()
     assert _counts_issued(scope)[0] == 0
 

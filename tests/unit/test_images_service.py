@@ -12,7 +12,7 @@ from tests.support.queries import count_queries
 from writer_app.models import AuditEvent, Image, ImageStatus, Role, db
 from writer_app.services.errors import NotFound, PermissionDenied, ValidationError
 from writer_app.services.media import files as media
-from writer_app.services.media import images
+from writer_app.services.media import image_groups, images
 from writer_app.services.media.images import ImageFilters
 
 
@@ -148,7 +148,7 @@ def test_unknown_filter_values_name_the_field(tenant, filters, field):
         images.list_images(tenant.scope(), filters)
     assert field in error.value.fields
     with pytest.raises(ValidationError):
-        images.gallery(tenant.scope(), filters)
+        image_groups.gallery(tenant.scope(), filters)
 
 
 def test_lists_follow_the_working_site_unless_all(tenant):
@@ -169,7 +169,7 @@ def test_lists_hide_deleted_and_other_accounts(tenant, other_tenant):
     add(other_tenant.scope(Role.EDITOR), make_content(other_tenant.cluster))
     images.delete_image(scope, gone.id)
     assert [i.id for i in images.list_images(scope, ImageFilters(site_id="all")).items] == [mine.id]
-    assert images.gallery(scope, ImageFilters(site_id="all")).total == 1
+    assert image_groups.gallery(scope, ImageFilters(site_id="all")).total == 1
 
 
 # ---------------------------------------------------------------- grouping
@@ -188,7 +188,7 @@ def test_gallery_groups_featured_first_then_in_article_by_position(tenant):
     add(scope, task=task, image_type="featured")
     db.session.commit()
 
-    page = images.gallery(scope, ImageFilters(ordering="-id"))
+    page = image_groups.gallery(scope, ImageFilters(ordering="-id"))
     assert page.total == 3
     assert [g.content_title for g in page.items] == ["Planned", "Second", "First"]
     planned, second_group, first_group = page.items
@@ -200,9 +200,9 @@ def test_gallery_groups_featured_first_then_in_article_by_position(tenant):
     assert first_group.overall_status == "pending"
     assert second_group.overall_status == "generated"
 
-    oldest_first = images.gallery(scope, ImageFilters(ordering="id"))
+    oldest_first = image_groups.gallery(scope, ImageFilters(ordering="id"))
     assert [g.content_title for g in oldest_first.items] == ["First", "Second", "Planned"]
-    paged = images.gallery(scope, ImageFilters(ordering="id"), page=2, page_size=2)
+    paged = image_groups.gallery(scope, ImageFilters(ordering="id"), page=2, page_size=2)
     assert [g.content_title for g in paged.items] == ["Planned"] and paged.pages == 2
 
 
@@ -211,7 +211,7 @@ def test_gallery_filters_apply_inside_groups(tenant):
     content = make_content(tenant.cluster)
     add(scope, content, image_type="featured")
     add(scope, content, position=1, status="failed")
-    page = images.gallery(scope, ImageFilters(status="failed"))
+    page = image_groups.gallery(scope, ImageFilters(status="failed"))
     assert page.total == 1
     assert page.items[0].featured_image is None
     assert page.items[0].overall_status == "failed"
@@ -224,12 +224,12 @@ def test_content_images_groups_by_content(tenant):
     add(scope, a, position=3)
     add(scope, b, position=1)
     add(scope, task=make_task(tenant.cluster), image_type="featured")  # no content: not in this view
-    groups = images.content_images(scope)
+    groups = image_groups.content_images(scope)
     assert [g.content_id for g in groups] == [b.id, a.id]
     assert groups[0].featured_image is None and len(groups[0].in_article_images) == 1
-    assert [g.content_title for g in images.content_images(scope, [a.id])] == ["A"]
+    assert [g.content_title for g in image_groups.content_images(scope, [a.id])] == ["A"]
     with pytest.raises(NotFound):
-        images.content_images(scope, [a.id, 999_999])
+        image_groups.content_images(scope, [a.id, 999_999])
 
 
 def test_content_images_runs_fixed_queries(tenant):
@@ -244,10 +244,10 @@ def test_content_images_runs_fixed_queries(tenant):
 
     build(3)
     with count_queries() as few:
-        images.content_images(scope)
+        image_groups.content_images(scope)
     build(30)
     with count_queries() as many:
-        groups = images.content_images(scope)
+        groups = image_groups.content_images(scope)
         _ = [g.content_title for g in groups]
     assert len(groups) == 33
     assert few.count == many.count

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from tests.support import factories
 from writer_app.models import AuditEvent, ContentIdea, Role, Task, TaskStatus, db
-from writer_app.services import tasks
+from writer_app.services import task_actions, tasks
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
 from writer_app.services.tasks import TaskFilters
 
@@ -111,7 +111,7 @@ def test_viewers_cannot_write(tenant):
     with pytest.raises(PermissionDenied):
         tasks.update_task(viewer, task.id, title="New")
     with pytest.raises(PermissionDenied):
-        tasks.bulk_delete(viewer, [task.id])
+        task_actions.bulk_delete(viewer, [task.id])
 
 
 def test_update_is_a_patch_and_keeps_the_rules(tenant):
@@ -148,8 +148,8 @@ def test_other_accounts_tasks_are_not_found(tenant, other_tenant):
         lambda: tasks.get_task(scope, theirs.id),
         lambda: tasks.update_task(scope, theirs.id, title="x"),
         lambda: tasks.delete_task(scope, theirs.id),
-        lambda: tasks.cancel_task(scope, theirs.id),
-        lambda: tasks.bulk_update_status(scope, [theirs.id], "completed"),
+        lambda: task_actions.cancel_task(scope, theirs.id),
+        lambda: task_actions.bulk_update_status(scope, [theirs.id], "completed"),
     ):
         with pytest.raises(NotFound):
             action()
@@ -159,13 +159,13 @@ def test_other_accounts_tasks_are_not_found(tenant, other_tenant):
 def test_trash_and_restore(tenant):
     scope = tenant.scope(Role.EDITOR)
     a, b, c = (factories.make_task(tenant.cluster, t) for t in ("A", "B", "C"))
-    assert tasks.bulk_delete(scope, [a.id, b.id]) == 2
-    assert tasks.bulk_delete(scope, [a.id]) == 0  # already in the trash
+    assert task_actions.bulk_delete(scope, [a.id, b.id]) == 2
+    assert task_actions.bulk_delete(scope, [a.id]) == 0  # already in the trash
     assert [t.title for t in tasks.list_tasks(scope).items] == ["C"]
     assert {t.title for t in tasks.list_tasks(scope, TaskFilters(trash=True)).items} == {"A", "B"}
     with pytest.raises(NotFound):
         tasks.get_task(scope, a.id)
-    assert tasks.bulk_restore(scope, [a.id, c.id]) == 1
+    assert task_actions.bulk_restore(scope, [a.id, c.id]) == 1
     tasks.delete_task(scope, c.id)
     tasks.restore_task(scope, c.id)
     assert {t.title for t in tasks.list_tasks(scope).items} == {"A", "C"}
@@ -177,20 +177,20 @@ def test_bulk_limits_and_unknown_status(tenant):
     scope = tenant.scope(Role.EDITOR)
     task = factories.make_task(tenant.cluster)
     with pytest.raises(ValidationError) as caught:
-        tasks.bulk_update_status(scope, [], "completed")
+        task_actions.bulk_update_status(scope, [], "completed")
     assert "ids" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
-        tasks.bulk_delete(scope, list(range(1, 102)))
+        task_actions.bulk_delete(scope, list(range(1, 102)))
     assert "at most 100" in caught.value.fields["ids"][0]
     with pytest.raises(ValidationError) as caught:
-        tasks.bulk_update_status(scope, [task.id], "done")
+        task_actions.bulk_update_status(scope, [task.id], "done")
     assert "status" in caught.value.fields
     with pytest.raises(ValidationError) as caught:
-        tasks.bulk_update_status(scope, [task.id], "completed")  # no content yet
+        task_actions.bulk_update_status(scope, [task.id], "completed")  # no content yet
     assert "Only tasks with content can be completed" in caught.value.fields["status"][0]
     factories.make_content(tenant.cluster, task_id=task.id)
-    assert tasks.bulk_update_status(scope, [task.id], "completed") == 1
-    assert tasks.bulk_update_status(scope, [task.id], "completed") == 0
+    assert task_actions.bulk_update_status(scope, [task.id], "completed") == 1
+    assert task_actions.bulk_update_status(scope, [task.id], "completed") == 0
     assert task.status == TaskStatus.COMPLETED
 
 
@@ -199,10 +199,10 @@ def test_cancel_only_queued_or_in_progress(tenant):
     queued = factories.make_task(tenant.cluster, status=TaskStatus.QUEUED)
     running = factories.make_task(tenant.cluster, status=TaskStatus.IN_PROGRESS)
     done = factories.make_task(tenant.cluster, "Done one", status=TaskStatus.COMPLETED)
-    assert tasks.cancel_task(scope, queued.id).status == TaskStatus.CANCELED
-    assert tasks.cancel_task(scope, running.id).status == TaskStatus.CANCELED
+    assert task_actions.cancel_task(scope, queued.id).status == TaskStatus.CANCELED
+    assert task_actions.cancel_task(scope, running.id).status == TaskStatus.CANCELED
     with pytest.raises(Conflict) as caught:
-        tasks.cancel_task(scope, done.id)
+        task_actions.cancel_task(scope, done.id)
     assert "completed" in caught.value.message and "Done one" in caught.value.message
 
 

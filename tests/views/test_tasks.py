@@ -152,7 +152,7 @@ def test_other_accounts_ids_are_404(editor_client, other_tenant):
     assert editor_client.post(f"/tasks/{theirs.id}/edit", data={"title": "x"}).status_code == 404
     assert editor_client.post(f"/tasks/{theirs.id}/cancel").status_code == 404
     for url in ("/tasks/bulk/delete", "/tasks/bulk/status", "/tasks/bulk/restore"):
-        assert editor_client.post(url, data={"ids": [theirs.id], "status": "failed"}).status_code == 404
+        assert editor_client.post(url, data={"ids": [theirs.id], "status": "canceled"}).status_code == 404
     db.session.refresh(theirs)
     assert theirs.deleted_at is None and theirs.status == TaskStatus.QUEUED
 
@@ -247,21 +247,32 @@ def test_bulk_status_change_with_htmx(editor_client, tenant):
     db.session.commit()
     response = editor_client.post(
         "/tasks/bulk/status",
-        data={"ids": [a.id, b.id], "status": "failed", "next": "/tasks/?status=queued"},
+        data={"ids": [a.id, b.id], "status": "canceled", "next": "/tasks/?status=queued"},
         headers=HX,
     )
     body = _html(response)
-    assert response.status_code == 200 and "Set 2 tasks to “failed”." in body
+    assert response.status_code == 200 and "Set 2 tasks to “canceled”." in body
     assert "Task A" not in body  # the list still filters on queued
     db.session.expire_all()
-    assert {t.status for t in db.session.scalars(select(Task))} == {TaskStatus.FAILED}
+    assert {t.status for t in db.session.scalars(select(Task))} == {TaskStatus.CANCELED}
+    # In progress and failed belong to generation: not offered, and refused when sent anyway.
+    page = _html(editor_client.get("/tasks/"))
+    bulk_select = page.split('id="bulk-status"', 1)[1].split("</select>", 1)[0]
+    assert 'value="queued"' in bulk_select and 'value="in_progress"' not in bulk_select
+    for system_state in ("in_progress", "failed"):
+        refused = editor_client.post(
+            "/tasks/bulk/status", data={"ids": [a.id], "status": system_state}, headers=HX
+        )
+        assert "set by generation" in _html(refused)
+    db.session.expire_all()
+    assert db.session.get(Task, a.id).status == TaskStatus.CANCELED
     # Completed means the content exists: tasks without content are refused, by name.
     refused = editor_client.post(
         "/tasks/bulk/status", data={"ids": [a.id], "status": "completed"}, headers=HX
     )
     assert "Only tasks with content can be completed" in _html(refused) and "Task A" in _html(refused)
     db.session.expire_all()
-    assert db.session.get(Task, a.id).status == TaskStatus.FAILED
+    assert db.session.get(Task, a.id).status == TaskStatus.CANCELED
     bad = editor_client.post("/tasks/bulk/status", data={"ids": [a.id], "status": "done"}, headers=HX)
     assert bad.status_code == 200 and "Unknown status" in _html(bad)
     none = editor_client.post("/tasks/bulk/status", data={"status": "queued"}, headers=HX)

@@ -37,9 +37,8 @@ def _with_stats(scope: Scope, content_id: int) -> tuple[Any, Any]:
 
 @route(BASE, "GET", summary="List content", tag=TAG, query=ContentQuery, response=ContentOut, paged=True)
 def list_content(scope: Scope, query: ContentQuery) -> Any:
-    filters = content_service.ContentFilters(
-        **query.model_dump(exclude={"page", "page_size"}), all_sites=True
-    )
+    # No site_id/sector_id: the whole account (an API scope has no working site); given: only those.
+    filters = content_service.ContentFilters(**query.model_dump(exclude={"page", "page_size"}))
     page_number, size = page_params(query.page, query.page_size)
     found = content_service.list_content(scope, filters, page_number, size)
     pairs = [(c, found.stats(c.id)) for c in found.items]

@@ -1,5 +1,5 @@
-"""The API's one way to declare an endpoint: `@route(...)` does auth, throttling, roles, parsing,
-serialization and the single commit, and records the operation for the OpenAPI document.
+"""The API's one way to declare an endpoint: `@route(...)` does auth, throttling, roles, parsing
+(api/inputs.py), serialization and the single commit, and records the operation for the OpenAPI document.
 
 A handler is `fn(scope, *, body=..., query=..., **path_ids)` and returns an `Out` model, a model object
 (serialized with `response.of`), a `Page` (for `paged=True`), or None (204).
@@ -8,7 +8,6 @@ A handler is `fn(scope, *, body=..., query=..., **path_ids)` and returns an `Out
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -22,12 +21,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from writer_app import rate_limits, response_cache
+from writer_app.api.inputs import BODY_METHODS, parse_body, parse_form, parse_query, refuse_body, refuse_query
 from writer_app.api.schemas.common import In, JobAccepted, Out, PageQuery
 from writer_app.api.schemas.jobs import JobOut
 from writer_app.extensions import limiter
 from writer_app.models import Job, Role, db
 from writer_app.services import data_version
-from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.errors import Conflict, NotFound
 from writer_app.services.identity import tokens
 from writer_app.services.pagination import Page
 from writer_app.services.scope import Scope
@@ -36,7 +36,6 @@ from writer_app.web import json_error
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 THROTTLE_SCOPE = "writer"
-BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 # Answers every authenticated operation may give besides its success status.
 COMMON_ERRORS = (400, 401, 403, 404, 429)
 
@@ -60,13 +59,13 @@ class Operation:
     many: bool = False  # the response is a JSON array of `response`
     errors: tuple[int, ...] = ()
     description: str = ""
-    media_type: str = "application/json"  # a file endpoint says image/*
+    media_type: str = "application/json"  # a file endpoint lists its types: "image/png image/jpeg"
     path_params: tuple[tuple[str, str], ...] = ()  # (name, "int" or "string")
     also: dict[int, type[pydantic.BaseModel]] = field(default_factory=dict)  # other success answers
 
     @property
     def error_statuses(self) -> list[int]:
-        statuses = set(self.errors)
+        statuses = set(self.errors) | {405}  # another method on the same path
         if self.role is not None:
             statuses.update(COMMON_ERRORS)
         if self.body is not None or self.form is not None:
@@ -171,8 +170,12 @@ def _run(op: Operation, fn: Callable[..., Any], scope: Scope | None, path: dict[
     kwargs = dict(path)
     if op.query is not None:
         kwargs["query"] = parse_query(op.query)
+    else:
+        refuse_query()
+    if op.body is None and op.form is None and request.method in BODY_METHODS:
+        refuse_body()
     if op.body is not None:
-        kwargs["body"] = parse_body(op.body)
+        kwargs["body"] = parse_body(op.body, op.response)
     if op.form is not None:
         kwargs["form"] = parse_form(op.form)
     try:
@@ -226,83 +229,6 @@ def _throttle() -> Response | None:
         f"Too many requests: the limit is {item}. Retry in {retry_after} s.",
         headers={"Retry-After": str(retry_after)},
     )
-
-
-def _fields(error: pydantic.ValidationError, where: str) -> dict[str, list[str]]:
-    fields: dict[str, list[str]] = {}
-    for item in error.errors(include_url=False):
-        loc = [str(part) for part in item["loc"] if part not in ("body",)]
-        name = ".".join(loc) or where
-        fields.setdefault(name, []).append(item["msg"])
-    return fields
-
-
-def parse_query(model: type[In]) -> Any:
-    """The query string validated by `model` (the last value wins for repeated keys)."""
-    values = {key: request.args.getlist(key)[-1] for key in request.args}
-    try:
-        return model.model_validate(values)
-    except pydantic.ValidationError as error:
-        fields = _fields(error, "query")
-        raise ValidationError(_summary(fields), fields) from None
-
-
-def parse_body(model: type[In]) -> Any:
-    """The JSON body validated by `model`: 415 unless JSON, 400 when malformed or invalid."""
-    mimetype = request.mimetype or ""
-    if not (mimetype == "application/json" or mimetype.endswith("+json")):
-        from werkzeug.exceptions import UnsupportedMediaType
-
-        raise UnsupportedMediaType("Send the body as JSON (Content-Type: application/json).")
-    raw = request.get_data(cache=True)
-    try:
-        json.loads(raw)
-    except ValueError:
-        raise ValidationError.field("body", "The body is not valid JSON.") from None
-    except RecursionError:  # Python's parser gives up on deep nesting; no schema nests that deep
-        raise ValidationError.field("body", "The body nests too deeply.") from None
-    try:
-        # Strict JSON validation: "5" is not a number and 1.0 is not an id.
-        return model.model_validate_json(raw, strict=True)
-    except pydantic.ValidationError as error:
-        fields = _fields(error, "body")
-        raise ValidationError(_summary(fields), fields) from None
-
-
-def parse_form(model: type[In]) -> Any:
-    """A multipart/form-data body validated by `model`: 415 unless multipart; `bytes` fields are read
-    from the file part of that name (or a plain field); a body past the request limit is a 400 on
-    the first file field, like any other field error."""
-    from werkzeug.exceptions import RequestEntityTooLarge, UnsupportedMediaType
-
-    if request.mimetype != "multipart/form-data":
-        raise UnsupportedMediaType("Send the body as multipart/form-data.")
-    limit = getattr(model, "max_body_bytes", None)
-    if limit is not None:  # uploads may be larger than MAX_CONTENT_LENGTH allows other requests
-        request.max_content_length = limit()
-    files = [name for name, info in model.model_fields.items() if info.annotation in (bytes, bytes | None)]
-    try:
-        values: dict[str, Any] = {key: request.form.getlist(key)[-1] for key in request.form}
-        for name in files:
-            part = request.files.get(name)
-            if part is not None:
-                values[name] = part.read()
-            elif isinstance(values.get(name), str):
-                values[name] = values[name].encode("utf-8", "surrogatepass")
-    except RequestEntityTooLarge:
-        name = files[0] if files else "body"
-        raise ValidationError.field(name, "The upload is too large.") from None
-    try:
-        return model.model_validate(values)
-    except pydantic.ValidationError as error:
-        fields = _fields(error, "form")
-        raise ValidationError(_summary(fields), fields) from None
-
-
-def _summary(fields: dict[str, list[str]]) -> str:
-    name, messages = next(iter(fields.items()))
-    more = f" (and {len(fields) - 1} more)" if len(fields) > 1 else ""
-    return f"{name}: {messages[0]}{more}"
 
 
 def _dump(model: type[pydantic.BaseModel] | None, obj: Any) -> pydantic.BaseModel:

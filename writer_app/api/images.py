@@ -22,7 +22,7 @@ from writer_app.api.schemas.images import (
 )
 from writer_app.models import Role
 from writer_app.services.media import files as media
-from writer_app.services.media import images
+from writer_app.services.media import image_groups, images
 from writer_app.services.media import library as media_library
 from writer_app.services.scope import Scope
 
@@ -48,7 +48,7 @@ def list_images(scope: Scope, query: ImageQuery) -> Any:
     status=201,
 )
 def create_image(scope: Scope, body: ImageCreate) -> Any:
-    image = images.create_image(scope, **body.model_dump())
+    image = images.create_image(scope, **body.model_dump(), owner_required=True)
     return images.get_image(scope, image.id)
 
 
@@ -118,7 +118,11 @@ def delete_image(scope: Scope, image_id: int) -> None:
     images.delete_image(scope, image_id)
 
 
-@route(ITEM + "file/", "GET", summary="The image file", tag=TAG, query=FileQuery, media_type="image/*")
+# The concrete types a stored file is served as (png, jpeg, webp, gif), each declared in the document.
+FILE_TYPES = " ".join(dict.fromkeys(media.MIMETYPES.values()))
+
+
+@route(ITEM + "file/", "GET", summary="The image file", tag=TAG, query=FileQuery, media_type=FILE_TYPES)
 def image_file(scope: Scope, image_id: int, query: FileQuery) -> Any:
     """404 when the image has no stored file."""
     path = images.image_file(scope, image_id, thumbnail=query.thumbnail)
@@ -158,4 +162,4 @@ def content_images(scope: Scope, query: ImageGroupsQuery) -> Any:
     """One group per content that has images, newest content first."""
     filters = images.ImageFilters(image_type=query.image_type, status=query.status)
     content_ids = [query.content_id] if query.content_id else None
-    return images.content_images(scope, content_ids, filters)
+    return image_groups.content_images(scope, content_ids, filters)

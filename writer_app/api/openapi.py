@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 from pydantic.json_schema import models_json_schema
 
 from writer_app.api.core import Operation, bp, route
-from writer_app.api.schemas.common import MAX_INT, Error
+from writer_app.api.schemas.common import MAX_INT, Error, query_aliases
 
 REF = "#/components/schemas/{model}"
 STATUS_TEXT = {
@@ -25,7 +25,7 @@ STATUS_TEXT = {
     402: "Insufficient credits",
     403: "The role is not enough for this action",
     404: "Not found (also for other accounts' ids)",
-    405: "Method not allowed",
+    405: "Method not allowed: the path answers only the methods it documents (see the Allow header)",
     409: "Conflict with the current state",
     413: "Body too large",
     415: "The body is not JSON",
@@ -36,7 +36,9 @@ DESCRIPTION = """Writer's JSON API. Authenticate with `Authorization: Bearer <to
 Settings → API tokens or with `flask writer create-token`). Roles: viewers read, editors write, reviewers
 publish, admins manage taxonomies. Lists take `page` (from 1) and `page_size` (1-100) and answer
 `{count, next, previous, results}`; a page after the last one is a 404. Every error answers
-`{"error": {"code", "message", "fields"}}`. Requests are limited per token (429 with Retry-After)."""
+`{"error": {"code", "message", "fields"}}`. An unknown query parameter or body field is a 400 naming it
+(`page` and `page_size` are accepted everywhere); tasks and content also take the seed's filter names
+`cluster` and `structure`. Requests are limited per token (429 with Retry-After)."""
 
 
 def operations(app: Flask) -> list[Operation]:
@@ -147,7 +149,8 @@ def _operation(op: Operation, ref: Any, schemas: dict[str, Any]) -> dict[str, An
     if op.query is not None:
         query_schema = schemas[ref(op.query, "validation")["$ref"].rsplit("/", 1)[-1]]
         required = set(query_schema.get("required", []))
-        for name, prop in query_schema.get("properties", {}).items():
+        properties = query_schema.get("properties", {})
+        for name, prop in properties.items():
             parameters.append(
                 {
                     "name": name,
@@ -155,6 +158,18 @@ def _operation(op: Operation, ref: Any, schemas: dict[str, Any]) -> dict[str, An
                     "required": name in required,
                     "description": prop.get("description", ""),
                     "schema": _without_null({k: v for k, v in prop.items() if k != "description"}),
+                }
+            )
+        for alias, name in query_aliases(op.query).items():
+            parameters.append(
+                {
+                    "name": alias,
+                    "in": "query",
+                    "required": False,
+                    "description": f"The seed's name for `{name}` (give one of the two).",
+                    "schema": _without_null(
+                        {k: v for k, v in properties[name].items() if k != "description"}
+                    ),
                 }
             )
     if parameters:
@@ -181,6 +196,9 @@ def _responses(op: Operation, ref: Any) -> dict[str, Any]:
             schema: dict[str, Any] = {"type": "string"}
         elif op.media_type != "application/json":
             schema = {"type": "string", "format": "binary"}
+            # A file endpoint names its concrete types ("image/png image/jpeg"): generators drop a
+            # response declared as image/* and then fail on the 200.
+            success["content"] = {kind: {"schema": schema} for kind in op.media_type.split()}
         elif op.response is None:
             schema = {"type": "object"}
         elif op.paged:
@@ -198,7 +216,7 @@ def _responses(op: Operation, ref: Any) -> dict[str, Any]:
             schema = {"type": "array", "items": ref(op.response, "serialization")}
         else:
             schema = ref(op.response, "serialization")
-        success["content"] = {op.media_type: {"schema": schema}}
+        success.setdefault("content", {op.media_type: {"schema": schema}})
     responses[str(op.status)] = success
     also = dict(op.also)
     if op.status == 202 and op.response is not None:

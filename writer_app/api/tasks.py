@@ -16,7 +16,7 @@ from writer_app.api.schemas.tasks import (
     TaskUpdate,
 )
 from writer_app.models import Role
-from writer_app.services import tasks
+from writer_app.services import task_actions, tasks
 from writer_app.services.scope import Scope
 
 BASE = "/writer/tasks/"
@@ -84,7 +84,7 @@ def delete_task(scope: Scope, task_id: int) -> None:
 )
 def bulk_delete(scope: Scope, body: TaskBulkDelete) -> Any:
     """Unknown or other accounts' ids: 404 naming them, and nothing changes."""
-    return Changed(count=tasks.bulk_delete(scope, body.ids))
+    return Changed(count=task_actions.bulk_delete(scope, body.ids))
 
 
 @route(
@@ -98,4 +98,4 @@ def bulk_delete(scope: Scope, body: TaskBulkDelete) -> Any:
 )
 def bulk_update(scope: Scope, body: TaskBulkUpdate) -> Any:
     """Unknown or other accounts' ids: 404 naming them, and nothing changes."""
-    return Changed(count=tasks.bulk_update_status(scope, body.ids, body.status))
+    return Changed(count=task_actions.bulk_update_status(scope, body.ids, body.status))

@@ -20,6 +20,7 @@ from writer_app.forms.base import FlaskForm
 from writer_app.forms.single_submit import CreateForm
 from writer_app.models import ContentStructure, ContentType, Site, TaskStatus
 from writer_app.services.clusters import ClusterChoice
+from writer_app.services.tasks import SETTABLE_STATUSES
 
 
 def label(value: str) -> str:
@@ -32,6 +33,8 @@ CONTENT_TYPE_CHOICES = [(t.value, label(t.value)) for t in ContentType]
 STRUCTURE_CHOICES = [(s.value, label(s.value)) for s in ContentStructure]
 # `queued` reads as "planned": nobody has started generation for it yet (starting it makes it in progress).
 STATUS_CHOICES = [(s.value, "Planned" if s == TaskStatus.QUEUED else label(s.value)) for s in TaskStatus]
+# What people may set by hand (services/tasks.SETTABLE_STATUSES); generation sets the rest.
+BULK_STATUS_CHOICES = [(value, text) for value, text in STATUS_CHOICES if value in SETTABLE_STATUSES]
 
 
 def select_choices(pairs: Iterable[tuple[str, str]]) -> list[SelectChoice]:
@@ -91,7 +94,7 @@ class BulkForm(FlaskForm):
     """Row checkboxes of the task table plus where to go back to."""
 
     ids = SelectMultipleField("Tasks", validate_choice=False)
-    status = SelectField("New status", choices=select_choices(STATUS_CHOICES), validate_choice=False)
+    status = SelectField("New status", choices=select_choices(BULK_STATUS_CHOICES), validate_choice=False)
     next = HiddenField()
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select, update
 
 from writer_app.models import Account, CreditTransaction, Role, User, db
 from writer_app.services import audit
-from writer_app.services.errors import InsufficientCredits, PermissionDenied
+from writer_app.services.errors import InsufficientCredits, PermissionDenied, ValidationError
 from writer_app.services.scope import Scope
 
 
@@ -28,12 +28,20 @@ def _require_operator(scope: Scope) -> None:
         raise PermissionDenied("Credits are added by the operators of this Writer installation.")
 
 
-def _add(scope: Scope, amount: int, note: str, operation: str) -> CreditTransaction:
+def _add(
+    scope: Scope, amount: int, note: str, operation: str, *, refuse_overdraw: bool = False
+) -> CreditTransaction:
     # The row lock serialises concurrent balance changes on PostgreSQL (SQLite serialises writers itself).
     before = (
         db.session.scalar(select(Account.credits).where(Account.id == scope.account_id).with_for_update())
         or 0
     )
+    if refuse_overdraw and before + amount < 0:
+        raise ValidationError.field(
+            "amount",
+            f"The balance is {before} credits: removing {-amount} would take it below zero "
+            f"(remove at most {before}).",
+        )
     after = max(0, before + amount)
     db.session.execute(update(Account).where(Account.id == scope.account_id).values(credits=after))
     applied = after - before
@@ -51,13 +59,14 @@ def _add(scope: Scope, amount: int, note: str, operation: str) -> CreditTransact
     return entry
 
 
-def grant(scope: Scope, amount: int, note: str = "") -> CreditTransaction:
-    """Add (or, negative, remove) credits; the balance never goes below zero.
+def grant(scope: Scope, amount: int, note: str = "", *, refuse_overdraw: bool = False) -> CreditTransaction:
+    """Add (or, negative, remove) credits; the balance never goes below zero: a removal past it takes
+    the balance to zero, or with `refuse_overdraw` is a ValidationError on `amount` (nothing changes).
 
     Only an operator (scope.user_id of a user with is_operator) or the command line (no user) may:
     anyone else gets PermissionDenied, whatever their role in the account."""
     _require_operator(scope)
-    return _add(scope, amount, note, "grant")
+    return _add(scope, amount, note, "grant", refuse_overdraw=refuse_overdraw)
 
 
 def add_signup_credits(scope: Scope, amount: int) -> CreditTransaction | None:

@@ -1,4 +1,4 @@
-"""Writing tasks: list, create, edit, soft delete/restore, bulk status changes and cancelling.
+"""Writing tasks: list, create, edit, soft delete/restore (bulk actions and cancelling: task_actions.py).
 
 Every rule about tasks lives here; the HTML views, the CSV import and the JSON API call these functions.
 Writes need the editor role, are audited and only flushed (the caller commits once).
@@ -29,17 +29,22 @@ from writer_app.models.base import utcnow
 from writer_app.services import audit
 from writer_app.services.clusters import ALL, normalize_keywords, site_sector_filter
 from writer_app.services.count_cache import CountKey
-from writer_app.services.errors import Conflict, NotFound, ValidationError
+from writer_app.services.errors import NotFound, ValidationError
 from writer_app.services.inputs import QueryFilters, choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
-from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
+from writer_app.services.scope import Scope, get, resolve_site_sector, scoped
 from writer_app.services.search import contains_text
-from writer_app.services.task_history import content_for_tasks
 
 MAX_BULK_IDS = 100
 MIN_WORDS, MAX_WORDS = 100, 10_000
 DEFAULT_WORD_COUNT = 1000
 CANCELLABLE = (TaskStatus.QUEUED, TaskStatus.IN_PROGRESS)
+# The states people may set; in_progress and failed belong to generation (a task put in progress by
+# hand would block generation with a 409 until set back).
+SETTABLE_STATUSES = (TaskStatus.QUEUED, TaskStatus.COMPLETED, TaskStatus.CANCELED)
+SETTABLE_MESSAGE = (
+    "Set a task to queued, completed or canceled; in progress and failed are set by generation."
+)
 ORDERINGS = {"title": Task.title, "created_at": Task.created_at, "status": Task.status}
 DEFAULT_ORDERING = "-created_at"
 
@@ -191,9 +196,14 @@ def _apply(scope: Scope, task: Task, values: Mapping[str, Any]) -> dict[str, Any
                 fail(name, f"Choose a {name.replace('_', ' ')}.")
                 continue
             try:
-                put(name, choice(enum_class, values[name], name))
+                value = choice(enum_class, values[name], name)
             except ValidationError as error:
                 fail(name, error.message)
+                continue
+            if name == "status" and value != task.status and value not in SETTABLE_STATUSES:
+                fail(name, SETTABLE_MESSAGE)  # sending the current value back unchanged is fine
+                continue
+            put(name, value)
     if "keywords" in values:
         put("keywords", normalize_keywords(values["keywords"]))
     if "word_count" in values:
@@ -354,84 +364,4 @@ def restore_task(scope: Scope, task_id: Any) -> Task:
     if task.deleted_at is not None:
         task.deleted_at = None
         audit.record(scope, "task.restore", task, title=task.title)
-    return task
-
-
-def _bulk_ids(ids: Iterable[Any]) -> list[Any]:
-    ids = list(ids or [])
-    if not ids:
-        raise ValidationError.field("ids", "Select at least one task.")
-    if len(set(map(str, ids))) > MAX_BULK_IDS:
-        raise ValidationError.field("ids", f"Select at most {MAX_BULK_IDS} tasks at a time.")
-    return ids
-
-
-def bulk_delete(scope: Scope, ids: Iterable[Any]) -> int:
-    """Trash up to 100 tasks; returns how many were moved (already trashed ones are not counted).
-    Ids of other accounts or that do not exist → NotFound naming them, nothing changes."""
-    scope.require(Role.EDITOR)
-    tasks = get_many(scope, Task, _bulk_ids(ids), include_deleted=True)
-    now = utcnow()
-    moved = [t for t in tasks if t.deleted_at is None]
-    for task in moved:
-        task.deleted_at = now
-        audit.record(scope, "task.delete", task, title=task.title, bulk=True)
-    return len(moved)
-
-
-def bulk_restore(scope: Scope, ids: Iterable[Any]) -> int:
-    """Restore up to 100 tasks from the trash; returns how many came back."""
-    scope.require(Role.EDITOR)
-    tasks = get_many(scope, Task, _bulk_ids(ids), include_deleted=True)
-    restored = [t for t in tasks if t.deleted_at is not None]
-    for task in restored:
-        task.deleted_at = None
-        audit.record(scope, "task.restore", task, title=task.title, bulk=True)
-    return len(restored)
-
-
-def bulk_update_status(scope: Scope, ids: Iterable[Any], status: str) -> int:
-    """Set the status of up to 100 live tasks; returns how many changed status.
-    An unknown status → ValidationError on `status`; unknown ids → NotFound, nothing changes."""
-    scope.require(Role.EDITOR)
-    new_status = choice(TaskStatus, status, "status")
-    tasks = get_many(scope, Task, _bulk_ids(ids))
-    if new_status == TaskStatus.COMPLETED:
-        # Completed means its content exists: a task without content cannot be marked so.
-        with_content = content_for_tasks(scope, [t.id for t in tasks])
-        missing = [t.title for t in tasks if t.id not in with_content and t.status != new_status]
-        if missing:
-            raise ValidationError.field(
-                "status",
-                "Only tasks with content can be completed; these have none: "
-                + ", ".join(missing[:10])
-                + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
-                + ".",
-            )
-    changed = 0
-    for task in tasks:
-        if task.status == new_status:
-            continue
-        audit.record(scope, "task.status", task, status=new_status, previous=task.status, bulk=True)
-        task.status = new_status
-        if new_status != TaskStatus.FAILED:
-            task.error = ""
-        changed += 1
-    return changed
-
-
-def cancel_task(scope: Scope, task_id: Any) -> Task:
-    """Cancel a queued or in-progress task; any other status → Conflict saying why. Editors and up.
-
-    A running generation job must check the task's status before it saves its result.
-    """
-    scope.require(Role.EDITOR)
-    task = get_task(scope, task_id)
-    if task.status not in CANCELLABLE:
-        raise Conflict(
-            f"Task “{task.title}” is {TaskStatus(task.status).value.replace('_', ' ')}; "
-            "only queued or in-progress tasks can be cancelled."
-        )
-    audit.record(scope, "task.cancel", task, previous=task.status)
-    task.status = TaskStatus.CANCELED
     return task

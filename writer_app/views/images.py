@@ -11,7 +11,7 @@ from writer_app.forms.settings import EmptyForm
 from writer_app.models import Content, Role, Task, db
 from writer_app.services.errors import Conflict, NotFound, ValidationError
 from writer_app.services.media import files as media
-from writer_app.services.media import images
+from writer_app.services.media import image_groups, images
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope, get
 from writer_app.views.common import (
@@ -53,7 +53,7 @@ def index() -> Any:
     status = 200
     try:
         page, page_size = page_params(request.args.get("page"), request.args.get("page_size"))
-        result = images.gallery(scope, filters, page, page_size)
+        result = image_groups.gallery(scope, filters, page, page_size)
         owners = _owner_titles(scope, filters)
     except ValidationError as error:
         apply_domain_error(form, error)

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from writer_app.forms.tasks import (
+    BULK_STATUS_CHOICES,
     CONTENT_TYPE_CHOICES,
     STATUS_CHOICES,
     STRUCTURE_CHOICES,
@@ -22,7 +23,7 @@ from writer_app.forms.tasks import (
 from writer_app.models import Role, TaskStatus, db
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content_checks as checks_service
-from writer_app.services import task_csv, task_history
+from writer_app.services import task_actions, task_csv, task_history
 from writer_app.services import tasks as task_service
 from writer_app.services.errors import DomainError, NotFound, ValidationError
 from writer_app.services.inputs import object_id
@@ -92,6 +93,7 @@ def _list_context(args: MultiDict[str, str], notice: tuple[str, str] | None = No
         "cluster_groups": cluster_groups(cluster_service.clusters_for_choices(scope)),
         "working_label": _working_label(scope, sites),
         "status_choices": STATUS_CHOICES,
+        "bulk_status_choices": BULK_STATUS_CHOICES,
         "type_choices": CONTENT_TYPE_CHOICES,
         "structure_choices": STRUCTURE_CHOICES,
         "page_sizes": PAGE_SIZES,
@@ -166,7 +168,7 @@ def _plural(n: int) -> str:
 @role_required(Role.EDITOR)
 def bulk_delete() -> Any:
     return _after_action(
-        lambda f: task_service.bulk_delete(current_scope(), _ids(f)),
+        lambda f: task_actions.bulk_delete(current_scope(), _ids(f)),
         lambda n: f"Moved {_plural(n)} to the trash. Open the trash to restore them.",
     )
 
@@ -175,7 +177,7 @@ def bulk_delete() -> Any:
 @role_required(Role.EDITOR)
 def bulk_restore() -> Any:
     return _after_action(
-        lambda f: task_service.bulk_restore(current_scope(), _ids(f)),
+        lambda f: task_actions.bulk_restore(current_scope(), _ids(f)),
         lambda n: f"Restored {_plural(n)}.",
     )
 
@@ -184,7 +186,7 @@ def bulk_restore() -> Any:
 @role_required(Role.EDITOR)
 def bulk_status() -> Any:
     return _after_action(
-        lambda f: (task_service.bulk_update_status(current_scope(), _ids(f), f.status.data), f.status.data),
+        lambda f: (task_actions.bulk_update_status(current_scope(), _ids(f), f.status.data), f.status.data),
         lambda r: f"Set {_plural(r[0])} to “{r[1].replace('_', ' ')}”.",
     )
 
@@ -193,7 +195,7 @@ def bulk_status() -> Any:
 @role_required(Role.EDITOR)
 def cancel(task_id: int) -> Any:
     return _after_action(
-        lambda f: task_service.cancel_task(current_scope(), task_id),
+        lambda f: task_actions.cancel_task(current_scope(), task_id),
         lambda task: f"Cancelled “{task.title}”.",
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from typing import Annotated, Any, ClassVar, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
+from pydantic import AfterValidator, AliasChoices, BaseModel, ConfigDict, Field, create_model
 
 from writer_app.services.inputs import MAX_INT, text_problem
 
@@ -48,9 +48,35 @@ IdList = Annotated[list[Id], Field(min_length=1, max_length=500)]
 
 
 class In(BaseModel):
-    """Request bodies and query strings: unknown keys are ignored (read-only fields may round-trip)."""
+    """Request bodies and query strings: an unknown key is a 400 naming it (a wrong name must not
+    silently filter nothing or change nothing); the document says `additionalProperties: false`."""
 
-    model_config = ConfigDict(extra="ignore", str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)
+
+    # {unknown name: what to do instead}, for names clients are known to send by mistake.
+    unknown_hints: ClassVar[dict[str, str]] = {}
+
+
+# Paging parameters are accepted (and ignored) where a list does not page, so a client may send them
+# everywhere; every other unknown query parameter is refused.
+PAGING = frozenset({"page", "page_size"})
+
+
+def aliased(default: Any, name: str, *aliases: str, description: str = "") -> Any:
+    """A query filter also accepted under the seed's name (`aliases`); the document lists each alias as
+    a parameter of its own. Both names at once is a 400 (core.parse_query)."""
+    return Field(default, validation_alias=AliasChoices(name, *aliases), description=description)
+
+
+def query_aliases(model: type[BaseModel]) -> dict[str, str]:
+    """{alias: field name} of a query model's seed aliases."""
+    found: dict[str, str] = {}
+    for field_name, info in model.model_fields.items():
+        if isinstance(info.validation_alias, AliasChoices):
+            for choice in info.validation_alias.choices:
+                if isinstance(choice, str) and choice != field_name:
+                    found[choice] = field_name
+    return found
 
 
 class Out(BaseModel):
@@ -77,7 +103,9 @@ def partial(model: type[In], name: str, doc: str) -> type[In]:
         optional.default_factory = None
         optional.json_schema_extra = _no_default
         fields[field_name] = (info.annotation, optional)
-    return create_model(name, __base__=In, __doc__=doc, **fields)
+    twin = create_model(name, __base__=In, __doc__=doc, **fields)
+    twin.unknown_hints = model.unknown_hints
+    return twin
 
 
 class ErrorBody(BaseModel):

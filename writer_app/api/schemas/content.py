@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import ConfigDict, Field
 
@@ -16,6 +16,7 @@ from writer_app.api.schemas.common import (
     PageQuery,
     Short,
     Text,
+    aliased,
     orderings,
     partial,
 )
@@ -40,9 +41,9 @@ Keywords = Text(10_000) | Annotated[list[Short], Field(max_length=100)]
 class ContentQuery(PageQuery):
     search: Short = Field("", description="Matches the title.")
     status: ContentStatus | None = None
-    cluster_id: Id | None = None
+    cluster_id: Id | None = aliased(None, "cluster_id", "cluster")
     content_type: ContentType | None = None
-    content_structure: ContentStructure | None = None
+    content_structure: ContentStructure | None = aliased(None, "content_structure", "structure")
     source: ContentSource | None = None
     site_id: Id | None = None
     sector_id: Id | None = None
@@ -118,6 +119,11 @@ class ContentCreate(_Editable):
 class ContentUpdate(_Editable):
     """Full update (PUT): the required fields must be sent; optional ones left out stay as they are.
     Send `version` (from your last read) to refuse the save when someone changed it meanwhile (409)."""
+
+    unknown_hints: ClassVar[dict[str, str]] = dict.fromkeys(
+        ("taxonomy_terms", "categories", "tags"),
+        "Add and remove terms with POST /api/v1/writer/content/{id}/taxonomy_terms/ (add, remove).",
+    )
 
     version: Id | None = Field(None, json_schema_extra=lambda s: s.pop("default", None))
     status: ContentStatus | None = _system_field(f"{STATUS_RULE} {ROUND_TRIP}")

@@ -70,8 +70,11 @@ class FileQuery(In):
 
 
 class ImageCreate(In):
-    """A new image. Give content_id (preferred) or task_id: the image takes their site and sector;
-    without either, site_id and sector_id are required."""
+    """A new image of content (content_id, preferred) or of a task (task_id): one of them is required,
+    and both together must belong together (the content was written from that task), else a 400 naming
+    task_id. The image takes its owner's site and sector, as the seed's images do: site_id and sector_id
+    are optional and, when sent, must be the owner's (so a site without a sector needs no fallback).
+    Files without an owner go to the media library through upload/."""
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -82,8 +85,8 @@ class ImageCreate(In):
     image_type: ImageType
     content_id: Id | None = None
     task_id: Id | None = None
-    site_id: Id | None = None
-    sector_id: Id | None = None
+    site_id: Id | None = Field(None, description="Optional: the owner's site (checked).")
+    sector_id: Id | None = Field(None, description="Optional: the owner's sector (checked).")
     prompt: Long = ""
     alt_text: Text(500) = ""  # type: ignore[valid-type]
     status: ImageStatus = ImageStatus.PENDING

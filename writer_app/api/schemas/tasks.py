@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, ClassVar, Literal, Self
 
 from pydantic import ConfigDict, Field
 
@@ -17,24 +17,26 @@ from writer_app.api.schemas.common import (
     PageQuery,
     Short,
     Text,
+    aliased,
     orderings,
     partial,
 )
 from writer_app.models import ContentStructure, ContentType, Task, TaskStatus
 from writer_app.models.base import as_utc
-from writer_app.services.tasks import MAX_BULK_IDS, MAX_WORDS, MIN_WORDS
+from writer_app.services.tasks import MAX_BULK_IDS, MAX_WORDS, MIN_WORDS, SETTABLE_STATUSES
 
 Keywords = Text(10_000) | Annotated[list[Short], Field(max_length=200)]
 WordCount = Annotated[int, Field(ge=MIN_WORDS, le=MAX_WORDS)]
 TaskOrdering = orderings("title", "created_at", "status")
+SettableStatus = Literal[tuple(s.value for s in SETTABLE_STATUSES)]  # type: ignore[valid-type]
 
 
 class TaskQuery(PageQuery):
     search: Short = Field("", description="Matches the title or the keywords.")
     status: TaskStatus | None = None
-    cluster_id: Id | None = None
+    cluster_id: Id | None = aliased(None, "cluster_id", "cluster")
     content_type: ContentType | None = None
-    content_structure: ContentStructure | None = None
+    content_structure: ContentStructure | None = aliased(None, "content_structure", "structure")
     site_id: Id | None = None
     sector_id: Id | None = None
     ordering: TaskOrdering = "-created_at"  # type: ignore[valid-type]
@@ -60,6 +62,10 @@ class TaskCreate(In):
         }
     )
 
+    unknown_hints: ClassVar[dict[str, str]] = {
+        "status": "New tasks are queued; change the status afterwards (PATCH, or bulk_update/)."
+    }
+
     title: Name
     cluster_id: Id = Field(description="A cluster of the task's sector.")
     content_type: ContentType
@@ -76,7 +82,14 @@ class TaskCreate(In):
 class TaskUpdate(TaskCreate):
     """Full update (PUT): the required fields must be sent; optional ones left out stay as they are."""
 
-    status: TaskStatus | None = Field(None, json_schema_extra=lambda s: s.pop("default", None))
+    unknown_hints: ClassVar[dict[str, str]] = {}
+
+    status: TaskStatus | None = Field(
+        None,
+        description="queued, completed or canceled (in_progress and failed are set by generation; the "
+        "current value may be sent back unchanged).",
+        json_schema_extra=lambda s: s.pop("default", None),
+    )
 
 
 TaskPatch = partial(TaskUpdate, "TaskPatch", "Partial update (PATCH): only the fields sent change.")
@@ -88,7 +101,9 @@ class TaskBulkDelete(In):
 
 class TaskBulkUpdate(In):
     ids: Annotated[IdList, Field(max_length=MAX_BULK_IDS)]
-    status: TaskStatus
+    status: SettableStatus = Field(  # type: ignore[valid-type]
+        description="Only the states people set; in_progress and failed are set by generation."
+    )
 
 
 class TaskOut(Out):

@@ -1,5 +1,5 @@
-"""Images of content (featured, desktop, mobile, in-article): list, group by content, edit, bulk status,
-and their files (served only through the scope).
+"""Images of content (featured, desktop, mobile, in-article): list, edit, bulk status, and their files
+(served only through the scope). Grouping by content (the gallery): image_groups.py.
 
 Every function takes a Scope; other accounts' ids are NotFound. Writes need the editor role.
 Services flush, never commit: the view, API handler or job commits once.
@@ -8,11 +8,11 @@ Services flush, never commit: the view, API handler or job commits once.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, or_
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, Image, ImageSource, ImageStatus, ImageType, Role, Task, db
@@ -51,41 +51,10 @@ class ImageFilters(QueryFilters):
     source: str | None = None  # ai | upload
 
 
-@dataclass
-class ContentImagesGroup:
-    """The images of one content item: the featured image, then in-article images by position.
-
-    Images that belong to a task but no content form a group with content_id None and task_id set;
-    desktop/mobile variants go to `other_images`.
-    """
-
-    content_id: int | None
-    content_title: str
-    task_id: int | None = None
-    featured_image: Image | None = None
-    in_article_images: list[Image] = field(default_factory=list)
-    other_images: list[Image] = field(default_factory=list)
-
-    @property
-    def images(self) -> list[Image]:
-        """All images of the group in display order (featured first)."""
-        head = [self.featured_image] if self.featured_image is not None else []
-        return head + self.in_article_images + self.other_images
-
-    @property
-    def overall_status(self) -> str:
-        """failed if any failed, pending if any pending, generated when all are (as the seed reports)."""
-        statuses = {str(image.status) for image in self.images}
-        for status in (ImageStatus.FAILED, ImageStatus.PENDING):
-            if status in statuses:
-                return status.value
-        return ImageStatus.GENERATED.value if statuses else ImageStatus.PENDING.value
-
-
 # ---------------------------------------------------------------- validation helpers
 
 
-def _filtered(scope: Scope, filters: ImageFilters) -> Select[tuple[Image]]:
+def filtered_images(scope: Scope, filters: ImageFilters) -> Select[tuple[Image]]:
     stmt = scoped(scope, Image)
     conditions: list[ColumnElement[bool]] = []
     for name, column in (("task_id", Image.task_id), ("content_id", Image.content_id)):
@@ -109,7 +78,7 @@ def _filtered(scope: Scope, filters: ImageFilters) -> Select[tuple[Image]]:
     return stmt.where(*conditions) if conditions else stmt
 
 
-_LOAD_OWNERS = (joinedload(Image.content), joinedload(Image.task))
+LOAD_OWNERS = (joinedload(Image.content), joinedload(Image.task))
 
 
 # ---------------------------------------------------------------- reads
@@ -118,7 +87,7 @@ _LOAD_OWNERS = (joinedload(Image.content), joinedload(Image.task))
 def list_images(scope: Scope, filters: ImageFilters, page: int = 1, page_size: int = 25) -> Page[Image]:
     """One page of images (content and task eager-loaded): 2 queries whatever the page size."""
     stmt = apply_ordering(
-        _filtered(scope, filters).options(*_LOAD_OWNERS),
+        filtered_images(scope, filters).options(*LOAD_OWNERS),
         filters.ordering,
         ORDERINGS,
         DEFAULT_ORDERING,
@@ -129,114 +98,7 @@ def list_images(scope: Scope, filters: ImageFilters, page: int = 1, page_size: i
 
 def get_image(scope: Scope, image_id: Any) -> Image:
     """One live image of the account (content and task loaded), or NotFound."""
-    return get(scope, Image, image_id, options=_LOAD_OWNERS)
-
-
-def _group_key_columns() -> tuple[Any, Any]:
-    # A group is the content; images without content are grouped by their task instead.
-    task_when_no_content = case((Image.content_id.is_(None), Image.task_id), else_=None)
-    return Image.content_id, task_when_no_content
-
-
-def gallery(
-    scope: Scope, filters: ImageFilters, page: int = 1, page_size: int = 25
-) -> Page[ContentImagesGroup]:
-    """A page of content groups (the gallery): 3 queries whatever the number of images.
-
-    Groups are ordered by filters.ordering applied to the group's images (created_at: newest image,
-    position: lowest position, id: highest id); inside a group the order is fixed (featured first,
-    in-article by position). Only images matching the filters are shown.
-    """
-    ordering = filters.ordering or DEFAULT_ORDERING
-    name = ordering.removeprefix("-")
-    aggregates = {
-        "created_at": func.max(Image.created_at),
-        "position": func.min(Image.position),
-        "id": func.max(Image.id),
-    }
-    if name not in aggregates:
-        apply_ordering(select(Image.id), ordering, ORDERINGS, DEFAULT_ORDERING, Image.id)  # names the field
-    key_content, key_task = _group_key_columns()
-    grouped = _filtered(scope, filters).with_only_columns(key_content, key_task.label("tk"))
-    grouped = grouped.group_by(key_content, key_task)
-    total = db.session.scalar(select(func.count()).select_from(grouped.subquery())) or 0
-    sort, tiebreak = aggregates[name], func.max(Image.id)
-    descending = ordering.startswith("-")
-    page_stmt = (
-        grouped.order_by(
-            sort.desc() if descending else sort.asc(), tiebreak.desc() if descending else tiebreak.asc()
-        )
-        .limit(page_size)
-        .offset((page - 1) * page_size)
-    )
-    keys = [(row[0], row[1]) for row in db.session.execute(page_stmt)]
-    return Page(items=_groups_for(scope, filters, keys), total=total, page=page, page_size=page_size)
-
-
-def _groups_for(
-    scope: Scope, filters: ImageFilters, keys: Sequence[tuple[int | None, int | None]]
-) -> list[ContentImagesGroup]:
-    """Load the images of the given group keys in one query and assemble the groups in key order."""
-    if not keys:
-        return []
-    content_ids = [c for c, _ in keys if c is not None]
-    task_ids = [t for c, t in keys if c is None and t is not None]
-    owner: list[ColumnElement[bool]] = []
-    if content_ids:
-        owner.append(Image.content_id.in_(content_ids))
-    if task_ids:
-        owner.append(and_(Image.content_id.is_(None), Image.task_id.in_(task_ids)))
-    if (None, None) in keys:
-        owner.append(and_(Image.content_id.is_(None), Image.task_id.is_(None)))
-    stmt = _filtered(scope, filters).where(or_(*owner)).options(*_LOAD_OWNERS)
-    stmt = stmt.order_by(Image.position, Image.id)
-    groups = {key: _empty_group(*key) for key in keys}
-    for image in db.session.scalars(stmt).unique():
-        key = (image.content_id, image.task_id if image.content_id is None else None)
-        group = groups.get(key)
-        if group is None:
-            continue
-        _add_to_group(group, image)
-    return [groups[key] for key in keys]
-
-
-def _empty_group(content_id: int | None, task_id: int | None) -> ContentImagesGroup:
-    return ContentImagesGroup(content_id=content_id, content_title="", task_id=task_id)
-
-
-def _add_to_group(group: ContentImagesGroup, image: Image) -> None:
-    if not group.content_title:
-        owner = image.content or image.task
-        group.content_title = owner.title if owner is not None else "Media library"
-    if image.task_id and group.task_id is None:
-        group.task_id = image.task_id
-    if image.image_type == ImageType.FEATURED and group.featured_image is None:
-        group.featured_image = image
-    elif image.image_type == ImageType.IN_ARTICLE:
-        group.in_article_images.append(image)  # already ordered by position, id
-    else:  # desktop/mobile variants, or a second featured image
-        group.other_images.append(image)
-
-
-def content_images(
-    scope: Scope, content_ids: Sequence[int] | None = None, filters: ImageFilters | None = None
-) -> list[ContentImagesGroup]:
-    """Images grouped by content (the seed's content_images): one group per content that has images,
-    newest content first; `content_ids` (≤ 100) limits it to those content items (unknown ids are
-    NotFound). A fixed number of queries whatever the number of images; for pages use `gallery`.
-    """
-    filters = filters or ImageFilters()
-    stmt = _filtered(scope, filters).where(Image.content_id.is_not(None))
-    if content_ids is not None:
-        if len(content_ids) > MAX_BULK_IDS:
-            raise ValidationError.field("content_ids", f"Ask for at most {MAX_BULK_IDS} content ids at once.")
-        found = get_many(scope, Content, content_ids)
-        stmt = stmt.where(Image.content_id.in_([c.id for c in found]))
-    keys_stmt = (
-        stmt.with_only_columns(Image.content_id).group_by(Image.content_id).order_by(Image.content_id.desc())
-    )
-    keys = [(content_id, None) for content_id in db.session.scalars(keys_stmt)]
-    return _groups_for(scope, filters, keys)
+    return get(scope, Image, image_id, options=LOAD_OWNERS)
 
 
 # ---------------------------------------------------------------- writes
@@ -259,11 +121,14 @@ def create_image(
     thumbnail_path: str = "",
     width: int | None = None,
     height: int | None = None,
+    owner_required: bool = False,
 ) -> Image:
     """Add an image (editor+). Attach it to content (preferred) or a task; it takes account, site and
-    sector from its owner. Without an owner, explicit site_id/sector_id are validated, else the
-    working context is used. image_path/thumbnail_path are MEDIA_ROOT-relative paths returned by
-    media.store_image (they must lie in this account's folder).
+    sector from its owner (given site_id/sector_id must then be the owner's). Content and task given
+    together must belong together (the content was written from that task). Without an owner (a
+    library image; refused when `owner_required`, as the API's create is), explicit site_id/sector_id
+    are validated, else the working context is used. image_path/thumbnail_path are MEDIA_ROOT-relative
+    paths returned by media.store_image (they must lie in this account's folder).
     """
     scope.require(Role.EDITOR)
     content_key = optional_number(content_id, "content_id", minimum=1)
@@ -286,9 +151,17 @@ def create_image(
         owner = image.content = _owner(scope, Content, content_key, "content_id")
         if task_key is not None:
             image.task = _owner(scope, Task, task_key, "task_id")
+            _same_task(owner, image.task)
     elif task_key is not None:
         owner = image.task = _owner(scope, Task, task_key, "task_id")
+    elif owner_required:
+        raise ValidationError.field(
+            "content_id",
+            "Give content_id (preferred) or task_id: an image belongs to content or a task "
+            "(files for the media library: upload/).",
+        )
     if owner is not None:
+        _owners_place(owner, site_id, sector_id)
         image.site_id, image.sector_id = owner.site_id, owner.sector_id
     else:
         site, sector = resolve_site_sector(scope, site_id, sector_id)
@@ -406,6 +279,30 @@ def _owner(scope: Scope, model: type[Any], key: int, name: str) -> Any:
     except NotFound:
         label = "Content" if model is Content else "Task"
         raise ValidationError.field(name, f"{label} {key} does not exist in this account.") from None
+
+
+def _same_task(content: Content, task: Task) -> None:
+    if content.task_id != task.id:
+        origin = f"task {content.task_id}" if content.task_id else "no task"
+        raise ValidationError.field(
+            "task_id",
+            f"Content {content.id} was written from {origin}, not task {task.id}: "
+            "give content_id alone, or with its own task.",
+        )
+
+
+def _owners_place(owner: Content | Task, site_id: Any, sector_id: Any) -> None:
+    """The image lives where its owner does; a site_id/sector_id sent along must say the same."""
+    label = "Content" if isinstance(owner, Content) else "Task"
+    for name, given, actual in (
+        ("site_id", site_id, owner.site_id),
+        ("sector_id", sector_id, owner.sector_id),
+    ):
+        if given not in (None, "") and optional_number(given, name, minimum=1) != actual:
+            raise ValidationError.field(
+                name,
+                f"{label} {owner.id} is in {name.removesuffix('_id')} {actual}; leave {name} out or send that.",
+            )
 
 
 def _alt_text(value: Any) -> str:
