@@ -1,10 +1,11 @@
-"""A fresh PostgreSQL database with a realistic data set, built in seconds with COPY.
+"""A fresh PostgreSQL (or SQLite) database with a realistic data set, built in seconds with COPY.
 
 Two accounts. The measured one has `scale` tasks and `scale` content items (with taxonomy terms,
 images, a cluster map entry), spread over 2 sites x 3 sectors x 10 clusters; the other account gets a
 tenth of that, so every query has rows of another tenant to skip. Small objects (accounts, users,
 sites, tokens) go through the services; the big tables are written with COPY (ids assigned here,
-sequences moved past them afterwards).
+sequences moved past them afterwards). On SQLite (the default set-up without a server) they are inserted
+in batches through SQLAlchemy Core; the FTS5 triggers of migration 0004 fill the search tables as they go.
 """
 
 from __future__ import annotations
@@ -68,6 +69,22 @@ def fresh_database(admin_url: str, keep: bool = False) -> Iterator[str]:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def fresh_sqlite(keep: bool = False) -> Iterator[str]:
+    """A new SQLite database file under the temp directory; removed afterwards unless `keep`."""
+    import os
+    import tempfile
+
+    path = os.path.join(tempfile.gettempdir(), f"writer_bench_{uuid.uuid4().hex[:10]}.db")
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        if not keep:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
+
+
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
     values, weights = zip(*weighted, strict=True)
     return rng.choices(values, weights)[0]
@@ -108,6 +125,26 @@ def copy_rows(conn: psycopg.Connection, table: Table, rows: Iterable[dict[str, A
         for row in _chain_one(first, iterator):
             copy.write_row([_cell(row[c] if c in row else defaults[c]) for c in columns])
             count += 1
+    return count
+
+
+def insert_rows(conn: Any, table: Table, rows: Iterable[dict[str, Any]], batch: int = 2000) -> int:
+    """The SQLite twin of copy_rows: batched executemany through SQLAlchemy Core (same defaults)."""
+    defaults = _defaults(table)
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return 0
+    columns = [c.name for c in table.columns if c.name in first or c.name in defaults]
+    count, chunk = 0, []
+    for row in _chain_one(first, iterator):
+        chunk.append({c: row[c] if c in row else defaults[c] for c in columns})
+        if len(chunk) >= batch:
+            conn.execute(table.insert(), chunk)
+            count, chunk = count + len(chunk), []
+    if chunk:
+        conn.execute(table.insert(), chunk)
+        count += len(chunk)
     return count
 
 
@@ -292,23 +329,23 @@ def _content_children(tenant: dict[str, Any], ids: dict[str, int], n: int, rng: 
 
 
 def _fill_account(
-    conn: psycopg.Connection, tenant: dict[str, Any], n: int, ids: dict[str, int], seed: int
+    conn: Any, tenant: dict[str, Any], n: int, ids: dict[str, int], seed: int, write: Any = copy_rows
 ) -> None:
     from writer_app.models import Content, ContentClusterMap, ContentTaxonomyRelation, Image, Task
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
-    copy_rows(conn, Task.__table__, _task_rows(tenant, ids["task"], n, rng, now))
-    copy_rows(conn, Content.__table__, _content_rows(tenant, ids, n, rng, now))
+    write(conn, Task.__table__, _task_rows(tenant, ids["task"], n, rng, now))
+    write(conn, Content.__table__, _content_rows(tenant, ids, n, rng, now))
     relations, images, maps = _content_children(tenant, ids, n, rng)
-    copy_rows(conn, ContentTaxonomyRelation.__table__, relations)
-    copy_rows(conn, Image.__table__, images)
-    copy_rows(conn, ContentClusterMap.__table__, maps)
+    write(conn, ContentTaxonomyRelation.__table__, relations)
+    write(conn, Image.__table__, images)
+    write(conn, ContentClusterMap.__table__, maps)
     ids["task"] += n
     ids["content"] += n
 
 
-def _review_history(conn: psycopg.Connection, seeded: Seeded, rng: random.Random) -> None:
+def _review_history(conn: Any, seeded: Seeded, rng: random.Random, write: Any = copy_rows) -> None:
     """The measured review page's item gets 5 revisions and a few review decisions, like real work."""
     from writer_app.models import ReviewEvent, Revision
 
@@ -328,7 +365,7 @@ def _review_history(conn: psycopg.Connection, seeded: Seeded, rng: random.Random
                 "created_at": now - timedelta(hours=10 - number),
             }
         )
-    copy_rows(conn, Revision.__table__, revisions)
+    write(conn, Revision.__table__, revisions)
     events = [
         {
             "account_id": seeded.account_id,
@@ -342,12 +379,18 @@ def _review_history(conn: psycopg.Connection, seeded: Seeded, rng: random.Random
             [("submitted", ""), ("changes_requested", "Tighten the intro."), ("submitted", "Done.")]
         )
     ]
-    copy_rows(conn, ReviewEvent.__table__, events)
-    conn.execute("UPDATE writer_content SET status = 'review' WHERE id = %s", (seeded.review_content_id,))
+    write(conn, ReviewEvent.__table__, events)
+    from writer_app.models import Content
+
+    if write is copy_rows:  # a psycopg connection
+        conn.execute("UPDATE writer_content SET status = 'review' WHERE id = %s", (seeded.review_content_id,))
+    else:
+        table = Content.__table__
+        conn.execute(table.update().where(table.c.id == seeded.review_content_id).values(status="review"))
 
 
 def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
-    """Migrate the app's (empty PostgreSQL) database and fill it; returns what the bench needs."""
+    """Migrate the app's empty database (PostgreSQL or SQLite) and fill it; returns what the bench needs."""
     from flask_migrate import upgrade
 
     from writer_app import init_migrations
@@ -373,6 +416,10 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
         db.session.commit()
         account_id, user_id = measured["account"].id, measured["user"].id
         ids = {"task": 1, "content": 1}
+        if db.engine.dialect.name == "sqlite":
+            seeded = _seed_sqlite(scale, account_id, user_id, raw_token, measured, other, ids, seed_value)
+            seeded.seconds = time.perf_counter() - started
+            return seeded
         raw = db.engine.raw_connection()
         big = [Task, Content, ContentTaxonomyRelation, Image, ContentClusterMap]
         try:
@@ -410,4 +457,62 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
         finally:
             raw.close()
     seeded.seconds = time.perf_counter() - started
+    return seeded
+
+
+def _seed_sqlite(
+    scale: int,
+    account_id: int,
+    user_id: int,
+    raw_token: str,
+    measured: dict[str, Any],
+    other: dict[str, Any],
+    ids: dict[str, int],
+    seed_value: int,
+) -> Seeded:
+    """seed()'s big tables on SQLite, in one transaction (inside the caller's app context)."""
+    from sqlalchemy import text
+
+    from writer_app.models import (
+        Content,
+        ContentClusterMap,
+        ContentTaxonomyRelation,
+        Image,
+        ReviewEvent,
+        Revision,
+        Task,
+        db,
+    )
+
+    # The session's own connection: the tenancy objects it reads while generating rows (expired by the
+    # commit) must not wait for the write lock this transaction holds.
+    conn = db.session.connection()
+    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 1, insert_rows)
+    first_measured_content = ids["content"]
+    _fill_account(conn, measured, scale, ids, seed_value, insert_rows)
+    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 2, insert_rows)
+    seeded = Seeded(
+        database_url=str(db.engine.url.render_as_string(hide_password=False)),
+        scale=scale,
+        account_id=account_id,
+        user_id=user_id,
+        api_token=raw_token,
+        review_content_id=first_measured_content + scale // 2,
+    )
+    _review_history(conn, seeded, random.Random(seed_value), insert_rows)
+    db.session.commit()
+    with db.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+        for model in (
+            Task,
+            Content,
+            ContentTaxonomyRelation,
+            Image,
+            ContentClusterMap,
+            Revision,
+            ReviewEvent,
+        ):
+            seeded.counts[model.__tablename__] = conn.scalar(
+                text(f"SELECT count(*) FROM {model.__tablename__}")
+            )
     return seeded
