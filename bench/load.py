@@ -353,6 +353,6 @@ def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 
         )
         if os.environ.get("BENCH_SHOW_SQL"):
             print(f"--- {target.name}: {len(statements)} statements")
-            for statement in statements:
-                print("   ", " ".join(statement.split())[:200])
+            for statement, took in zip(statements, timings, strict=False):
+                print(f"    {took * 1000:6.2f} ms ", " ".join(statement.split())[:200])
     return found

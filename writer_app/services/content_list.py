@@ -127,6 +127,7 @@ def list_content(
         total=result.total,
         page=result.page,
         page_size=result.page_size,
+        total_is_exact=result.total_is_exact,
         image_stats=image_stats(scope, [c.id for c in result.items]),
     )
 
