@@ -1,7 +1,7 @@
 """`python -m bench` (`make bench`): seed, serve, measure, write bench/results.md and print it.
 
     python -m bench [--scale 10000] [--compare-scale 100000|0] [--duration 10] [--connections 8]
-                    [--only pages,wordpress,generation,publishing] [--keep]
+                    [--only pages,wordpress,generation,publishing] [--databases postgresql,sqlite] [--keep]
 
 Everything runs on this machine: PostgreSQL (TEST_POSTGRES_ADMIN_URL, default postgres@127.0.0.1),
 Redis for the generation workers (TEST_REDIS_URL), gunicorn and wrk on 127.0.0.1.
@@ -41,9 +41,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--only", default=",".join(SECTIONS), help=f"comma list of {', '.join(SECTIONS)}")
+    parser.add_argument(
+        "--databases",
+        default="postgresql,sqlite",
+        help="comma list: postgresql (with Redis, and the job sections), sqlite (the default set-up, no Redis)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench databases (names printed)")
     parser.add_argument("--output", type=Path, default=report_mod.RESULTS)
     args = parser.parse_args(argv)
+    if set(args.databases.split(",")) - {"postgresql", "sqlite"}:
+        parser.error("--databases takes postgresql and/or sqlite")
     unknown = set(args.only.split(",")) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s) in --only: {', '.join(sorted(unknown))}")

@@ -49,6 +49,10 @@ class Seeded:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
 
+    @property
+    def database(self) -> str:
+        return "SQLite" if self.database_url.startswith("sqlite") else "PostgreSQL"
+
 
 def sqlalchemy_url(base_admin_url: str, name: str) -> str:
     base = base_admin_url.rsplit("/", 1)[0]
