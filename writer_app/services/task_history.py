@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from writer_app.models import AuditEvent, Content, Job, Task, TaskStatus, db
 from writer_app.models.base import as_utc
@@ -23,11 +23,15 @@ RECENT_JOBS = 500  # generation jobs of the account looked through for one task'
 
 
 def content_for_tasks(scope: Scope, task_ids: list[int]) -> dict[int, Content]:
-    """The newest live content of each task (one query; tasks without content are left out)."""
+    """The newest live content of each task (one query; tasks without content are left out).
+
+    Only id, task_id, title and status are loaded (what the task pages show): a list of 50 tasks
+    would otherwise read 50 article bodies. Other attributes load on first access."""
     if not task_ids:
         return {}
     rows = db.session.scalars(
         select(Content)
+        .options(load_only(Content.id, Content.task_id, Content.title, Content.status))
         .where(
             Content.account_id == scope.account_id,
             Content.task_id.in_(task_ids),
