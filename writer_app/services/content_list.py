@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from writer_app.models import (
     Cluster,
@@ -13,6 +13,7 @@ from writer_app.models import (
     ContentSource,
     ContentStatus,
     ContentStructure,
+    ContentTaxonomy,
     ContentType,
     Image,
     ImageStatus,
@@ -36,6 +37,25 @@ ORDERING = {
     "status": Content.status,
 }
 DEFAULT_ORDERING = "-updated_at"
+# The columns the HTML list shows (content/index.html; anything else would load row by row).
+SUMMARY_COLUMNS = (
+    Content.id,
+    Content.account_id,
+    Content.site_id,
+    Content.sector_id,
+    Content.cluster_id,
+    Content.title,
+    Content.status,
+    Content.word_count,
+    Content.content_type,
+    Content.content_structure,
+    Content.source,
+    Content.ai_model,
+    Content.scheduled_at,
+    Content.updated_at,
+    Content.last_edited_by_id,
+    Content.version,
+)
 
 
 @dataclass
@@ -109,18 +129,25 @@ def list_content(
     """One page of content with the names of its cluster, site, sector and last editor, its taxonomy
     terms, and image stats per row: 4 queries whatever the page holds (the total is cached).
 
-    `with_html=False` leaves the article bodies in the database (a list of titles does not show them)."""
-    stmt = filtered_statement(scope, filters).options(
+    `with_html=False` (the HTML list) loads only SUMMARY_COLUMNS: a list of titles shows no bodies."""
+    # What a list row shows of a term: not its description or metadata (JSON decoded per term).
+    terms = selectinload(Content.taxonomy_terms).load_only(
+        ContentTaxonomy.name, ContentTaxonomy.slug, ContentTaxonomy.taxonomy_type
+    )
+    names = (
         joinedload(Content.cluster).load_only(Cluster.name),
         joinedload(Content.site).load_only(Site.name),
         joinedload(Content.sector).load_only(Sector.name),
         joinedload(Content.last_edited_by).load_only(User.name, User.email),
-        joinedload(Content.submitted_by).load_only(User.name, User.email),
-        joinedload(Content.approved_by).load_only(User.name, User.email),
-        selectinload(Content.taxonomy_terms),
     )
-    if not with_html:
-        stmt = stmt.options(defer(Content.html))
+    stmt = filtered_statement(scope, filters).options(*names, terms)
+    if with_html:  # the API's full shape
+        stmt = stmt.options(
+            joinedload(Content.submitted_by).load_only(User.name, User.email),
+            joinedload(Content.approved_by).load_only(User.name, User.email),
+        )
+    else:  # the HTML list: the columns its rows show (no body, no JSON columns to decode)
+        stmt = stmt.options(load_only(*SUMMARY_COLUMNS))
     result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters))
     return ContentPage(
         items=result.items,
