@@ -253,7 +253,8 @@ def explain(app: Any, seeded: Seeded) -> list[str]:
 
     from writer_app.models import db
     from writer_app.services import content as content_service
-    from writer_app.services import tasks as task_service
+    from writer_app.services import task_list as task_service
+    from writer_app.services.pagination import COUNT_LIMIT, count_statement
     from writer_app.services.scope import Scope
 
     lines: list[str] = []
@@ -261,17 +262,16 @@ def explain(app: Any, seeded: Seeded) -> list[str]:
         from writer_app.models import Role
 
         scope = Scope(seeded.account_id, Role.ADMIN, seeded.user_id)
-        from sqlalchemy import func, select
 
-        task_list = task_service._task_query(  # the list's own query (a private helper)
+        task_list = task_service.task_query(
             scope, task_service.TaskFilters(search=seeded.search_term, status="queued")
         )
         content_list = content_service.filtered_statement(
             scope, content_service.ContentFilters(search=seeded.search_term, status="draft")
         )
 
-        def count(stmt: Any) -> Any:
-            return select(func.count()).select_from(stmt.order_by(None).subquery())
+        def count(stmt: Any) -> Any:  # as the lists count: up to the count limit
+            return count_statement(stmt, COUNT_LIMIT)
 
         # The two statements each list runs: the count and the page (here page 3 of 50 rows).
         statements = {

@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, ReviewDecision, ReviewEvent, Revision, Role, User, db
 from writer_app.models.base import as_utc, utcnow
-from writer_app.services.editorial import WAITING_STATUSES
 from writer_app.services.count_cache import CountKey, cached_count
+from writer_app.services.editorial import WAITING_STATUSES
 from writer_app.services.scope import Scope, scoped
 from writer_app.services.validation import Analysis
 
