@@ -85,3 +85,11 @@ def test_pages_show_a_stopped_count_with_a_plus(client, login, tenant, rows, mon
     monkeypatch.setattr(pagination, "COUNT_LIMIT", 3)
     content = editor.get("/content/?page_size=2").get_data(as_text=True)
     assert "Page 1 of 2+ · 3+ in all" in content
+
+
+def test_listed_tasks_read_as_the_tasks_themselves(api, rows, tenant):
+    """The list reads plain rows (TaskRow), not ORM objects: each answers as the task's own endpoint."""
+    listed = api.get("/writer/tasks/?page_size=100&ordering=title").get_json()["results"]
+    assert len(listed) == 6
+    for item in listed:
+        assert api.get(f"/writer/tasks/{item['id']}/").get_json() == item

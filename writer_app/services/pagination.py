@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -78,8 +78,18 @@ def page_params(page: Any, page_size: Any, default_size: int = 25) -> tuple[int,
     return page_number, size
 
 
-def paginate(stmt: Select[Any], page: int, page_size: int, count_key: CountKey | None = None) -> Page[Any]:
+def paginate(
+    stmt: Select[Any],
+    page: int,
+    page_size: int,
+    count_key: CountKey | None = None,
+    *,
+    rows: tuple[Select[Any], Callable[[Any], Any]] | None = None,
+) -> Page[Any]:
     """Two queries whatever the data size: the count and the page itself.
+
+    `rows` (a plain-column SELECT of the same rows in the same order, and what makes an item of each
+    row) reads the page without the ORM; `stmt` is still what is counted.
 
     With `count_key` (the task and content lists) the total comes from the count cache while the
     account's data is unchanged, and counting stops at COUNT_LIMIT rows unless the page asked for
@@ -95,7 +105,12 @@ def paginate(stmt: Select[Any], page: int, page_size: int, count_key: CountKey |
     else:
         key = count_key if limit is None else count_key._replace(what=f"{count_key.what} upto {limit}")
         total = cached_count(key, count)
-    items = list(db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).unique())
+    offset = (page - 1) * page_size
+    if rows is None:
+        items = list(db.session.scalars(stmt.limit(page_size).offset(offset)).unique())
+    else:
+        page_rows, make = rows
+        items = [make(row) for row in db.session.execute(page_rows.limit(page_size).offset(offset))]
     exact = limit is None or total <= limit
     return Page(
         items=items, total=min(total, limit or total), page=page, page_size=page_size, total_is_exact=exact

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from functools import cache
+from typing import Any, NamedTuple
 
+from sqlalchemy import Select, inspect, select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import Cluster, ContentStructure, ContentType, Sector, Site, Task, TaskStatus, db
+from writer_app.models.planner import split_keywords
 from writer_app.services.clusters import ALL, site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, choice, whole_number
@@ -70,17 +73,81 @@ def task_query(scope: Scope, filters: TaskFilters) -> Any:
     return apply_ordering(stmt, filters.ordering, ORDERINGS, DEFAULT_ORDERING, Task.id)
 
 
+class Named(NamedTuple):
+    """A listed task's cluster, site or sector: what a row shows of it."""
+
+    id: int
+    name: str
+
+
+class TaskRow:
+    """A task as the lists show it: every column of a Task (same names, same types) and its cluster,
+    site and sector as `Named`. Read-only: built from a plain SELECT without the ORM's identity map
+    and change tracking, which cost 2-3× more per row than the row itself."""
+
+    cluster: Named
+    site: Named
+    sector: Named
+
+    def __init__(self, values: dict[str, Any], cluster: Named, site: Named, sector: Named) -> None:
+        self.__dict__.update(values)
+        self.cluster, self.site, self.sector = cluster, site, sector
+
+    @property
+    def keyword_list(self) -> list[str]:
+        return split_keywords(self.keywords)  # type: ignore[attr-defined]
+
+
+@cache
+def _task_columns() -> tuple[tuple[str, Any], ...]:
+    """(attribute name, column) of every mapped Task column (after the mappers are configured)."""
+    return tuple((attr.key, attr.columns[0]) for attr in inspect(Task).column_attrs)
+
+
+def _rows_statement(stmt: Select[Any], filters: TaskFilters) -> Select[Any]:
+    """`stmt`'s rows as plain columns with the three names joined in, in the list's order."""
+    columns = [column for _, column in _task_columns()]
+    rows = (
+        select(*columns, Cluster.name, Site.name, Sector.name)
+        .select_from(Task)
+        .outerjoin(Cluster, Cluster.id == Task.cluster_id)
+        .outerjoin(Site, Site.id == Task.site_id)
+        .outerjoin(Sector, Sector.id == Task.sector_id)
+    )
+    if stmt.whereclause is not None:
+        rows = rows.where(stmt.whereclause)
+    return apply_ordering(rows, filters.ordering, ORDERINGS, DEFAULT_ORDERING, Task.id)
+
+
+def _task_row(row: Any) -> TaskRow:
+    keys = _task_columns()
+    values = {key: row[i] for i, (key, _) in enumerate(keys)}
+    n = len(keys)
+    return TaskRow(
+        values,
+        Named(values["cluster_id"], row[n]),
+        Named(values["site_id"], row[n + 1]),
+        Named(values["sector_id"], row[n + 2]),
+    )
+
+
 def list_tasks(
     scope: Scope, filters: TaskFilters | None = None, page: Any = 1, page_size: Any = 25
-) -> Page[Task]:
-    """One page of tasks with cluster, site and sector loaded (3 queries whatever the page size).
+) -> Page[TaskRow]:
+    """One page of tasks (read-only TaskRow) with the names of their cluster, site and sector: 2 queries
+    whatever the page size, or 1 with the total from the count cache.
 
     Unknown filter values, orderings and page sizes raise ValidationError naming the field.
     """
     page_number, size = page_params(page, page_size)
     filters = filters or TaskFilters()
+    stmt = task_query(scope, filters)
     return paginate(
-        task_query(scope, filters), page_number, size, CountKey.for_list(scope, "tasks", filters)
+        stmt,
+        page_number,
+        size,
+        CountKey.for_list(scope, "tasks", filters),
+        rows=(_rows_statement(stmt, filters), _task_row),
     )
 
 
