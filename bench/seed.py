@@ -33,6 +33,15 @@ CATEGORIES_PER_SITE, TAGS_PER_SITE = 20, 80
 TASK_STATUSES = (("queued", 40), ("in_progress", 5), ("completed", 45), ("failed", 5), ("canceled", 5))
 CONTENT_STATUSES = (("draft", 50), ("review", 20), ("published", 30))
 STRUCTURES = ("article", "guide", "comparison", "review", "listicle")
+BIG_TABLES = (
+    "writer_tasks",
+    "writer_content",
+    "writer_content_taxonomy_relations",
+    "writer_images",
+    "writer_content_cluster_map",
+    "writer_revisions",
+    "writer_review_events",
+)
 
 
 @dataclass
@@ -418,10 +427,8 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
         other = _tenancy("Bench Other", OTHER_EMAIL)
         _, raw_token = tokens.create_token(measured["user"], measured["account"].id, "bench")
         db.session.commit()
-        account_id, user_id = measured["account"].id, measured["user"].id
-        ids = {"task": 1, "content": 1}
         if db.engine.dialect.name == "sqlite":
-            seeded = _seed_sqlite(scale, account_id, user_id, raw_token, measured, other, ids, seed_value)
+            seeded = _seed_sqlite(scale, raw_token, measured, other, seed_value)
             seeded.seconds = time.perf_counter() - started
             return seeded
         raw = db.engine.raw_connection()
@@ -431,20 +438,7 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
             indexes = _drop_indexes(conn, [m.__tablename__ for m in big])
             # Rows are consistent by construction: skip the per-row foreign key triggers while loading.
             conn.execute("SET session_replication_role = replica")
-            # The other tenant's rows come first and last, so the measured ones sit in the middle.
-            _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 1)
-            first_measured_content = ids["content"]
-            _fill_account(conn, measured, scale, ids, seed_value)
-            _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 2)
-            seeded = Seeded(
-                database_url=str(db.engine.url.render_as_string(hide_password=False)),
-                scale=scale,
-                account_id=account_id,
-                user_id=user_id,
-                api_token=raw_token,
-                review_content_id=first_measured_content + scale // 2,
-            )
-            _review_history(conn, seeded, random.Random(seed_value))
+            seeded = _fill_all(conn, copy_rows, scale, raw_token, measured, other, seed_value)
             conn.execute("SET session_replication_role = DEFAULT")
             for definition in indexes:  # one sort per index instead of an insert per row
                 conn.execute(definition)
@@ -454,69 +448,58 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
             conn.autocommit = True
             conn.execute("VACUUM ANALYZE")
             conn.autocommit = False
-            for model in tables:
-                seeded.counts[model.__tablename__] = conn.execute(
-                    f"SELECT count(*) FROM {model.__tablename__}"
-                ).fetchone()[0]
+            for table in BIG_TABLES:
+                seeded.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         finally:
             raw.close()
     seeded.seconds = time.perf_counter() - started
     return seeded
 
 
-def _seed_sqlite(
+def _fill_all(
+    conn: Any,
+    write: Any,
     scale: int,
-    account_id: int,
-    user_id: int,
     raw_token: str,
     measured: dict[str, Any],
     other: dict[str, Any],
-    ids: dict[str, int],
     seed_value: int,
+) -> Seeded:
+    """Both accounts' big tables and the review history, through `write` (copy_rows or insert_rows)."""
+    from writer_app.models import db
+
+    ids = {"task": 1, "content": 1}
+    # The other tenant's rows come first and last, so the measured ones sit in the middle.
+    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 1, write)
+    first_measured_content = ids["content"]
+    _fill_account(conn, measured, scale, ids, seed_value, write)
+    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 2, write)
+    seeded = Seeded(
+        database_url=str(db.engine.url.render_as_string(hide_password=False)),
+        scale=scale,
+        account_id=measured["account"].id,
+        user_id=measured["user"].id,
+        api_token=raw_token,
+        review_content_id=first_measured_content + scale // 2,
+    )
+    _review_history(conn, seeded, random.Random(seed_value), write)
+    return seeded
+
+
+def _seed_sqlite(
+    scale: int, raw_token: str, measured: dict[str, Any], other: dict[str, Any], seed_value: int
 ) -> Seeded:
     """seed()'s big tables on SQLite, in one transaction (inside the caller's app context)."""
     from sqlalchemy import text
 
-    from writer_app.models import (
-        Content,
-        ContentClusterMap,
-        ContentTaxonomyRelation,
-        Image,
-        ReviewEvent,
-        Revision,
-        Task,
-        db,
-    )
+    from writer_app.models import db
 
     # The session's own connection: the tenancy objects it reads while generating rows (expired by the
     # commit) must not wait for the write lock this transaction holds.
-    conn = db.session.connection()
-    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 1, insert_rows)
-    first_measured_content = ids["content"]
-    _fill_account(conn, measured, scale, ids, seed_value, insert_rows)
-    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 2, insert_rows)
-    seeded = Seeded(
-        database_url=str(db.engine.url.render_as_string(hide_password=False)),
-        scale=scale,
-        account_id=account_id,
-        user_id=user_id,
-        api_token=raw_token,
-        review_content_id=first_measured_content + scale // 2,
-    )
-    _review_history(conn, seeded, random.Random(seed_value), insert_rows)
+    seeded = _fill_all(db.session.connection(), insert_rows, scale, raw_token, measured, other, seed_value)
     db.session.commit()
     with db.engine.begin() as conn:
         conn.execute(text("ANALYZE"))
-        for model in (
-            Task,
-            Content,
-            ContentTaxonomyRelation,
-            Image,
-            ContentClusterMap,
-            Revision,
-            ReviewEvent,
-        ):
-            seeded.counts[model.__tablename__] = conn.scalar(
-                text(f"SELECT count(*) FROM {model.__tablename__}")
-            )
+        for table in BIG_TABLES:
+            seeded.counts[table] = conn.scalar(text(f"SELECT count(*) FROM {table}"))
     return seeded
