@@ -1,8 +1,8 @@
 """`python -m bench` (`make bench`): seed, serve, measure, write bench/results.md and print it.
 
     python -m bench [--scale 10000] [--compare-scale 100000|0] [--duration 10] [--connections 8]
-                    [--only pages,wordpress,generation,outline,publishing] [--keep]
-                    [--outline-tasks 10]
+                    [--only pages,wordpress,generation,outline,publishing] [--databases postgresql,sqlite]
+                    [--keep] [--outline-tasks 10]
 
 Everything runs on this machine: PostgreSQL (TEST_POSTGRES_ADMIN_URL, default postgres@127.0.0.1),
 Redis for the generation workers (TEST_REDIS_URL), gunicorn and wrk on 127.0.0.1.
@@ -45,9 +45,16 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--outline-tasks", type=int, default=10, help="tasks of the outline + sections row (section outline)"
     )
+    parser.add_argument(
+        "--databases",
+        default="postgresql,sqlite",
+        help="comma list: postgresql (with Redis, and the job sections), sqlite (the default set-up, no Redis)",
+    )
     parser.add_argument("--keep", action="store_true", help="keep the bench databases (names printed)")
     parser.add_argument("--output", type=Path, default=report_mod.RESULTS)
     args = parser.parse_args(argv)
+    if set(args.databases.split(",")) - {"postgresql", "sqlite"}:
+        parser.error("--databases takes postgresql and/or sqlite")
     unknown = set(args.only.split(",")) - set(SECTIONS)
     if unknown:
         parser.error(f"unknown section(s) in --only: {', '.join(sorted(unknown))}")

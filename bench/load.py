@@ -187,7 +187,7 @@ def login_cookie(base_url: str) -> str:
     if match:
         data["csrf_token"] = match.group(1)
     answer = session.post(f"{base_url}/login", data=data, allow_redirects=False, timeout=10)
-    if answer.status_code != 302 or "session" not in session.cookies:
+    if answer.status_code not in (302, 303) or "session" not in session.cookies:
         raise RuntimeError(f"bench login failed: {answer.status_code} {answer.text[:300]}")
     # Then land where the login leads, as a browser does: the session gets its CSRF token there, and
     # every later request sends that session (wrk repeats the cookie it is given).
@@ -296,7 +296,7 @@ def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
     answer = client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
-    if answer.status_code != 302:
+    if answer.status_code not in (302, 303):
         raise RuntimeError(f"test-client login failed: {answer.status_code}")
     statements: list[str] = []
     timings: list[float] = []
@@ -353,6 +353,6 @@ def profile_requests(app: Any, targets: list[Target], token: str, repeat: int = 
         )
         if os.environ.get("BENCH_SHOW_SQL"):
             print(f"--- {target.name}: {len(statements)} statements")
-            for statement in statements:
-                print("   ", " ".join(statement.split())[:200])
+            for statement, took in zip(statements, timings, strict=False):
+                print(f"    {took * 1000:6.2f} ms ", " ".join(statement.split())[:200])
     return found

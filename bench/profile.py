@@ -18,7 +18,7 @@ from typing import Any
 
 from bench import load
 from bench.run import make_app, targets
-from bench.seed import BENCH_EMAIL, BENCH_PASSWORD, Seeded, fresh_database, seed
+from bench.seed import BENCH_EMAIL, BENCH_PASSWORD, Seeded, fresh_database, fresh_sqlite, seed
 
 ADMIN_URL = os.environ.get("TEST_POSTGRES_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -29,6 +29,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="reuse a database seeded by an earlier run")
     parser.add_argument("--scale", type=int, default=10000)
     parser.add_argument("--repeat", type=int, default=50)
+    parser.add_argument("--sqlite", action="store_true", help="seed an SQLite file instead of PostgreSQL")
+    parser.add_argument(
+        "--no-redis", action="store_true", help="the default set-up: no Redis, so totals are always counted"
+    )
     parser.add_argument("--html", action="store_true", help="write bench/profile.html instead of text")
     parser.add_argument("--no-tree", action="store_true", help="only the figures, no call tree")
     args = parser.parse_args(argv)
@@ -39,7 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         app = make_app(args.database, secret)
         seeded = None
     else:
-        with fresh_database(ADMIN_URL, keep=True) as url:
+        fresh = fresh_sqlite(keep=True) if args.sqlite else fresh_database(ADMIN_URL, keep=True)
+        with fresh as url:
             app = make_app(url, secret)
             seeded = seed(app, args.scale)
         print(f"seeded {args.scale:,} rows; next time: --database {url}", flush=True)
@@ -57,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if seeded:
         print(f"for --database runs: BENCH_TOKEN={token} BENCH_REVIEW_ID={review_id}")
 
+    if args.no_redis:
+        return _profile(app, target, token, args)
     from tests.support.services import redis_database
 
     with redis_database() as redis_url:  # as the bench serves it: cached list totals
@@ -80,7 +87,10 @@ def _profile(app: Any, target: Any, token: str, args: argparse.Namespace) -> int
     app.config["WTF_CSRF_ENABLED"] = False
     client = app.test_client()
     client.post("/login", data={"email": BENCH_EMAIL, "password": BENCH_PASSWORD})
-    headers = {"Authorization": f"Bearer {token}"} if target.auth == "token" else {}
+    # The computed answer, as in the `_fresh` rows: a cached one would skip the work being profiled.
+    headers = {"Cache-Control": "no-cache"}
+    if target.auth == "token":
+        headers["Authorization"] = f"Bearer {token}"
     client.get(target.path, headers=headers)
     cpu = []
     profiler = Profiler(interval=0.0002)

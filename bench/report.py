@@ -34,7 +34,8 @@ class Report:
     started: datetime
     args: dict[str, Any]
     seeds: list[Any] = field(default_factory=list)
-    loads: dict[int, list[LoadResult]] = field(default_factory=dict)  # scale -> results
+    loads: dict[int, list[LoadResult]] = field(default_factory=dict)  # scale -> results (PostgreSQL)
+    sqlite_loads: dict[int, list[LoadResult]] = field(default_factory=dict)  # scale -> results (SQLite)
     sections: dict[str, list[str]] = field(default_factory=dict)  # extra markdown per section
     checks: list[Check] = field(default_factory=list)
     memory: dict[str, float] = field(default_factory=dict)
@@ -124,7 +125,7 @@ def render(report: Report) -> str:
     out += ["", "## Data sets", ""]
     for seeded in report.seeds:
         counts = ", ".join(f"{k} {v:,}" for k, v in seeded.counts.items())
-        out.append(f"- scale {seeded.scale:,}: {counts}; seeded in {seeded.seconds:.1f} s")
+        out.append(f"- {seeded.database}, scale {seeded.scale:,}: {counts}; seeded in {seeded.seconds:.1f} s")
     for scale, results in sorted(report.loads.items()):
         bare = bare_rps(results)
         out += ["", f"## Pages and API at {scale:,} rows", ""]
@@ -139,12 +140,28 @@ def render(report: Report) -> str:
         )
         out.append("")
         out += _load_table(results, bare)
+    for scale, results in sorted(report.sqlite_loads.items()):
+        out += ["", f"## Pages and API on SQLite at {scale:,} rows", ""]
+        out.append(
+            f"The default set-up: SQLite, no Redis (so no response cache and no cached totals: every list is "
+            f"computed and every total counted), gunicorn {report.args.get('workers', 2)} sync workers, wrk "
+            f"{report.args.get('connections')} connections × {report.args.get('duration')} s per row; "
+            "columns as above."
+        )
+        out.append("")
+        out += _load_table(results, bare_rps(results))
     for title, lines in report.sections.items():
         out += ["", f"## {title}", "", *lines]
     if report.memory:
         out += ["", "## Memory (peak RSS)", "", "| process | MB |", "|---|---:|"]
         out += [f"| {k} | {v:.0f} |" for k, v in sorted(report.memory.items())]
-    out += ["", "## Targets (issue 8)", "", "| target | this run | verdict | note |", "|---|---|---|---|"]
+    out += [
+        "",
+        "## Targets (issues 8 and 18)",
+        "",
+        "| target | this run | verdict | note |",
+        "|---|---|---|---|",
+    ]
     out += [f"| {c.target} | {c.value} | {c.verdict} | {c.note} |" for c in report.checks]
     if report.findings:
         out += ["", "## What limits the figures", ""] + [f"- {f}" for f in report.findings]
@@ -173,7 +190,10 @@ def _by_name(results: list[LoadResult]) -> dict[str, LoadResult]:
 def evaluate(report: Report) -> None:
     """Page targets from the load results (job sections add their own checks as they run)."""
     if not report.loads:
-        report.checks.insert(0, Check("pages", "-", None, "pages were not measured (--only)"))
+        if report.sqlite_loads:  # SQLite only (--databases sqlite)
+            report.checks[:0] = computed_checks(report)
+        else:
+            report.checks.insert(0, Check("pages", "-", None, "pages were not measured (--only)"))
         return
     scales = sorted(report.loads)
     base = _by_name(report.loads[scales[0]])
@@ -235,7 +255,50 @@ def evaluate(report: Report) -> None:
             checks.append(
                 Check(f"{result.name} SQL ≤ 8 ({scale:,})", str(result.queries), result.queries <= 8)
             )
+    checks += computed_checks(report)
     for key, mb in report.memory.items():
         limit = 150 if "web" in key else 200
         checks.append(Check(f"{key} ≤ {limit} MB RSS", f"{mb:.0f} MB", mb <= limit))
     report.checks[:0] = checks
+
+
+# Issue 18: computed answers (`Cache-Control: no-cache`) as a share of the bare endpoint.
+COMPUTED_TARGETS = {
+    "api_tasks_fresh": 0.10,
+    "api_content_fresh": 0.10,
+    "tasks_page_fresh": 0.07,
+    "content_page_fresh": 0.07,
+    "review_page": 0.07,
+}
+
+
+def computed_checks(report: Report) -> list[Check]:
+    """Issue 18's targets on each database and scale, and 100k within 0.8× of 10k (shares of bare)."""
+    checks: list[Check] = []
+    for database, loads in (("PostgreSQL", report.loads), ("SQLite", report.sqlite_loads)):
+        scales = sorted(loads)
+        shares: dict[int, dict[str, float]] = {}
+        for scale in scales:
+            found, bare = _by_name(loads[scale]), bare_rps(loads[scale])
+            shares[scale] = {n: found[n].share(bare) for n in COMPUTED_TARGETS if n in found and bare}
+            for name, share in shares[scale].items():
+                goal = COMPUTED_TARGETS[name]
+                checks.append(
+                    Check(
+                        f"{name} ≥ {goal:.0%} of bare ({database}, {scale:,})", f"{share:.1%}", share >= goal
+                    )
+                )
+        if len(scales) > 1:
+            small, big = shares[scales[0]], shares[scales[-1]]
+            for name in COMPUTED_TARGETS:
+                if small.get(name) and name in big:
+                    ratio = big[name] / small[name]
+                    checks.append(
+                        Check(
+                            f"{name} at {scales[-1]:,} ≥ 0.8× {scales[0]:,} ({database})",
+                            f"{ratio:.2f}×",
+                            ratio >= 0.8,
+                            f"share of bare {big[name]:.1%} vs {small[name]:.1%}",
+                        )
+                    )
+    return checks

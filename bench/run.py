@@ -11,18 +11,20 @@ from typing import Any
 from bench import load
 from bench.memory import PeakSampler, app_memory_probe
 from bench.report import FRESH, Check, Report
-from bench.seed import Seeded, fresh_database, seed
+from bench.seed import Seeded, fresh_database, fresh_sqlite, seed
 
 PAIRED_BARE_SECONDS = 3
 INDEX_NODE = re.compile(r"(?:Bitmap Index Scan on|Index (?:Only )?Scan(?: Backward)? using) (\S+)")
 LIST_PAGES = ("tasks_page", "content_page", "api_tasks", "api_content", "api_content_search")
 
 
-def targets(seeded: Seeded, *, full: bool = True) -> list[load.Target]:
+def targets(seeded: Seeded, *, full: bool = True, computed_only: bool = False) -> list[load.Target]:
     """What is measured. The tasks list is the issue's: 50 rows, status filter + search, page 3.
 
     List answers come from the response cache while the data is unchanged, as served; the `_fresh`
-    rows send `Cache-Control: no-cache`, so every request computes its answer."""
+    rows send `Cache-Control: no-cache`, so every request computes its answer. `computed_only` keeps
+    the bare endpoint, the `_fresh` rows and the (never cached) review page: without Redis there is
+    no response cache, and at the compare scale only computed answers touch the data."""
     term = seeded.search_term
     q = f"search={term.replace(' ', '+')}"
     tasks_page = load.Target("tasks_page", f"/tasks/?status=queued&{q}&page=3&page_size=50", "session", term)
@@ -32,8 +34,10 @@ def targets(seeded: Seeded, *, full: bool = True) -> list[load.Target]:
     found = [load.Target("bare", "/bench/bare", "none", "ok"), tasks_page, fresh(tasks_page)]
     if full:
         api_content = load.Target("api_content", "/api/v1/writer/content/?page_size=50", "token", '"count"')
+        content_page = load.Target("content_page", "/content/?page_size=50", "session", "<table")
         found += [
-            load.Target("content_page", "/content/?page_size=50", "session", "<table"),
+            content_page,
+            fresh(content_page),
             load.Target("review_page", f"/content/{seeded.review_content_id}", "session", "Revision"),
             api_tasks,
             fresh(api_tasks),
@@ -47,6 +51,10 @@ def targets(seeded: Seeded, *, full: bool = True) -> list[load.Target]:
         found += [api_tasks, fresh(api_tasks)]
     # The ceiling again at the end: ratios use the mean of both, so drift during the run evens out.
     found.append(load.Target("bare_end", "/bench/bare", "none", "ok"))
+    if computed_only:
+        found = [
+            t for t in found if t.name.startswith("bare") or t.name.endswith(FRESH) or t.name == "review_page"
+        ]
     return found
 
 
@@ -90,15 +98,25 @@ def available(app: Any, wanted: list[load.Target]) -> tuple[list[load.Target], l
 
 
 def _pages(
-    report: Report, args: argparse.Namespace, seeded: Seeded, app: Any, secret: str, workdir: Path, full: bool
+    report: Report,
+    args: argparse.Namespace,
+    seeded: Seeded,
+    app: Any,
+    secret: str,
+    workdir: Path,
+    full: bool,
+    computed_only: bool = False,
 ):
     from tests.support.services import redis_database
 
+    if seeded.database == "SQLite":  # the default set-up: no Redis, so no cached totals or answers
+        _measure_pages(report, args, seeded, app, secret, workdir, full, "", computed_only=True)
+        return
     # Served as in production: with Redis (rate limits, cached list totals), on a database number of its own.
     with redis_database() as redis_url:
         app.config["REDIS_URL"] = redis_url or ""
         try:
-            _measure_pages(report, args, seeded, app, secret, workdir, full, redis_url or "")
+            _measure_pages(report, args, seeded, app, secret, workdir, full, redis_url or "", computed_only)
         finally:
             app.config["REDIS_URL"] = ""
 
@@ -112,8 +130,10 @@ def _measure_pages(
     workdir: Path,
     full: bool,
     redis_url: str,
+    computed_only: bool = False,
 ):
-    wanted, missing = available(app, targets(seeded, full=full))
+    wanted, missing = available(app, targets(seeded, full=full, computed_only=computed_only))
+    where = f"{seeded.scale:,} rows" + (", SQLite" if seeded.database == "SQLite" else "")
     env = load.server_env(seeded.database_url, secret, {"REDIS_URL": redis_url} if redis_url else None)
     sampler = PeakSampler().start()
     results: list[load.LoadResult] = []
@@ -123,7 +143,7 @@ def _measure_pages(
         bare_url = server.url + "/bench/bare"
         for target in wanted:
             report.sample_load()
-            print(f"bench: {seeded.scale:,} rows: {target.name} {target.path}", flush=True)
+            print(f"bench: {where}: {target.name} {target.path}", flush=True)
             result = load.measure(
                 server, target, cookie, seeded.api_token, duration=args.duration, connections=args.connections
             )
@@ -135,7 +155,7 @@ def _measure_pages(
             results.append(result)
         sampler.sample()
     peaks = sampler.stop()
-    key = f"gunicorn web worker ({seeded.scale:,} rows)"
+    key = f"gunicorn web worker ({where})"
     report.memory[key] = peaks.get("gunicorn web worker", 0.0)
     if "Memory notes" not in report.sections:
         note = app_memory_probe(str(load.REPO / ".venv/bin/python"), str(load.REPO), env)
@@ -143,7 +163,7 @@ def _measure_pages(
     profiled = load.profile_requests(app, wanted, seeded.api_token)
     counts = {name: found.queries for name, found in profiled.items()}
     small = load.profile_requests(
-        app, [_small(t) for t in wanted if t.name in LIST_PAGES], seeded.api_token, 1
+        app, [_small(t) for t in wanted if t.name.removesuffix(FRESH) in LIST_PAGES], seeded.api_token, 1
     )
     for result in results:
         if result.name in profiled:
@@ -151,18 +171,36 @@ def _measure_pages(
             result.queries, result.cpu_ms, result.sql_ms = found.queries, found.cpu_ms, found.sql_ms
             result.duplicates = found.duplicates
             result.profile = found
-    report.loads[seeded.scale] = results
+    (report.sqlite_loads if seeded.database == "SQLite" else report.loads)[seeded.scale] = results
     report.sections.setdefault("Query counts", []).append(
-        f"- {seeded.scale:,} rows, 50 vs 5 rows a page: "
+        f"- {where}, 50 vs 5 rows a page: "
         + ", ".join(f"{name} {counts[name]} vs {small[name].queries}" for name in small)
     )
     for name in missing:
         report.sections.setdefault("Not measured", []).append(
-            f"- {name} at {seeded.scale:,} rows: not measured: its route does not exist in this tree yet"
+            f"- {name} at {where}: not measured: its route does not exist in this tree yet"
         )
 
 
 def run_all(
+    report: Report, args: argparse.Namespace, only: set[str], admin_url: str, secret: str, workdir: Path
+):
+    if "postgresql" in args.databases.split(","):
+        _run_postgresql(report, args, only, admin_url, secret, workdir)
+    if "pages" in only and "sqlite" in args.databases.split(","):
+        # The default set-up (SQLite, no Redis): every list computed, every total counted.
+        for scale in [args.scale] + ([args.compare_scale] if args.compare_scale else []):
+            with fresh_sqlite(keep=args.keep) as url:
+                app = make_app(url, secret)
+                print(f"bench: seeding {scale:,} rows into {url}", flush=True)
+                seeded = seed(app, scale)
+                report.seeds.append(seeded)
+                print(f"bench: seeded in {seeded.seconds:.1f} s", flush=True)
+                _pages(report, args, seeded, app, secret, workdir, full=True)
+                app_engine_dispose(app)
+
+
+def _run_postgresql(
     report: Report, args: argparse.Namespace, only: set[str], admin_url: str, secret: str, workdir: Path
 ):
     from bench import generation, publishing, wordpress
@@ -197,7 +235,7 @@ def run_all(
             big = seed(app, args.compare_scale)
             report.seeds.append(big)
             print(f"bench: seeded in {big.seconds:.1f} s", flush=True)
-            _pages(report, args, big, app, secret, workdir, full=False)
+            _pages(report, args, big, app, secret, workdir, full=True, computed_only=True)
             report.sections.setdefault("Search plans", []).extend(explain(app, big))
             app_engine_dispose(app)
 
@@ -217,7 +255,8 @@ def explain(app: Any, seeded: Seeded) -> list[str]:
 
     from writer_app.models import db
     from writer_app.services import content as content_service
-    from writer_app.services import tasks as task_service
+    from writer_app.services import task_list as task_service
+    from writer_app.services.pagination import COUNT_LIMIT, count_statement
     from writer_app.services.scope import Scope
 
     lines: list[str] = []
@@ -225,17 +264,16 @@ def explain(app: Any, seeded: Seeded) -> list[str]:
         from writer_app.models import Role
 
         scope = Scope(seeded.account_id, Role.ADMIN, seeded.user_id)
-        from sqlalchemy import func, select
 
-        task_list = task_service._task_query(  # the list's own query (a private helper)
+        task_list = task_service.task_query(
             scope, task_service.TaskFilters(search=seeded.search_term, status="queued")
         )
         content_list = content_service.filtered_statement(
             scope, content_service.ContentFilters(search=seeded.search_term, status="draft")
         )
 
-        def count(stmt: Any) -> Any:
-            return select(func.count()).select_from(stmt.order_by(None).subquery())
+        def count(stmt: Any) -> Any:  # as the lists count: up to the count limit
+            return count_statement(stmt, COUNT_LIMIT)
 
         # The two statements each list runs: the count and the page (here page 3 of 50 rows).
         statements = {

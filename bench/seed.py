@@ -1,10 +1,11 @@
-"""A fresh PostgreSQL database with a realistic data set, built in seconds with COPY.
+"""A fresh PostgreSQL (or SQLite) database with a realistic data set, built in seconds with COPY.
 
 Two accounts. The measured one has `scale` tasks and `scale` content items (with taxonomy terms,
 images, a cluster map entry), spread over 2 sites x 3 sectors x 10 clusters; the other account gets a
 tenth of that, so every query has rows of another tenant to skip. Small objects (accounts, users,
 sites, tokens) go through the services; the big tables are written with COPY (ids assigned here,
-sequences moved past them afterwards).
+sequences moved past them afterwards). On SQLite (the default set-up without a server) they are inserted
+in batches through SQLAlchemy Core; the FTS5 triggers of migration 0004 fill the search tables as they go.
 """
 
 from __future__ import annotations
@@ -32,6 +33,15 @@ CATEGORIES_PER_SITE, TAGS_PER_SITE = 20, 80
 TASK_STATUSES = (("queued", 40), ("in_progress", 5), ("completed", 45), ("failed", 5), ("canceled", 5))
 CONTENT_STATUSES = (("draft", 50), ("review", 20), ("published", 30))
 STRUCTURES = ("article", "guide", "comparison", "review", "listicle")
+BIG_TABLES = (
+    "writer_tasks",
+    "writer_content",
+    "writer_content_taxonomy_relations",
+    "writer_images",
+    "writer_content_cluster_map",
+    "writer_revisions",
+    "writer_review_events",
+)
 
 
 @dataclass
@@ -47,6 +57,10 @@ class Seeded:
     search_term: str = SEARCH_TERM
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+
+    @property
+    def database(self) -> str:
+        return "SQLite" if self.database_url.startswith("sqlite") else "PostgreSQL"
 
 
 def sqlalchemy_url(base_admin_url: str, name: str) -> str:
@@ -66,6 +80,22 @@ def fresh_database(admin_url: str, keep: bool = False) -> Iterator[str]:
         if not keep:
             with psycopg.connect(admin_url, autocommit=True) as admin:
                 admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def fresh_sqlite(keep: bool = False) -> Iterator[str]:
+    """A new SQLite database file under the temp directory; removed afterwards unless `keep`."""
+    import os
+    import tempfile
+
+    path = os.path.join(tempfile.gettempdir(), f"writer_bench_{uuid.uuid4().hex[:10]}.db")
+    try:
+        yield f"sqlite:///{path}"
+    finally:
+        if not keep:
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.remove(path + suffix)
 
 
 def _pick(rng: random.Random, weighted: tuple[tuple[str, int], ...]) -> str:
@@ -108,6 +138,26 @@ def copy_rows(conn: psycopg.Connection, table: Table, rows: Iterable[dict[str, A
         for row in _chain_one(first, iterator):
             copy.write_row([_cell(row[c] if c in row else defaults[c]) for c in columns])
             count += 1
+    return count
+
+
+def insert_rows(conn: Any, table: Table, rows: Iterable[dict[str, Any]], batch: int = 2000) -> int:
+    """The SQLite twin of copy_rows: batched executemany through SQLAlchemy Core (same defaults)."""
+    defaults = _defaults(table)
+    iterator = iter(rows)
+    first = next(iterator, None)
+    if first is None:
+        return 0
+    columns = [c.name for c in table.columns if c.name in first or c.name in defaults]
+    count, chunk = 0, []
+    for row in _chain_one(first, iterator):
+        chunk.append({c: row[c] if c in row else defaults[c] for c in columns})
+        if len(chunk) >= batch:
+            conn.execute(table.insert(), chunk)
+            count, chunk = count + len(chunk), []
+    if chunk:
+        conn.execute(table.insert(), chunk)
+        count += len(chunk)
     return count
 
 
@@ -292,23 +342,23 @@ def _content_children(tenant: dict[str, Any], ids: dict[str, int], n: int, rng: 
 
 
 def _fill_account(
-    conn: psycopg.Connection, tenant: dict[str, Any], n: int, ids: dict[str, int], seed: int
+    conn: Any, tenant: dict[str, Any], n: int, ids: dict[str, int], seed: int, write: Any = copy_rows
 ) -> None:
     from writer_app.models import Content, ContentClusterMap, ContentTaxonomyRelation, Image, Task
 
     rng = random.Random(seed)
     now = datetime.now(UTC)
-    copy_rows(conn, Task.__table__, _task_rows(tenant, ids["task"], n, rng, now))
-    copy_rows(conn, Content.__table__, _content_rows(tenant, ids, n, rng, now))
+    write(conn, Task.__table__, _task_rows(tenant, ids["task"], n, rng, now))
+    write(conn, Content.__table__, _content_rows(tenant, ids, n, rng, now))
     relations, images, maps = _content_children(tenant, ids, n, rng)
-    copy_rows(conn, ContentTaxonomyRelation.__table__, relations)
-    copy_rows(conn, Image.__table__, images)
-    copy_rows(conn, ContentClusterMap.__table__, maps)
+    write(conn, ContentTaxonomyRelation.__table__, relations)
+    write(conn, Image.__table__, images)
+    write(conn, ContentClusterMap.__table__, maps)
     ids["task"] += n
     ids["content"] += n
 
 
-def _review_history(conn: psycopg.Connection, seeded: Seeded, rng: random.Random) -> None:
+def _review_history(conn: Any, seeded: Seeded, rng: random.Random, write: Any = copy_rows) -> None:
     """The measured review page's item gets 5 revisions and a few review decisions, like real work."""
     from writer_app.models import ReviewEvent, Revision
 
@@ -328,7 +378,7 @@ def _review_history(conn: psycopg.Connection, seeded: Seeded, rng: random.Random
                 "created_at": now - timedelta(hours=10 - number),
             }
         )
-    copy_rows(conn, Revision.__table__, revisions)
+    write(conn, Revision.__table__, revisions)
     events = [
         {
             "account_id": seeded.account_id,
@@ -342,12 +392,18 @@ def _review_history(conn: psycopg.Connection, seeded: Seeded, rng: random.Random
             [("submitted", ""), ("changes_requested", "Tighten the intro."), ("submitted", "Done.")]
         )
     ]
-    copy_rows(conn, ReviewEvent.__table__, events)
-    conn.execute("UPDATE writer_content SET status = 'review' WHERE id = %s", (seeded.review_content_id,))
+    write(conn, ReviewEvent.__table__, events)
+    from writer_app.models import Content
+
+    if write is copy_rows:  # a psycopg connection
+        conn.execute("UPDATE writer_content SET status = 'review' WHERE id = %s", (seeded.review_content_id,))
+    else:
+        table = Content.__table__
+        conn.execute(table.update().where(table.c.id == seeded.review_content_id).values(status="review"))
 
 
 def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
-    """Migrate the app's (empty PostgreSQL) database and fill it; returns what the bench needs."""
+    """Migrate the app's empty database (PostgreSQL or SQLite) and fill it; returns what the bench needs."""
     from flask_migrate import upgrade
 
     from writer_app import init_migrations
@@ -371,8 +427,10 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
         other = _tenancy("Bench Other", OTHER_EMAIL)
         _, raw_token = tokens.create_token(measured["user"], measured["account"].id, "bench")
         db.session.commit()
-        account_id, user_id = measured["account"].id, measured["user"].id
-        ids = {"task": 1, "content": 1}
+        if db.engine.dialect.name == "sqlite":
+            seeded = _seed_sqlite(scale, raw_token, measured, other, seed_value)
+            seeded.seconds = time.perf_counter() - started
+            return seeded
         raw = db.engine.raw_connection()
         big = [Task, Content, ContentTaxonomyRelation, Image, ContentClusterMap]
         try:
@@ -380,20 +438,7 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
             indexes = _drop_indexes(conn, [m.__tablename__ for m in big])
             # Rows are consistent by construction: skip the per-row foreign key triggers while loading.
             conn.execute("SET session_replication_role = replica")
-            # The other tenant's rows come first and last, so the measured ones sit in the middle.
-            _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 1)
-            first_measured_content = ids["content"]
-            _fill_account(conn, measured, scale, ids, seed_value)
-            _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 2)
-            seeded = Seeded(
-                database_url=str(db.engine.url.render_as_string(hide_password=False)),
-                scale=scale,
-                account_id=account_id,
-                user_id=user_id,
-                api_token=raw_token,
-                review_content_id=first_measured_content + scale // 2,
-            )
-            _review_history(conn, seeded, random.Random(seed_value))
+            seeded = _fill_all(conn, copy_rows, scale, raw_token, measured, other, seed_value)
             conn.execute("SET session_replication_role = DEFAULT")
             for definition in indexes:  # one sort per index instead of an insert per row
                 conn.execute(definition)
@@ -403,11 +448,58 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
             conn.autocommit = True
             conn.execute("VACUUM ANALYZE")
             conn.autocommit = False
-            for model in tables:
-                seeded.counts[model.__tablename__] = conn.execute(
-                    f"SELECT count(*) FROM {model.__tablename__}"
-                ).fetchone()[0]
+            for table in BIG_TABLES:
+                seeded.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         finally:
             raw.close()
     seeded.seconds = time.perf_counter() - started
+    return seeded
+
+
+def _fill_all(
+    conn: Any,
+    write: Any,
+    scale: int,
+    raw_token: str,
+    measured: dict[str, Any],
+    other: dict[str, Any],
+    seed_value: int,
+) -> Seeded:
+    """Both accounts' big tables and the review history, through `write` (copy_rows or insert_rows)."""
+    from writer_app.models import db
+
+    ids = {"task": 1, "content": 1}
+    # The other tenant's rows come first and last, so the measured ones sit in the middle.
+    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 1, write)
+    first_measured_content = ids["content"]
+    _fill_account(conn, measured, scale, ids, seed_value, write)
+    _fill_account(conn, other, max(1, scale // 20), ids, seed_value + 2, write)
+    seeded = Seeded(
+        database_url=str(db.engine.url.render_as_string(hide_password=False)),
+        scale=scale,
+        account_id=measured["account"].id,
+        user_id=measured["user"].id,
+        api_token=raw_token,
+        review_content_id=first_measured_content + scale // 2,
+    )
+    _review_history(conn, seeded, random.Random(seed_value), write)
+    return seeded
+
+
+def _seed_sqlite(
+    scale: int, raw_token: str, measured: dict[str, Any], other: dict[str, Any], seed_value: int
+) -> Seeded:
+    """seed()'s big tables on SQLite, in one transaction (inside the caller's app context)."""
+    from sqlalchemy import text
+
+    from writer_app.models import db
+
+    # The session's own connection: the tenancy objects it reads while generating rows (expired by the
+    # commit) must not wait for the write lock this transaction holds.
+    seeded = _fill_all(db.session.connection(), insert_rows, scale, raw_token, measured, other, seed_value)
+    db.session.commit()
+    with db.engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+        for table in BIG_TABLES:
+            seeded.counts[table] = conn.scalar(text(f"SELECT count(*) FROM {table}"))
     return seeded

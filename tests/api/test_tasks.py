@@ -185,7 +185,13 @@ def test_pagination_bounds_and_links(api, tenant):
 def test_an_empty_list_has_a_first_page(api):
     response = api.get(URL, query_string={"page": 1})
     assert response.status_code == 200
-    assert response.get_json() == {"count": 0, "next": None, "previous": None, "results": []}
+    assert response.get_json() == {
+        "count": 0,
+        "count_is_exact": True,
+        "next": None,
+        "previous": None,
+        "results": [],
+    }
     assert api.get(URL, query_string={"page": 2}).status_code == 404
 
 

@@ -42,7 +42,13 @@ def list_content(scope: Scope, query: ContentQuery) -> Any:
     page_number, size = page_params(query.page, query.page_size)
     found = content_service.list_content(scope, filters, page_number, size)
     pairs = [(c, found.stats(c.id)) for c in found.items]
-    return Page(items=pairs, total=found.total, page=found.page, page_size=found.page_size)
+    return Page(
+        items=pairs,
+        total=found.total,
+        page=found.page,
+        page_size=found.page_size,
+        total_is_exact=found.total_is_exact,
+    )
 
 
 @route(

@@ -275,7 +275,8 @@ def job_response(job: Job, entry: Callable[[str], Any] | str, **enqueue_options:
 
 
 def page_envelope(op: Operation, page: Page[Any], query: Any) -> dict[str, Any]:
-    """{"count", "next", "previous", "results"}; a page after the last one is a 404."""
+    """{"count", "count_is_exact", "next", "previous", "results"}; a page after the last one is a 404.
+    count_is_exact is False when the task or content list stopped counting at 10,000: more match."""
     if page.page > 1 and page.page > page.pages:
         raise NotFound(f"Page {page.page} does not exist; the last page is {page.pages}.")
 
@@ -288,6 +289,7 @@ def page_envelope(op: Operation, page: Page[Any], query: Any) -> dict[str, Any]:
 
     return {
         "count": page.total,
+        "count_is_exact": page.total_is_exact,
         "next": link(page.page + 1) if page.has_next else None,
         "previous": link(page.page - 1) if page.has_previous else None,
         "results": [_dump(op.response, item) for item in page.items],

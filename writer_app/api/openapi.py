@@ -35,7 +35,9 @@ STATUS_TEXT = {
 DESCRIPTION = """Writer's JSON API. Authenticate with `Authorization: Bearer <token>` (create tokens under
 Settings → API tokens or with `flask writer create-token`). Roles: viewers read, editors write, reviewers
 publish, admins manage taxonomies. Lists take `page` (from 1) and `page_size` (1-100) and answer
-`{count, next, previous, results}`; a page after the last one is a 404. Every error answers
+`{count, count_is_exact, next, previous, results}`; a page after the last one is a 404. The task and
+content lists count up to 10,000 matches: past that `count` is 10000 and `count_is_exact` false (pages
+beyond the 10,000th row count exactly). Every error answers
 `{"error": {"code", "message", "fields"}}`. An unknown query parameter or body field is a 400 naming it
 (`page` and `page_size` are accepted everywhere); tasks and content also take the seed's filter names
 `cluster` and `structure`. Requests are limited per token (429 with Retry-After)."""
@@ -204,9 +206,14 @@ def _responses(op: Operation, ref: Any) -> dict[str, Any]:
         elif op.paged:
             schema = {
                 "type": "object",
-                "required": ["count", "next", "previous", "results"],
+                "required": ["count", "count_is_exact", "next", "previous", "results"],
                 "properties": {
                     "count": {"type": "integer", "minimum": 0},
+                    "count_is_exact": {
+                        "type": "boolean",
+                        "description": "False when the task or content list stopped counting at 10,000:"
+                        " more rows match than `count` says (follow `next`).",
+                    },
                     "next": {"type": ["string", "null"]},
                     "previous": {"type": ["string", "null"]},
                     "results": {"type": "array", "items": ref(op.response, "serialization")},

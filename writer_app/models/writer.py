@@ -37,6 +37,15 @@ class Task(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
         Index("ix_writer_tasks_content_structure", "content_structure"),
         Index("ix_writer_tasks_site_sector", "site_id", "sector_id"),
         Index("ix_writer_tasks_account_created", "account_id", "created_at"),
+        # Status-filtered counts and pages over live rows (migration 0017).
+        Index(
+            "ix_writer_tasks_account_status_live",
+            "account_id",
+            "status",
+            "created_at",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +103,14 @@ class Content(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
             "ix_writer_content_account_live_updated",
             "account_id",
             "updated_at",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+        # The review badge's count and status-filtered counts over live rows (migration 0017).
+        Index(
+            "ix_writer_content_account_status_live",
+            "account_id",
+            "status",
             postgresql_where=text("deleted_at IS NULL"),
             sqlite_where=text("deleted_at IS NULL"),
         ),

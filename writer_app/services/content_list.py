@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import defer, joinedload, selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from writer_app.models import (
     Cluster,
@@ -13,6 +14,8 @@ from writer_app.models import (
     ContentSource,
     ContentStatus,
     ContentStructure,
+    ContentTaxonomy,
+    ContentTaxonomyRelation,
     ContentType,
     Image,
     ImageStatus,
@@ -36,6 +39,25 @@ ORDERING = {
     "status": Content.status,
 }
 DEFAULT_ORDERING = "-updated_at"
+# The columns the HTML list shows (content/index.html; anything else would load row by row).
+SUMMARY_COLUMNS = (
+    Content.id,
+    Content.account_id,
+    Content.site_id,
+    Content.sector_id,
+    Content.cluster_id,
+    Content.title,
+    Content.status,
+    Content.word_count,
+    Content.content_type,
+    Content.content_structure,
+    Content.source,
+    Content.ai_model,
+    Content.scheduled_at,
+    Content.updated_at,
+    Content.last_edited_by_id,
+    Content.version,
+)
 
 
 @dataclass
@@ -109,7 +131,13 @@ def list_content(
     """One page of content with the names of its cluster, site, sector and last editor, its taxonomy
     terms, and image stats per row: 4 queries whatever the page holds (the total is cached).
 
-    `with_html=False` leaves the article bodies in the database (a list of titles does not show them)."""
+    `with_html=False` (the HTML list) reads ContentRow items: SUMMARY_COLUMNS, no bodies."""
+    if not with_html:  # the HTML list: plain rows of the columns it shows
+        return _summary_page(scope, filters, page, page_size)
+    # What a row shows of a term: not its description or metadata (JSON decoded per term).
+    terms = selectinload(Content.taxonomy_terms).load_only(
+        ContentTaxonomy.name, ContentTaxonomy.slug, ContentTaxonomy.taxonomy_type
+    )
     stmt = filtered_statement(scope, filters).options(
         joinedload(Content.cluster).load_only(Cluster.name),
         joinedload(Content.site).load_only(Site.name),
@@ -117,18 +145,95 @@ def list_content(
         joinedload(Content.last_edited_by).load_only(User.name, User.email),
         joinedload(Content.submitted_by).load_only(User.name, User.email),
         joinedload(Content.approved_by).load_only(User.name, User.email),
-        selectinload(Content.taxonomy_terms),
+        terms,
     )
-    if not with_html:
-        stmt = stmt.options(defer(Content.html))
     result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters))
+    return _with_stats(scope, result)
+
+
+def _with_stats(scope: Scope, result: Page[Any]) -> ContentPage:
     return ContentPage(
         items=result.items,
         total=result.total,
         page=result.page,
         page_size=result.page_size,
+        total_is_exact=result.total_is_exact,
         image_stats=image_stats(scope, [c.id for c in result.items]),
     )
+
+
+class Named(NamedTuple):
+    """A listed item's cluster, site, sector or taxonomy term: what a row shows of it."""
+
+    id: int
+    name: str
+
+
+class Editor(NamedTuple):
+    id: int
+    name: str
+    email: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name or self.email
+
+
+class ContentRow:
+    """A content item as the HTML list shows it: SUMMARY_COLUMNS (same names and types as Content's)
+    plus its cluster, site, sector, last editor and terms. Read-only, built from plain SELECTs: the
+    ORM's objects cost more per row than the row."""
+
+    taxonomy_terms: list[Named]
+
+    def __init__(self, values: dict[str, Any], names: tuple[Named, Named, Named], editor: Editor | None):
+        self.__dict__.update(values)
+        self.cluster, self.site, self.sector = names
+        self.last_edited_by = editor
+        self.taxonomy_terms = []
+
+    @property
+    def is_offline_draft(self) -> bool:
+        return self.ai_model == "offline"  # type: ignore[attr-defined]
+
+
+def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
+    stmt = filtered_statement(scope, filters)
+    rows = (
+        select(*SUMMARY_COLUMNS, Cluster.name, Site.name, Sector.name, User.id, User.name, User.email)
+        .select_from(Content)
+        .outerjoin(Cluster, Cluster.id == Content.cluster_id)
+        .outerjoin(Site, Site.id == Content.site_id)
+        .outerjoin(Sector, Sector.id == Content.sector_id)
+        .outerjoin(User, User.id == Content.last_edited_by_id)
+    )
+    if stmt.whereclause is not None:
+        rows = rows.where(stmt.whereclause)
+    rows = apply_ordering(rows, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+    n = len(SUMMARY_COLUMNS)
+
+    def make(row: Any) -> ContentRow:
+        values = {column.key: row[i] for i, column in enumerate(SUMMARY_COLUMNS)}
+        names = (
+            Named(values["cluster_id"], row[n]),
+            Named(values["site_id"], row[n + 1]),
+            Named(values["sector_id"], row[n + 2]),
+        )
+        editor = Editor(row[n + 3], row[n + 4], row[n + 5]) if row[n + 3] is not None else None
+        return ContentRow(values, names, editor)
+
+    result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters), rows=(rows, make))
+    by_id = {item.id: item for item in result.items}
+    if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
+        terms = db.session.execute(
+            select(ContentTaxonomyRelation.content_id, ContentTaxonomy.id, ContentTaxonomy.name)
+            .join(ContentTaxonomy, ContentTaxonomy.id == ContentTaxonomyRelation.taxonomy_id)
+            .where(ContentTaxonomyRelation.content_id.in_(list(by_id)))
+            .order_by(ContentTaxonomy.name)
+        )
+        for content_id, term_id, name in terms:
+            by_id[content_id].taxonomy_terms.append(Named(term_id, name))
+    return _with_stats(scope, result)
 
 
 def image_stats(scope: Scope, content_ids: list[int]) -> dict[int, ImageStats]:

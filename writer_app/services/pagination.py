@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, inspect, select
 
 from writer_app.models import db
 from writer_app.services.count_cache import CountKey, cached_count
@@ -18,14 +18,21 @@ T = TypeVar("T")
 
 PAGE_SIZES = (25, 50, 100)
 MAX_PAGE_SIZE = 100
+# The task and content lists count matching rows exactly up to here; past it they say "10,000+"
+# (`total_is_exact` False), so a count never reads more than this many rows however big the account.
+COUNT_LIMIT = 10_000
 
 
 @dataclass
 class Page(Generic[T]):
+    """One page. `total` is exact unless `total_is_exact` is False: then more than `total` rows match
+    (the count stopped at COUNT_LIMIT) and `pages` is a lower bound."""
+
     items: list[T]
     total: int
     page: int
     page_size: int
+    total_is_exact: bool = True
 
     @property
     def pages(self) -> int:
@@ -33,7 +40,19 @@ class Page(Generic[T]):
 
     @property
     def has_next(self) -> bool:
-        return self.page < self.pages
+        # Past a stopped count at least one more row matches than `total` says.
+        return self.page < self.pages or (
+            not self.total_is_exact and self.page * self.page_size >= self.total
+        )
+
+    @property
+    def total_label(self) -> str:
+        """The total as the pages show it: "42", or "10,000+" past the count limit."""
+        return str(self.total) if self.total_is_exact else f"{self.total:,}+"
+
+    @property
+    def pages_label(self) -> str:
+        return str(self.pages) if self.total_is_exact else f"{self.pages:,}+"
 
     @property
     def has_previous(self) -> bool:
@@ -59,18 +78,58 @@ def page_params(page: Any, page_size: Any, default_size: int = 25) -> tuple[int,
     return page_number, size
 
 
-def paginate(stmt: Select[Any], page: int, page_size: int, count_key: CountKey | None = None) -> Page[Any]:
+def paginate(
+    stmt: Select[Any],
+    page: int,
+    page_size: int,
+    count_key: CountKey | None = None,
+    *,
+    rows: tuple[Select[Any], Callable[[Any], Any]] | None = None,
+) -> Page[Any]:
     """Two queries whatever the data size: the count and the page itself.
 
-    With `count_key` the total comes from the count cache while the account's data is unchanged.
+    `rows` (a plain-column SELECT of the same rows in the same order, and what makes an item of each
+    row) reads the page without the ORM; `stmt` is still what is counted.
+
+    With `count_key` (the task and content lists) the total comes from the count cache while the
+    account's data is unchanged, and counting stops at COUNT_LIMIT rows unless the page asked for
+    lies beyond them (whoever pages that deep gets exact page numbers).
     """
+    limit = COUNT_LIMIT if count_key is not None and page * page_size <= COUNT_LIMIT else None
 
     def count() -> int:
-        return db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+        return db.session.scalar(count_statement(stmt, limit)) or 0
 
-    total = count() if count_key is None else cached_count(count_key, count)
-    items = list(db.session.scalars(stmt.limit(page_size).offset((page - 1) * page_size)).unique())
-    return Page(items=items, total=total, page=page, page_size=page_size)
+    if count_key is None:  # the other lists (some join in their WHERE): counted as written
+        total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    else:
+        key = count_key if limit is None else count_key._replace(what=f"{count_key.what} upto {limit}")
+        total = cached_count(key, count)
+    offset = (page - 1) * page_size
+    if rows is None:
+        items = list(db.session.scalars(stmt.limit(page_size).offset(offset)).unique())
+    else:
+        page_rows, make = rows
+        items = [make(row) for row in db.session.execute(page_rows.limit(page_size).offset(offset))]
+    exact = limit is None or total <= limit
+    return Page(
+        items=items, total=min(total, limit or total), page=page, page_size=page_size, total_is_exact=exact
+    )
+
+
+def count_statement(stmt: Select[Any], limit: int | None = None) -> Select[tuple[int]]:
+    """count(*) of the rows `stmt` selects (limit + 1 at most, to tell "more than limit").
+
+    Counts the primary keys under the statement's WHERE only: no eager-load joins, no wide column
+    list, so each database can answer from an index. For selects of one entity whose WHERE names
+    only that entity's table (the task and content lists)."""
+    entity = stmt.column_descriptions[0]["entity"]
+    inner = select(inspect(entity).primary_key[0])
+    if stmt.whereclause is not None:
+        inner = inner.where(stmt.whereclause)
+    if limit is not None:
+        inner = inner.limit(limit + 1)
+    return select(func.count()).select_from(inner.subquery())
 
 
 def apply_ordering(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, Revision, Role, User, db
 from writer_app.models.base import as_utc, utcnow
+from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.editorial import WAITING_STATUSES
 from writer_app.services.scope import Scope, scoped
 from writer_app.services.validation import Analysis
@@ -43,7 +44,11 @@ def waiting_count(scope: Scope) -> int:
     """How much waits for review in the account (the navigation's badge); 0 below reviewer."""
     if not scope.can(Role.REVIEWER):
         return 0
-    return int(db.session.scalar(_waiting(scope, None).with_only_columns(func.count())) or 0)
+    # On every page (the layout): from the count cache while the account's data is unchanged.
+    return cached_count(
+        CountKey(scope.account_id, "review waiting"),
+        lambda: int(db.session.scalar(_waiting(scope, None).with_only_columns(func.count())) or 0),
+    )
 
 
 def _scores(content_ids: list[int]) -> dict[int, tuple[int, int]]:
