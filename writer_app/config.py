@@ -13,7 +13,7 @@ SECRET_NAMES = ("SECRET_KEY", "OPENAI_API_KEY", "ENCRYPTION_KEY", "DATABASE_URL"
 SIGNUP_MODES = ("closed", "invite", "open")
 
 # Credits charged per AI operation (account balance units).
-DEFAULT_PRICES = {"content_generation": 10, "image_prompts": 1, "image_generation": 3}
+DEFAULT_PRICES = {"content_generation": 10, "image_prompts": 1, "image_generation": 3, "content_fix": 1}
 
 
 class ConfigError(RuntimeError):
@@ -120,6 +120,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 120),
         "AI_MAX_RETRIES": _int("AI_MAX_RETRIES", 2),
         "AI_CONCURRENCY": _int("AI_CONCURRENCY", 5),
+        # Fix rounds after each generated draft (write to the checks); 0 turns them off.
+        "AI_FIX_ROUNDS": _int("AI_FIX_ROUNDS", 2),
         "JOB_HEARTBEAT_SECONDS": _int("JOB_HEARTBEAT_SECONDS", 10),
         # A started job without a heartbeat for this long lost its worker: re-queued once, then failed.
         "JOB_STALE_SECONDS": _int("JOB_STALE_SECONDS", 300),
@@ -221,6 +223,7 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "AI_TIMEOUT_SECONDS",
         "AI_MAX_RETRIES",
         "AI_CONCURRENCY",
+        "AI_FIX_ROUNDS",
         "JOB_HEARTBEAT_SECONDS",
         "JOB_STALE_SECONDS",
         "JOB_TIMEOUT_SECONDS",

@@ -13,7 +13,10 @@ import string
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    from writer_app.integrations.ai_fixes import FixAnswer, FixRequest
 
 DEFAULT_WORD_COUNT = 1000
 MIN_IMAGE_SIDE = 16
@@ -146,6 +149,10 @@ class AIProvider(Protocol):
     def generate_image(self, prompt: str, width: int, height: int) -> GeneratedImage: ...
 
     def close(self) -> None: ...
+
+    def fix_content(self, request: FixRequest) -> FixAnswer:
+        """One targeted fix for one failing check (see integrations/ai_fixes.py)."""
+        ...
 
 
 def get_provider(config: Mapping[str, Any]) -> AIProvider:

@@ -41,6 +41,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.services import audit, job_recovery, jobs
+from writer_app.services.ai_fixes.after_generation import fix_generated
 from writer_app.services.content import create_content
 from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.scope import Scope, get_many, scoped
@@ -218,6 +219,7 @@ def run(job_id: str, *, final_attempt: bool = True, report: Report | None = None
         raise jobs.RetryLater(
             f"{len(retrying)} task(s) hit a temporary AI error ({retrying[0]}); they will be retried."
         )
+    fix_generated(job_id)  # write to the checks: fix rounds on the saved drafts
     return _finish(job_id)
 
 

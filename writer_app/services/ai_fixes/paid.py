@@ -1,0 +1,98 @@
+"""Fix calls paid one by one: credits are reserved before each call, charged when it answers and
+refunded when it fails, so an account is never charged for a fix that did not come back."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from writer_app.integrations.ai import AIProvider
+from writer_app.integrations.ai_fixes import FixAnswer, FixRequest
+from writer_app.models import Content, ContentStatus, db
+from writer_app.services import credits
+from writer_app.services.content_checks import LIVE_FIELDS
+from writer_app.services.errors import InsufficientCredits
+from writer_app.services.scope import Scope, scoped
+
+OPERATION = "content_fix"
+MAX_LINK_TARGETS = 5
+
+
+class PaidCaller:
+    """The `Caller` of services.ai_fixes.rounds for one content, paying per call."""
+
+    def __init__(self, scope: Scope, provider: AIProvider, *, content_id: int, job_id: str | None) -> None:
+        self.scope, self.provider, self.content_id, self.job_id = scope, provider, content_id, job_id
+        self.price = credits.price_of(OPERATION)
+        self.charged = 0
+        self.refunded = 0
+        self.short = ""  # why calls were skipped (not enough credits)
+        self._held: dict[int, int] = {}
+
+    def reserve(self, request: FixRequest) -> bool:
+        try:
+            credits.reserve(
+                self.scope,
+                self.price,
+                OPERATION,
+                object_type="content",
+                object_ids=[self.content_id],
+                job_id=self.job_id,
+            )
+        except InsufficientCredits as exc:
+            self.short = exc.message
+            return False
+        self._held[id(request)] = self.price
+        return True
+
+    def call(self, request: FixRequest) -> FixAnswer:
+        return self.provider.fix_content(request)
+
+    def settle(self, request: FixRequest, answer: FixAnswer | None, error: str) -> None:
+        held = self._held.pop(id(request), 0)
+        if answer is None:
+            credits.refund(
+                self.scope,
+                held,
+                operation=OPERATION,
+                job_id=self.job_id,
+                reason=f"the fix failed: {error}"[:200],
+                object_type="content",
+                object_ids=[self.content_id],
+            )
+            self.refunded += held
+            return
+        credits.settle(
+            self.scope,
+            reserved=held,
+            charged=held,
+            operation=OPERATION,
+            job_id=self.job_id,
+            object_type="content",
+            object_ids=[self.content_id],
+            tokens_used=answer.tokens_used,
+        )
+        self.charged += held
+
+
+def fingerprint(content: Content) -> str:
+    """Identifies the text a fix was made for; any edit of these fields makes the fix stale."""
+    values = {name: getattr(content, name) or "" for name in LIVE_FIELDS}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
+
+
+def link_targets(scope: Scope, content: Content) -> list[tuple[str, str]]:
+    """(url, title) of the site's other published content: the only internal links a fix may add."""
+    rows = db.session.execute(
+        scoped(scope, Content)
+        .with_only_columns(Content.external_url, Content.title)
+        .where(
+            Content.site_id == content.site_id,
+            Content.id != content.id,
+            Content.status == ContentStatus.PUBLISHED,
+            Content.external_url != "",
+        )
+        .order_by(Content.id.desc())
+        .limit(MAX_LINK_TARGETS)
+    ).all()
+    return [(str(url), str(title)) for url, title in rows]
