@@ -31,6 +31,7 @@ from typing import Any
 import pytest
 
 from tests.support.openai_payloads import article_payload, image_prompts_payload, png_bytes
+from tests.support.openai_payloads_fixes import fix_payload
 
 __all__ = [
     "BEHAVIOURS",
@@ -258,11 +259,12 @@ def _chat(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, An
     messages = body.get("messages") or []
     prompt = "\n".join(str(m.get("content") or "") for m in messages if m.get("role") == "user")
     schema = ((body.get("response_format") or {}).get("json_schema") or {}).get("name")
-    payload = (
-        image_prompts_payload(prompt)
-        if schema == "image_prompts"
-        else article_payload(prompt, behaviour.kind)
-    )
+    if schema == "image_prompts":
+        payload = image_prompts_payload(prompt)
+    elif schema == "content_fix":
+        payload = fix_payload(prompt, behaviour.kind)
+    else:
+        payload = article_payload(prompt, behaviour.kind)
     payload.update(behaviour.fields)
     text = json.dumps(payload, indent=1)
     finish = "stop"

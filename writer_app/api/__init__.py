@@ -34,6 +34,7 @@ RESOURCES = (
     "validation",
     "publishing",
     "review",
+    "ai_fixes",
     "openapi",
 )
 

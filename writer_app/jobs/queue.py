@@ -51,6 +51,7 @@ RESEND: dict[str, tuple[str, int | None, list[int] | None]] = {
     "generate_content": ("writer_app.jobs.ai.generate_content", None, None),
     "generate_image_prompts": ("writer_app.jobs.ai.generate_image_prompts", None, None),
     "generate_images": ("writer_app.jobs.ai.generate_images", None, None),
+    "ai_fix": ("writer_app.jobs.ai.fix_content", None, None),
     "wordpress_publish": ("writer_app.jobs.publish.publish_content", 15 * 60, [10, 60]),
     "wordpress_update": ("writer_app.jobs.publish.publish_content", 15 * 60, [10, 60]),
     "wordpress_sync_taxonomies": ("writer_app.jobs.publish.sync_taxonomies", 30 * 60, [30, 120]),

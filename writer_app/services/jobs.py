@@ -295,6 +295,7 @@ KIND_LABELS = {
     "generate_content": "Generate content",
     "generate_image_prompts": "Write image prompts",
     "generate_images": "Generate images",
+    "ai_fix": "Fix with AI",
     "wordpress_publish": "Publish to WordPress",
     "wordpress_update": "Update on WordPress",
     "wordpress_sync_taxonomies": "Sync categories and tags",
