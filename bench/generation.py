@@ -20,10 +20,11 @@ from typing import Any
 
 import requests
 
-from bench import load
+from bench import fix_rounds, load
 from bench.memory import PeakSampler
 from bench.report import Check, Report
 from bench.seed import Seeded
+from writer_app.models.base import utcnow
 
 TASKS = 40
 LATENCY = 2.0
@@ -213,6 +214,7 @@ def run(
                 "|---:|---:|---:|---:|---:|---|",
             ]
             job_notes: list[str] = []
+            since = utcnow()
             for n, workers in enumerate(WORKER_COUNTS):
                 ids = candidates[n * TASKS : (n + 1) * TASKS]
                 sampler = PeakSampler().start()
@@ -261,6 +263,7 @@ def run(
                 key = "rq worker (incl. work horse)"
                 report.memory[key] = max(report.memory.get(key, 0.0), peak)
             lines += ["", *job_notes]
+            lines += fix_rounds.lines(app, since)  # first-draft pass rate, fix-round time
         finally:
             app.config["REDIS_URL"] = ""
             _stop(fake)

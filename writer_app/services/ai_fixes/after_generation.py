@@ -158,3 +158,17 @@ def fix_generated(job_id: str) -> dict[str, Any]:
         jobs.update_result(job, **rates)
         db.session.commit()
     return rates
+
+
+def pass_rate_since(since: Any) -> dict[str, Any]:
+    """First-draft pass rate, pass rate after fixing and fix-round time over the generation jobs
+    created since `since` (for `make bench`): drafts counted one by one across jobs."""
+    from sqlalchemy import select
+
+    rows = db.session.scalars(select(Job).where(Job.kind == "generate_content", Job.created_at >= since))
+    items: dict[str, dict[str, Any]] = {}
+    for job in rows:
+        for key, item in ((job.result or {}).get("items") or {}).items():
+            items[f"{job.id}:{key}"] = item
+    rates = pass_rates(items)
+    return {**rates, "drafts": sum(isinstance(v.get("checks"), dict) for v in items.values())}
