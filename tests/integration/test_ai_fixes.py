@@ -3,6 +3,7 @@ that fails given checks, correct fixes when asked, credits per call."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from tests.support.openai_server import Behaviour, FakeOpenAIServer
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
 from writer_app.models import AiFix, Content, CreditTransaction, Job, JobStatus, Revision, Role, db
-from writer_app.services import credits, generation
+from writer_app.models.base import utcnow
+from writer_app.services import credits, generation, jobs
 from writer_app.services.ai_fixes import proposals
 from writer_app.services.errors import Conflict, InsufficientCredits, PermissionDenied, ValidationError
 
@@ -196,3 +198,31 @@ def test_the_cost_is_checked_before_anything_runs(tenant: Tenant, openai_server:
     with pytest.raises(InsufficientCredits):
         proposals.start(tenant.scope(Role.EDITOR), content.id, ["keyphrase_in_slug"])
     assert openai_server.requests == []
+
+
+def test_an_expired_proposal_is_refused(tenant: Tenant, openai_server: FakeOpenAIServer) -> None:
+    content = _failing_content(tenant, {"keyphrase_in_slug"})
+    fund(tenant, 10)
+    scope = tenant.scope(Role.EDITOR)
+    job = _run(proposals.start(scope, content.id, ["keyphrase_in_slug"]), job_entry.fix_content)
+    fix = db.session.get(AiFix, job.result["fix_id"])
+    fix.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+
+    assert proposals.proposal(fix)["status"] == "expired"
+    with pytest.raises(Conflict, match="expired"):
+        proposals.apply(scope, content.id, fix.id, ["c1"])
+
+
+def test_a_lost_fix_job_fails_its_proposal(tenant: Tenant) -> None:
+    content = _failing_content(tenant, {"keyphrase_in_slug"})
+    fund(tenant, 10)
+    job = proposals.start(tenant.scope(Role.EDITOR), content.id, ["keyphrase_in_slug"])
+    db.session.commit()
+
+    jobs.fail_job(job, jobs.WORKER_LOST)
+    db.session.commit()
+
+    fix = db.session.scalars(select(AiFix).where(AiFix.job_id == job.id)).one()
+    assert fix.status == "failed" and fix.error == jobs.WORKER_LOST
+    assert credits.balance(tenant.account.id) == 10

@@ -234,6 +234,7 @@ ABANDON_HANDLERS: dict[str, str] = {
     "generate_content": "writer_app.services.generation:abandon",
     "generate_image_prompts": "writer_app.services.media.generation:abandon",
     "generate_images": "writer_app.services.media.generation:abandon",
+    "ai_fix": "writer_app.services.ai_fixes.proposals:abandon",
     "wordpress_publish": "writer_app.services.publishing.finish:abandon",
     "wordpress_update": "writer_app.services.publishing.finish:abandon",
     "send_mail": "writer_app.services.notifications.mail:abandon",

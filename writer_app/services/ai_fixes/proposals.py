@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from writer_app.integrations.ai import get_provider
-from writer_app.models import AiFix, Content, Job, JobStatus, Role, db
+from writer_app.models import AiFix, Content, Job, Role, db
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services import audit, credits, jobs
 from writer_app.services.ai_fixes.after_generation import revision_note
@@ -174,6 +174,16 @@ def _end(job: Job, fix: AiFix, error: str = "") -> dict[str, Any]:
     return proposal(fix)
 
 
+def abandon(job: Job, reason: str) -> None:
+    """The job ended from outside (worker lost, crash, cancel): its proposal fails with the reason.
+    Calls are paid one by one in the job's own transaction, so nothing is held to return."""
+    fix = db.session.scalar(select(AiFix).where(AiFix.job_id == job.id))
+    if fix is not None and fix.status == "pending":
+        fix.status, fix.error = "failed", reason[:2000]
+        jobs.update_result(job, **proposal(fix))
+    jobs.release_credits(job, reason)
+
+
 def get_fix(scope: Scope, content_id: Any, fix_id: Any) -> AiFix:
     content = get(scope, Content, content_id)
     key = object_id(fix_id)
@@ -283,7 +293,3 @@ def latest(scope: Scope, content_id: int) -> AiFix | None:
         .order_by(AiFix.id.desc())
         .limit(1)
     )
-
-
-def is_running(job: Job) -> bool:
-    return not JobStatus(job.status).done
