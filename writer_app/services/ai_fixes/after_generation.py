@@ -86,7 +86,7 @@ def _record(
             status="applied" if saved else "unchanged",
             checks=sorted({k for c in result.changes for k in c.checks}),
             changes=[c.to_dict() for c in result.changes],
-            accepted=[c.id for c in result.changes] if saved else [],
+            accepted=result.kept,
             failed_before=result.failed_before,
             failed_after=result.failed_after,
             details=details,

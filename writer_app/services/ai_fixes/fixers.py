@@ -212,9 +212,9 @@ def plan(
 
 
 def changes_for(
-    draft: ContentInput, checks: tuple[str, ...], request: FixRequest, answer: FixAnswer, first_id: int = 1
+    draft: ContentInput, checks: tuple[str, ...], request: FixRequest, answer: FixAnswer
 ) -> list[Change]:
-    """The changes an answer makes, numbered from `first_id`; unchanged values are no change."""
+    """The changes an answer makes (ids are given by the round); an unchanged value is no change."""
     if request.target != "body":
         value = answer.value.strip()
         if request.target == "slug":
@@ -224,12 +224,12 @@ def changes_for(
         ]
         if not value or value == old:
             return []
-        return [Change(f"c{first_id}", checks, request.target, "", old, value[:2000])]
+        return [Change("", checks, request.target, "", old, value[:2000])]
     sent = {b.id: b.html for b in request.blocks}
     out = []
     for block_id, html in answer.blocks.items():
         if block_id in sent and html.strip() != sent[block_id].strip():
-            out.append(Change(f"c{first_id + len(out)}", checks, "html", block_id, sent[block_id], html))
+            out.append(Change("", checks, "html", block_id, sent[block_id], html))
     return out
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from writer_app.integrations.ai import AIError
@@ -36,7 +36,8 @@ class RoundsResult:
     failed_after: list[str]
     rounds: int = 0
     calls: int = 0
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)  # every change the answers made
+    kept: list[str] = field(default_factory=list)  # ids of the changes in the version kept
     models: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -87,14 +88,17 @@ def run_round(
             result.calls += 1
             answers.append(answer)
     changes: list[Change] = []
+    touched: set[tuple[str, str]] = set()
     for (checks, request), answer in zip(wanted, answers, strict=True):
         if answer is None:
             continue
         if answer.model and answer.model not in result.models:
             result.models.append(answer.model)
-        changes += changes_for(
-            draft, checks, request, answer, first_id=len(result.changes) + len(changes) + 1
-        )
+        for change in changes_for(draft, checks, request, answer):
+            # Two fixes of one block (or field) in a round: the first stays, the next round sees it.
+            if (change.field, change.block) not in touched:
+                touched.add((change.field, change.block))
+                changes.append(replace(change, id=f"c{len(result.changes) + len(changes) + 1}"))
     result.changes += changes
     return apply_changes(draft, changes)
 
@@ -126,6 +130,7 @@ def fix_rounds(
         score = badness(analyze(current, levels), levels)
         if score < best_score:
             best, best_score = current, score
+            result.kept = [c.id for c in result.changes]
     result.draft = best
     result.failed_after = failing(analyze(best, levels))
     result.seconds = round(clock() - started, 3)
