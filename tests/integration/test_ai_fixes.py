@@ -3,6 +3,7 @@ that fails given checks, correct fixes when asked, credits per call."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from typing import Any
 
@@ -14,6 +15,8 @@ from tests.integration.jobs_support import ai_app, fund  # noqa: F401
 from tests.support.factories import Tenant, make_content, make_task
 from tests.support.openai_payloads_fixes import failing_article
 from tests.support.openai_server import Behaviour, FakeOpenAIServer
+from writer_app.integrations.ai import AIInvalidOutputError, get_provider
+from writer_app.integrations.ai_fixes import FixBlock, FixRequest
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
 from writer_app.models import AiFix, Content, CreditTransaction, Job, JobStatus, Revision, Role, db
@@ -226,3 +229,36 @@ def test_a_lost_fix_job_fails_its_proposal(tenant: Tenant) -> None:
     fix = db.session.scalars(select(AiFix).where(AiFix.job_id == job.id)).one()
     assert fix.status == "failed" and fix.error == jobs.WORKER_LOST
     assert credits.balance(tenant.account.id) == 10
+
+
+def test_the_openai_provider_asks_for_a_fix_and_keeps_only_the_blocks_it_sent(
+    openai_server: FakeOpenAIServer, openai_config: dict[str, Any]
+) -> None:
+    provider = get_provider(openai_config)
+    request = FixRequest(
+        check="keyphrase_in_introduction",
+        goal="the first paragraph holds the keyphrase",
+        target="body",
+        keyphrase="meal prep",
+        title="Weekly guide",
+        blocks=(FixBlock("b0", "<p>An intro.</p>"),),
+    )
+    answer_blocks = [
+        {"id": "b0", "html": "<p>Meal prep, an intro.<script>alert(1)</script></p>"},
+        {"id": "b7", "html": "<p>A block it was never sent.</p>"},
+    ]
+    openai_server.push(Behaviour("ok", content=json.dumps({"value": "", "blocks": answer_blocks})))
+
+    answer = provider.fix_content(request)
+
+    assert answer.blocks == {"b0": "<p>Meal prep, an intro.</p>"} and answer.model == "fake-gpt"
+    sent = openai_server.requests[0].body
+    assert sent["response_format"]["json_schema"]["name"] == "content_fix"
+    assert "An intro." in sent["messages"][1]["content"]
+    # The scripted model answers a field fix correctly by default; without a value it is refused.
+    slug = FixRequest(check="keyphrase_in_slug", goal="", target="slug", keyphrase="meal prep", title="T")
+    assert provider.fix_content(slug).value == "meal-prep"
+    openai_server.push("missing_fields")
+    with pytest.raises(AIInvalidOutputError):
+        provider.fix_content(slug)
+    provider.close()
