@@ -122,8 +122,9 @@ def fix_rounds(
         keys = failing(analyze(current, levels))
         if not any(k in FIXABLE for k in keys):
             break
-        result.rounds += 1
+        calls = result.calls
         fixed = run_round(current, keys, caller, links, concurrency, result)
+        result.rounds += result.calls > calls  # a round that found nothing to ask is no round
         if fixed == current:
             break
         current = fixed
