@@ -5,23 +5,13 @@ from __future__ import annotations
 
 from tests.api.conftest import Api, error_fields
 from tests.support import factories
-from tests.support.factories import Tenant, make_content
-from tests.support.openai_payloads_fixes import failing_article
+from tests.support.factories import Tenant
+from tests.support.openai_payloads_fixes import failing_content
 from writer_app.models import Role, db
 
 
 def _content(tenant: Tenant) -> int:
-    tenant.site.domain = "example.com"
-    fields = failing_article("meal prep", {"keyphrase_in_slug", "meta_description_length"})
-    content = make_content(
-        tenant.cluster,
-        fields["title"],
-        html=fields["html"],
-        meta_title=fields["meta_title"],
-        meta_description=fields["meta_description"],
-        primary_keyword="meal prep",
-        slug=fields["slug"],
-    )
+    content = failing_content(tenant, {"keyphrase_in_slug", "meta_description_length"})
     factories.add_credits(tenant.account, 10, "test")
     db.session.commit()
     return content.id

@@ -12,8 +12,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from tests.integration.jobs_support import ai_app, fund  # noqa: F401
-from tests.support.factories import Tenant, make_content, make_task
-from tests.support.openai_payloads_fixes import failing_article
+from tests.support.factories import Tenant, make_task
+from tests.support.openai_payloads_fixes import failing_article, failing_content
 from tests.support.openai_server import Behaviour, FakeOpenAIServer
 from writer_app.integrations.ai import AIInvalidOutputError, get_provider
 from writer_app.integrations.ai_fixes import FixBlock, FixRequest
@@ -44,19 +44,7 @@ def _run(job: Job, entry: Any) -> Job:
 
 
 def _failing_content(tenant: Tenant, fails: set[str]) -> Content:
-    tenant.site.domain = "example.com"
-    fields = failing_article("meal prep", fails)
-    content = make_content(
-        tenant.cluster,
-        fields["title"],
-        html=fields["html"],
-        meta_title=fields["meta_title"],
-        meta_description=fields["meta_description"],
-        primary_keyword=fields["primary_keyword"],
-        slug=fields["slug"],
-    )
-    db.session.commit()
-    return content
+    return failing_content(tenant, fails)
 
 
 @pytest.mark.usefixtures("rounds_on")

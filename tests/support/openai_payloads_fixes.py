@@ -80,3 +80,24 @@ def failing_article(keyword: str, fails: set[str], site: str = "example.com") ->
         else "weekly-guide",
         "html": "".join(body),
     }
+
+
+def failing_content(tenant: Any, fails: set[str], keyword: str = "meal prep") -> Any:
+    """Saved content (on a site at example.com) whose fields are `failing_article`'s: for tests of
+    fixing content that already exists."""
+    from tests.support.factories import make_content
+    from writer_app.models import db
+
+    tenant.site.domain = "example.com"
+    fields = failing_article(keyword, fails)
+    content = make_content(
+        tenant.cluster,
+        fields["title"],
+        html=fields["html"],
+        meta_title=fields["meta_title"],
+        meta_description=fields["meta_description"],
+        primary_keyword=fields["primary_keyword"],
+        slug=fields["slug"],
+    )
+    db.session.commit()
+    return content

@@ -5,23 +5,13 @@ from __future__ import annotations
 import re
 
 from tests.support import factories
-from tests.support.openai_payloads_fixes import failing_article
+from tests.support.openai_payloads_fixes import failing_content
 from writer_app.models import Content, Revision, db
 from writer_app.services import credits
 
 
 def _content(tenant: factories.Tenant) -> Content:
-    tenant.site.domain = "example.com"
-    fields = failing_article("meal prep", {"keyphrase_in_slug", "meta_description_length"})
-    content = factories.make_content(
-        tenant.cluster,
-        fields["title"],
-        html=fields["html"],
-        meta_title=fields["meta_title"],
-        meta_description=fields["meta_description"],
-        primary_keyword="meal prep",
-        slug=fields["slug"],
-    )
+    content = failing_content(tenant, {"keyphrase_in_slug", "meta_description_length"})
     factories.add_credits(tenant.account, 5, "test")
     db.session.commit()
     return content
