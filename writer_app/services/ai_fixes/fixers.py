@@ -10,7 +10,7 @@ title checks, the two meta description checks, the two alt text checks) make one
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import ceil
 
@@ -101,71 +101,124 @@ def _text_blocks(blocks: list[BodyBlock]) -> list[BodyBlock]:
     return [b for b in blocks if b.tag in ("p", "ul", "ol", "blockquote") and b.words]
 
 
+def _paragraphs(blocks: list[BodyBlock]) -> list[BodyBlock]:
+    return [b for b in blocks if b.tag == "p" and b.words]
+
+
+@dataclass(frozen=True)
+class Pick:
+    """What a body fix is about: the blocks to send, and the sentences, links or limit it needs."""
+
+    blocks: list[BodyBlock]
+    sentences: tuple[str, ...] = ()
+    links: tuple[Link, ...] = ()
+    limit: int = 0
+    check: str = ""  # when another fixer does the work (no subheadings at all: add some)
+
+
+def _introduction(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    return Pick(_paragraphs(blocks)[:1])
+
+
+def _subheadings(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    headings = [b for b in blocks if b.heading_level in (2, 3)]
+    if not headings:
+        pick = _sections(draft, blocks, links)
+        return Pick(pick.blocks, limit=pick.limit, check="subheading_distribution") if pick else None
+    kp = Keyphrase.parse(draft.keyphrase)
+    missing = [h for h in headings if kp.fraction_of_words_in(h.text) <= 0.5]
+    want = max(1, round(len(headings) / 2)) - (len(headings) - len(missing))
+    # Too many subheadings holding it: taking words out is the editor's call.
+    return Pick(_spread(missing, want)) if want > 0 else None
+
+
+def _sections(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    limit = SECTIONS[draft.cornerstone][0]
+    sections: list[list[BodyBlock]] = [[]]
+    for block in blocks:
+        if block.heading_level:
+            sections.append([])
+        else:
+            sections[-1].append(block)
+    long = [b for s in sections if sum(x.words for x in s) > limit for b in s if b.tag == "p"]
+    return Pick(long, limit=limit)
+
+
+def _long_paragraphs(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    return Pick([b for b in _paragraphs(blocks) if b.words > PARAGRAPH_MAX], limit=PARAGRAPH_MAX)
+
+
+def _with_sentences(found: list[tuple[BodyBlock, str]]) -> Pick:
+    chosen = list(dict.fromkeys(b for b, _ in found))[:MAX_BLOCKS]
+    return Pick(chosen, sentences=tuple(s for b, s in found if b in chosen))
+
+
+def _passive(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    found = [(b, s) for b in _text_blocks(blocks) for s in split_sentences(b.text) if is_passive(s)]
+    return _with_sentences(found)
+
+
+def _transitions(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    units = [(b, s) for b in blocks for s in split_sentences(b.text)]
+    # A little over the 30% the check wants, so one round is enough.
+    need = ceil(0.35 * len(units)) - sum(has_transition(s) for _, s in units)
+    plain = [(b, s) for b, s in units if b.tag in ("p", "ul", "ol") and not has_transition(s)]
+    count = min(need, len(plain))
+    if count <= 0:
+        return None
+    return _with_sentences([plain[(i * len(plain)) // count] for i in range(count)])
+
+
+def _images(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    return Pick([b for b in blocks if "<img" in b.html.lower()])
+
+
+def _internal_link(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    if not links:
+        return None  # nothing of this site to link to: never invent a page
+    middle = _paragraphs(blocks)[1:] or _paragraphs(blocks)
+    at = len(middle) // 3  # outbound links go at two thirds: both fixes fit in one round
+    return Pick(middle[at : at + 1], links=tuple(links[:5]))
+
+
+def _outbound_link(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    middle = _paragraphs(blocks)[1:] or _paragraphs(blocks)
+    at = (2 * len(middle)) // 3
+    return Pick(middle[at : at + 1])
+
+
+PICKERS: dict[str, Callable[[ContentInput, list[BodyBlock], Sequence[Link]], Pick | None]] = {
+    "keyphrase_in_introduction": _introduction,
+    "keyphrase_in_subheadings": _subheadings,
+    "subheading_distribution": _sections,
+    "paragraph_length": _long_paragraphs,
+    "passive_voice": _passive,
+    "transition_words": _transitions,
+    "image_alt_attributes": _images,
+    "keyphrase_in_image_alt": _images,
+    "internal_links": _internal_link,
+    "outbound_links": _outbound_link,
+}
+
+
 def _body_request(
     key: str, draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]
 ) -> FixRequest | None:
-    kp = Keyphrase.parse(draft.keyphrase)
-    base = {"check": key, "goal": _goal(key, draft), "target": "body", "keyphrase": draft.keyphrase}
-    base["title"] = draft.title
-    paragraphs = [b for b in blocks if b.tag == "p" and b.words]
-    if key == "keyphrase_in_introduction":
-        return FixRequest(**base, blocks=_blocks(paragraphs[:1])) if paragraphs else None  # type: ignore[arg-type]
-    if key == "keyphrase_in_subheadings":
-        headings = [b for b in blocks if b.heading_level in (2, 3)]
-        if not headings:
-            return _body_request("subheading_distribution", draft, blocks, links)
-        missing = [h for h in headings if kp.fraction_of_words_in(h.text) <= 0.5]
-        want = max(1, round(len(headings) / 2)) - (len(headings) - len(missing))
-        if want <= 0:
-            return None  # too many subheadings hold it: removing words is the editor's call
-        return FixRequest(**base, blocks=_blocks(_spread(missing, want)))  # type: ignore[arg-type]
-    if key == "subheading_distribution":
-        limit = SECTIONS[draft.cornerstone][0]
-        sections: list[list[BodyBlock]] = [[]]
-        for block in blocks:
-            if block.heading_level:
-                sections.append([])
-            else:
-                sections[-1].append(block)
-        long = [b for s in sections if sum(x.words for x in s) > limit for b in s]
-        chosen = _blocks([b for b in long if b.tag == "p"])
-        return (
-            FixRequest(**{**base, "check": "subheading_distribution"}, blocks=chosen, limit=limit)
-            if chosen
-            else None
-        )  # type: ignore[arg-type]
-    if key == "paragraph_length":
-        long = [b for b in paragraphs if b.words > PARAGRAPH_MAX]
-        return FixRequest(**base, blocks=_blocks(long), limit=PARAGRAPH_MAX) if long else None  # type: ignore[arg-type]
-    if key == "passive_voice":
-        found = [(b, s) for b in _text_blocks(blocks) for s in split_sentences(b.text) if is_passive(s)]
-        chosen_blocks = list(dict.fromkeys(b for b, _ in found))[:MAX_BLOCKS]
-        sentences = tuple(s for b, s in found if b in chosen_blocks)
-        return FixRequest(**base, blocks=_blocks(chosen_blocks), sentences=sentences) if found else None  # type: ignore[arg-type]
-    if key == "transition_words":
-        units = [(b, s) for b in blocks for s in split_sentences(b.text)]
-        have = sum(has_transition(s) for _, s in units)
-        need = ceil(0.35 * len(units)) - have
-        plain = [(b, s) for b, s in units if b.tag in ("p", "ul", "ol") and not has_transition(s)]
-        if need <= 0 or not plain:
-            return None
-        picked = [plain[(i * len(plain)) // min(need, len(plain))] for i in range(min(need, len(plain)))]
-        chosen_blocks = list(dict.fromkeys(b for b, _ in picked))[:MAX_BLOCKS]
-        sentences = tuple(s for b, s in picked if b in chosen_blocks)
-        return FixRequest(**base, blocks=_blocks(chosen_blocks), sentences=sentences)  # type: ignore[arg-type]
-    if key in ("image_alt_attributes", "keyphrase_in_image_alt"):
-        with_images = [b for b in blocks if "<img" in b.html.lower()]
-        return FixRequest(**base, blocks=_blocks(with_images)) if with_images else None  # type: ignore[arg-type]
-    if key in ("internal_links", "outbound_links"):
-        if key == "internal_links" and not links:
-            return None  # nothing of this site to link to: never invent a page
-        # Internal and outbound links go to different paragraphs, so both fixes fit in one round.
-        middle = paragraphs[1:] or paragraphs
-        at = len(middle) // 3 if key == "internal_links" else (2 * len(middle)) // 3
-        chosen = middle[at : at + 1]
-        targets = tuple(links[:5]) if key == "internal_links" else ()
-        return FixRequest(**base, blocks=_blocks(chosen), links=targets) if chosen else None  # type: ignore[arg-type]
-    return None
+    pick = PICKERS[key](draft, blocks, links)
+    if pick is None or not pick.blocks:
+        return None
+    check = pick.check or key
+    return FixRequest(
+        check=check,
+        goal=_goal(check, draft),
+        target="body",
+        keyphrase=draft.keyphrase,
+        title=draft.title,
+        blocks=_blocks(pick.blocks),
+        sentences=pick.sentences,
+        links=pick.links,
+        limit=pick.limit,
+    )
 
 
 def _field_request(key: str, draft: ContentInput, goal: str) -> FixRequest:
