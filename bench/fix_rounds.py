@@ -17,5 +17,5 @@ def lines(app: Any, since: Any) -> list[str]:
         "",
         f"Write to the checks ({rates['drafts']} drafts): first-draft pass rate "
         f"{100 * rates['first_draft_pass_rate']:.0f}% → {100 * rates['fixed_pass_rate']:.0f}% after fix rounds; "
-        f"fix rounds took {rates['fix_seconds']:.1f} s in all ({rates['fix_seconds'] / rates['drafts']:.2f} s per draft).",
+        f"fix rounds took {rates['fix_seconds']:.1f} s of job time in all (the drafts of a job are fixed together).",
     ]

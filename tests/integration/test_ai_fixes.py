@@ -81,6 +81,27 @@ def test_a_draft_failing_four_checks_ends_with_none_failing_after_the_loop(
     assert credits.balance(tenant.account.id) == 100 - 10 - 4
 
 
+@pytest.mark.usefixtures("rounds_on")
+def test_the_drafts_of_a_job_are_fixed_together(tenant: Tenant, openai_server: FakeOpenAIServer) -> None:
+    tenant.site.domain = "example.com"
+    fund(tenant, 100)
+    tasks = [make_task(tenant.cluster, f"Meal prep {n}", keywords="meal prep") for n in (1, 2)]
+    db.session.commit()
+    openai_server.push(*(Behaviour("ok", fields=failing_article("meal prep", FOUR)) for _ in tasks))
+    openai_server.latency = 0.5
+
+    job = _run(generation.start(tenant.scope(Role.EDITOR), [t.id for t in tasks]), job_entry.generate_content)
+
+    assert all(job.result["items"][str(t.id)]["checks"]["failed_after"] == [] for t in tasks)
+    fixes = [r for r in openai_server.requests if "content_fix" in str(r.body)]
+    assert len(fixes) == 8
+    # AI_CONCURRENCY (5) calls of both drafts are in flight at once: a round, not a draft at a time.
+    first = fixes[:5]
+    assert max(r.started for r in first) < min(r.finished for r in first)
+    assert 0 < job.result["fix_seconds"] < 8 * 0.5
+    assert credits.balance(tenant.account.id) == 100 - 2 * 10 - 8
+
+
 def test_a_proposal_applies_only_the_accepted_changes(
     tenant: Tenant, openai_server: FakeOpenAIServer
 ) -> None:

@@ -26,7 +26,7 @@ from writer_app.services import audit, credits, jobs
 from writer_app.services.ai_fixes.after_generation import revision_note
 from writer_app.services.ai_fixes.fixers import FIXABLE, Change, apply_changes, plan
 from writer_app.services.ai_fixes.paid import OPERATION, PaidCaller, fingerprint, link_targets
-from writer_app.services.ai_fixes.rounds import RoundsResult, failing, run_round
+from writer_app.services.ai_fixes.rounds import Piece, failing, run_round
 from writer_app.services.content import update_content
 from writer_app.services.content_checks import content_input
 from writer_app.services.errors import Conflict, InsufficientCredits, NotFound, ValidationError
@@ -134,21 +134,20 @@ def run(job_id: str, *, final_attempt: bool = True, report: Any = None) -> dict[
         return {"error": job.error}
     if fingerprint(content) != fix.base_fingerprint:
         return _end(job, fix, error="The content changed before the fix could be made; ask again.")
-    draft = content_input(content, content.site)
     provider = get_provider(current_app.config)
     caller = PaidCaller(scope, provider, content_id=content.id, job_id=job.id)
-    result = RoundsResult(draft, fix.failed_before, [])
+    piece = Piece(
+        content_input(content, content.site),
+        site_levels(content.site),
+        caller,
+        link_targets(scope, content),
+        only=frozenset(fix.checks),
+    )
     try:
-        fixed = run_round(
-            draft,
-            fix.checks,
-            caller,
-            link_targets(scope, content),
-            int(current_app.config.get("AI_CONCURRENCY", 5)),
-            result,
-        )
+        run_round([piece], int(current_app.config.get("AI_CONCURRENCY", 5)))
     finally:
         provider.close()
+    result, fixed = piece.result, piece.current
     fix.changes = [c.to_dict() for c in result.changes]
     fix.model = ", ".join(result.models)[:100]
     fix.failed_after = failing(analyze(fixed, site_levels(content.site)))

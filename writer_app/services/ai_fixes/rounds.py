@@ -1,6 +1,7 @@
-"""Fix rounds on a draft, free of the database: analyse, fix what fails (the calls of a round run
-concurrently), analyse again; at most two rounds, and the better version is kept (fewer failing
-Required checks, then fewer failing checks), so a fix that makes things worse is never saved."""
+"""Fix rounds on drafts, free of the database: analyse, fix what fails, analyse again; at most two
+rounds, and the better version is kept (fewer failing Required checks, then fewer failing checks), so
+a fix that makes things worse is never saved. The calls of a round run concurrently across all drafts
+(a job of ten drafts takes two rounds of calls, not twenty)."""
 
 from __future__ import annotations
 
@@ -42,9 +43,49 @@ class RoundsResult:
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.changes)
+
+@dataclass
+class Piece:
+    """One draft under fix: how it is judged (levels), who pays (caller), what it may link to, and
+    `only` the checks to fix (None: every failing check that has a fixer)."""
+
+    draft: ContentInput
+    levels: Mapping[str, str]
+    caller: Caller
+    links: Sequence[Link] = ()
+    only: frozenset[str] | None = None
+    result: RoundsResult = field(init=False)
+    current: ContentInput = field(init=False)
+    _best: tuple[ContentInput, tuple[int, int]] = field(init=False)
+    done: bool = False
+
+    def __post_init__(self) -> None:
+        analysis = analyze(self.draft, self.levels)
+        keys = failing(analysis)
+        self.result = RoundsResult(self.draft, keys, keys)
+        self.current = self.draft
+        self._best = (self.draft, badness(analysis, self.levels))
+
+    def wanted(self) -> list[str]:
+        keys = [k for k in failing(analyze(self.current, self.levels)) if k in FIXABLE]
+        return [k for k in keys if self.only is None or k in self.only]
+
+    def take(self, fixed: ContentInput) -> None:
+        """The round's version: kept when better than the best so far."""
+        if fixed == self.current:
+            self.done = True
+            return
+        self.current = fixed
+        score = badness(analyze(fixed, self.levels), self.levels)
+        if score < self._best[1]:
+            self._best = (fixed, score)
+            self.result.kept = [c.id for c in self.result.changes]
+
+    def finish(self, seconds: float) -> RoundsResult:
+        self.result.draft = self._best[0]
+        self.result.failed_after = failing(analyze(self._best[0], self.levels))
+        self.result.seconds = seconds
+        return self.result
 
 
 def failing(analysis: Analysis) -> list[str]:
@@ -58,49 +99,69 @@ def badness(analysis: Analysis, levels: Mapping[str, str]) -> tuple[int, int]:
     return sum(resolved.get(k) == "required" for k in keys), len(keys)
 
 
-def run_round(
-    draft: ContentInput,
-    keys: Sequence[str],
-    caller: Caller,
-    links: Sequence[Link],
-    concurrency: int,
-    result: RoundsResult,
-) -> ContentInput:
-    """One round: a call per fixable failing group, the answers applied together."""
-    wanted = [
-        (checks, request)
-        for checks, request in plan(draft, [k for k in keys if k in FIXABLE], links)
-        if caller.reserve(request)
-    ]
-    if not wanted:
-        return draft
-    answers: list[FixAnswer | None] = []
-    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(wanted)))) as pool:
-        futures = [pool.submit(caller.call, request) for _, request in wanted]
-        for (checks, request), future in zip(wanted, futures, strict=True):
+def _changes(piece: Piece, asked: list[tuple[tuple[str, ...], FixRequest, FixAnswer | None]]) -> list[Change]:
+    """The round's changes of one draft, one per block or field (the first fix of a block stays; the
+    next round sees it), numbered after the draft's earlier changes."""
+    result = piece.result
+    changes: list[Change] = []
+    touched: set[tuple[str, str]] = set()
+    for checks, request, answer in asked:
+        if answer is None:
+            continue
+        if answer.model and answer.model not in result.models:
+            result.models.append(answer.model)
+        for change in changes_for(piece.current, checks, request, answer):
+            if (change.field, change.block) not in touched:
+                touched.add((change.field, change.block))
+                changes.append(replace(change, id=f"c{len(result.changes) + len(changes) + 1}"))
+    result.changes += changes
+    return changes
+
+
+def run_round(pieces: Sequence[Piece], concurrency: int) -> bool:
+    """One round over every draft not done; False when nothing was asked."""
+    asks: list[tuple[Piece, tuple[str, ...], FixRequest]] = []
+    for piece in pieces:
+        keys = [] if piece.done else piece.wanted()
+        planned = plan(piece.current, keys, piece.links) if keys else []
+        mine = [(piece, checks, request) for checks, request in planned if piece.caller.reserve(request)]
+        piece.done = piece.done or not mine
+        asks += mine
+    if not asks:
+        return False
+    answers: dict[int, list[tuple[tuple[str, ...], FixRequest, FixAnswer | None]]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(concurrency, len(asks)))) as pool:
+        futures = [pool.submit(piece.caller.call, request) for piece, _, request in asks]
+        for (piece, checks, request), future in zip(asks, futures, strict=True):
             try:
                 answer: FixAnswer | None = future.result()
                 error = ""
             except AIError as exc:
                 answer, error = None, exc.message
-                result.errors.append(f"{', '.join(checks)}: {exc.message}")
-            caller.settle(request, answer, error)
-            result.calls += 1
-            answers.append(answer)
-    changes: list[Change] = []
-    touched: set[tuple[str, str]] = set()
-    for (checks, request), answer in zip(wanted, answers, strict=True):
-        if answer is None:
-            continue
-        if answer.model and answer.model not in result.models:
-            result.models.append(answer.model)
-        for change in changes_for(draft, checks, request, answer):
-            # Two fixes of one block (or field) in a round: the first stays, the next round sees it.
-            if (change.field, change.block) not in touched:
-                touched.add((change.field, change.block))
-                changes.append(replace(change, id=f"c{len(result.changes) + len(changes) + 1}"))
-    result.changes += changes
-    return apply_changes(draft, changes)
+                piece.result.errors.append(f"{', '.join(checks)}: {exc.message}")
+            piece.caller.settle(request, answer, error)
+            piece.result.calls += 1
+            answers.setdefault(id(piece), []).append((checks, request, answer))
+    for piece in pieces:
+        if id(piece) in answers:
+            piece.result.rounds += 1
+            piece.take(apply_changes(piece.current, _changes(piece, answers[id(piece)])))
+    return True
+
+
+def fix_many(
+    pieces: Sequence[Piece],
+    *,
+    concurrency: int = 5,
+    max_rounds: int = MAX_ROUNDS,
+    clock: Callable[[], float] = time.monotonic,
+) -> list[RoundsResult]:
+    started = clock()
+    for _ in range(max_rounds):
+        if not run_round(pieces, concurrency):
+            break
+    seconds = round(clock() - started, 3)
+    return [piece.finish(seconds) for piece in pieces]
 
 
 def fix_rounds(
@@ -111,28 +172,7 @@ def fix_rounds(
     *,
     concurrency: int = 5,
     max_rounds: int = MAX_ROUNDS,
-    clock: Callable[[], float] = time.monotonic,
 ) -> RoundsResult:
-    started = clock()
-    analysis = analyze(draft, levels)
-    result = RoundsResult(draft, failing(analysis), failing(analysis))
-    best, best_score = draft, badness(analysis, levels)
-    current = draft
-    for _ in range(max_rounds):
-        keys = failing(analyze(current, levels))
-        if not any(k in FIXABLE for k in keys):
-            break
-        calls = result.calls
-        fixed = run_round(current, keys, caller, links, concurrency, result)
-        result.rounds += result.calls > calls  # a round that found nothing to ask is no round
-        if fixed == current:
-            break
-        current = fixed
-        score = badness(analyze(current, levels), levels)
-        if score < best_score:
-            best, best_score = current, score
-            result.kept = [c.id for c in result.changes]
-    result.draft = best
-    result.failed_after = failing(analyze(best, levels))
-    result.seconds = round(clock() - started, 3)
+    """Fix rounds on one draft (see fix_many)."""
+    [result] = fix_many([Piece(draft, levels, caller, links)], concurrency=concurrency, max_rounds=max_rounds)
     return result
