@@ -66,6 +66,7 @@ def test_a_draft_failing_four_checks_ends_with_none_failing_after_the_loop(
     assert item["checks"]["fix_rounds"] == 1 and item["checks"]["fix_calls"] == 4
     assert job.result["first_draft_pass_rate"] == 0.0  # meta description length is Required
     assert job.result["fixed_pass_rate"] == 1.0
+    assert job.result["fix_calls"] == 4 and job.result["fix_credits"] == 4
     content = db.session.get(Content, item["content_id"])
     assert content.slug == "meal-prep" and "meal prep" in content.html.split("</p>")[0]
     latest = db.session.scalars(

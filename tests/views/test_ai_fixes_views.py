@@ -58,3 +58,26 @@ def test_viewers_get_no_fix_button_and_no_fix(tenant, login) -> None:
     assert (
         client.post(f"/content/{content.id}/ai-fix", data={"checks": "keyphrase_in_slug"}).status_code == 403
     )
+
+
+def test_the_job_page_reports_the_fix_rounds(tenant, login, app) -> None:
+    from writer_app.jobs import ai as job_entry
+    from writer_app.jobs.queue import enqueue
+    from writer_app.services import generation
+
+    factories.add_credits(tenant.account, 20, "test")
+    task = factories.make_task(tenant.cluster, "Heat pumps for old houses", keywords="heat pumps")
+    db.session.commit()
+    app.config["AI_FIX_ROUNDS"] = 2
+    try:
+        job = generation.start(tenant.scope(), [task.id])
+        db.session.commit()
+        enqueue(job, job_entry.generate_content)
+    finally:
+        app.config["AI_FIX_ROUNDS"] = 0
+
+    page = login(tenant.editor).get(f"/jobs/{job.id}").get_data(as_text=True)
+
+    assert "Write to the checks: 1 of 1 first draft passed the Required checks, 1 after fix rounds" in page
+    assert "(1 fix call, 1 credit)" in page  # the offline draft lacks only an outbound link it can fix
+    assert credits.balance(tenant.account.id) == 20 - 10 - 1

@@ -64,7 +64,7 @@ def fix_drafts(scope: Scope, content_ids: list[int], job_id: str | None) -> dict
             changes = {FIELDS[name]: getattr(result.draft, name) for name in FIELDS}
             update_content(scope, content.id, note=revision_note(fixed, result.models), **changes)
         _record(scope, content, job_id, result, caller, saved)
-        out[content.id] = summary(result, saved, piece.levels)
+        out[content.id] = {**summary(result, saved, piece.levels), "fix_credits": caller.charged}
     return out
 
 
@@ -131,6 +131,9 @@ def pass_rates(items: dict[str, dict[str, Any]]) -> dict[str, Any]:
         "first_draft_pass_rate": round(sum(d["passed_before"] for d in drafts) / count, 3),
         "fixed_pass_rate": round(sum(d["passed_after"] for d in drafts) / count, 3),
         "fix_seconds": max(d["fix_seconds"] for d in drafts),  # a job's drafts are fixed together
+        "fix_calls": sum(d["fix_calls"] for d in drafts),
+        "fix_credits": sum(d.get("fix_credits", 0) for d in drafts),
+        "drafts_checked": count,
     }
 
 
