@@ -224,12 +224,14 @@ def run(
                         sampler.watch(f"rq worker {k}", proc.pid)
                         sampler.watch(f"rq worker {k} itself", proc.pid, include_children=False)
                     print(f"bench: generation with {workers} worker(s)", flush=True)
+                    row_since = utcnow()
                     wall, statuses, job_run = _generate(app, seeded, ids, timeout=120)
                 finally:
                     for proc in procs:
                         _stop(proc)
                     peaks = sampler.stop()
                 ideal = ideal_seconds(len(ids), workers, concurrency, generation.MAX_IDS)
+                ideal += fix_rounds.ideal_extra(app, row_since, workers, concurrency, LATENCY)
                 ratio = wall / ideal
                 overhead = (wall - ideal) / len(ids) * 1000
                 outcome = ", ".join(f"{k} {v}" for k, v in sorted(statuses.items()))

@@ -11,6 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from bench import fix_rounds
 from tests.integration.jobs_support import ai_app, fund  # noqa: F401
 from tests.support.factories import Tenant, make_task
 from tests.support.openai_payloads_fixes import failing_article, failing_content
@@ -83,7 +84,10 @@ def test_a_draft_failing_four_checks_ends_with_none_failing_after_the_loop(
 
 
 @pytest.mark.usefixtures("rounds_on")
-def test_the_drafts_of_a_job_are_fixed_together(tenant: Tenant, openai_server: FakeOpenAIServer) -> None:
+def test_the_drafts_of_a_job_are_fixed_together(
+    app: Flask, tenant: Tenant, openai_server: FakeOpenAIServer
+) -> None:
+    since = utcnow()
     tenant.site.domain = "example.com"
     fund(tenant, 100)
     tasks = [make_task(tenant.cluster, f"Meal prep {n}", keywords="meal prep") for n in (1, 2)]
@@ -101,6 +105,10 @@ def test_the_drafts_of_a_job_are_fixed_together(tenant: Tenant, openai_server: F
     assert max(r.started for r in first) < min(r.finished for r in first)
     assert 0 < job.result["fix_seconds"] < 8 * 0.5
     assert credits.balance(tenant.account.id) == 100 - 2 * 10 - 8
+    # What `make bench` reports: 8 calls at 5 at a time are 2 batches of AI latency in one job.
+    assert fix_rounds.ideal_extra(app, since, 1, 5, 2.0) == 4.0
+    [_, line] = fix_rounds.lines(app, since)
+    assert "(2 drafts): first-draft pass rate 0% → 100% after fix rounds (8 fix calls)" in line
 
 
 def test_a_proposal_applies_only_the_accepted_changes(
