@@ -92,7 +92,7 @@ def proposal(content_id: int, fix_id: int) -> Any:
 def apply(content_id: int, fix_id: int) -> Any:
     form = FixApplyForm()
     if not form.validate_on_submit():
-        flash("The form expired; reload the proposal and try again.", "error")
+        flash("The form could not be read (it may have expired); reload the proposal and try again.", "error")
         return redirect(url_for(".proposal", content_id=content_id, fix_id=fix_id), 303)
     try:
         proposals.apply(current_scope(), content_id, fix_id, form.change_ids.data or [])
