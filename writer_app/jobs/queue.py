@@ -148,6 +148,8 @@ def enqueue(
 def _units(job: Job) -> int:
     """Units of AI work: the job's progress total (images, tasks), plus one prompt call per object."""
     extra = len(job.object_ids or []) if job.kind == "generate_images" else 0
+    if job.kind == "generate_content":  # fix rounds after the drafts: a few calls per draft and round
+        extra = int(current_app.config.get("AI_FIX_ROUNDS", 2)) * 4 * (job.progress_total or 0)
     return max((job.progress_total or 0) + extra, 1)
 
 
