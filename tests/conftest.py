@@ -55,7 +55,7 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
             "AI_PROVIDER": "offline",
             # Fix rounds after generation make their own calls and charges: off unless a test turns
-            # them on (tests/integration/test_ai_fix_rounds.py), so other tests count drafts alone.
+            # them on (tests/integration/test_ai_fixes.py), so other tests count drafts alone.
             "AI_FIX_ROUNDS": 0,
             "RATELIMIT_STORAGE_URI": "memory://",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
