@@ -25,7 +25,7 @@ from writer_app.services.content import update_content
 from writer_app.services.content_checks import content_input
 from writer_app.services.scope import Scope, get
 from writer_app.services.site_checks import site_levels
-from writer_app.services.validation import CHECKS, resolve_levels
+from writer_app.services.validation import CHECKS, ContentInput, resolve_levels
 
 FIELDS = {"seo_title": "meta_title", "meta_description": "meta_description", "slug": "slug", "html": "html"}
 
@@ -34,6 +34,13 @@ def revision_note(checks: list[str], models: list[str]) -> str:
     """How a revision saved by AI fixes is labelled: the checks and the model."""
     labels = ", ".join(CHECKS[k].label for k in checks if k in CHECKS) or "checks"
     return f"AI fix: {labels} ({', '.join(models) or 'AI'})"
+
+
+def save_fixed(scope: Scope, content: Content, draft: ContentInput, note: str) -> Content:
+    """The one place AI-fixed text is saved (fix rounds and Fix with AI alike), as a revision
+    labelled `note`: links the model wrote are to be checked against the site's inventory here."""
+    changes = {FIELDS[name]: getattr(draft, name) for name in FIELDS}
+    return update_content(scope, content.id, note=note, **changes)
 
 
 def fix_drafts(scope: Scope, content_ids: list[int], job_id: str | None) -> dict[int, dict[str, Any]]:
@@ -61,8 +68,7 @@ def fix_drafts(scope: Scope, content_ids: list[int], job_id: str | None) -> dict
         saved = result.draft != piece.draft
         if saved:
             fixed = [k for k in result.failed_before if k not in result.failed_after]
-            changes = {FIELDS[name]: getattr(result.draft, name) for name in FIELDS}
-            update_content(scope, content.id, note=revision_note(fixed, result.models), **changes)
+            save_fixed(scope, content, result.draft, revision_note(fixed, result.models))
         _record(scope, content, job_id, result, caller, saved)
         out[content.id] = {**summary(result, saved, piece.levels), "fix_credits": caller.charged}
     return out

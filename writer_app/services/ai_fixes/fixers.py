@@ -301,5 +301,5 @@ def apply_changes(draft: ContentInput, changes: Sequence[Change]) -> ContentInpu
 
 
 def fixed_body(html: str, replacements: dict[str, str]) -> str:
-    """The one place AI-fixed body HTML is put together: every fix (loop and on demand) passes here."""
+    """The body with some blocks replaced by their fixes (saved through after_generation.save_fixed)."""
     return join_blocks(split_blocks(html), replacements)

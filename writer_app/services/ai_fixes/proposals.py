@@ -23,11 +23,10 @@ from writer_app.integrations.ai import get_provider
 from writer_app.models import AiFix, Content, Job, Role, db
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services import audit, credits, jobs
-from writer_app.services.ai_fixes.after_generation import revision_note
+from writer_app.services.ai_fixes.after_generation import revision_note, save_fixed
 from writer_app.services.ai_fixes.fixers import FIXABLE, Change, apply_changes, plan
 from writer_app.services.ai_fixes.paid import OPERATION, PaidCaller, fingerprint, link_targets
 from writer_app.services.ai_fixes.rounds import Piece, failing, run_round
-from writer_app.services.content import update_content
 from writer_app.services.content_checks import content_input
 from writer_app.services.errors import Conflict, InsufficientCredits, NotFound, ValidationError
 from writer_app.services.inputs import object_id
@@ -263,14 +262,8 @@ def apply(scope: Scope, content_id: Any, fix_id: Any, change_ids: Any) -> Conten
         )
     chosen = [changes[i] for i in wanted]
     draft = apply_changes(content_input(content, content.site), chosen)
-    fields = {
-        "meta_title": draft.seo_title,
-        "meta_description": draft.meta_description,
-        "slug": draft.slug,
-        "html": draft.html,
-    }
     checks = list(dict.fromkeys(k for c in chosen for k in c.checks))
-    updated = update_content(scope, content.id, note=revision_note(checks, [fix.model]), **fields)
+    updated = save_fixed(scope, content, draft, revision_note(checks, [fix.model]))
     fix.status, fix.accepted, fix.applied_at = "applied", wanted, utcnow()
     audit.record(scope, "content.ai_fix_applied", updated, fix_id=fix.id, accepted=wanted, checks=checks)
     return updated
