@@ -54,6 +54,9 @@ def app(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
             "WTF_CSRF_ENABLED": False,
             "MEDIA_ROOT": str(tmp_path_factory.mktemp("media")),
             "AI_PROVIDER": "offline",
+            # Fix rounds after generation make their own calls and charges: off unless a test turns
+            # them on (tests/integration/test_ai_fixes.py), so other tests count drafts alone.
+            "AI_FIX_ROUNDS": 0,
             "RATELIMIT_STORAGE_URI": "memory://",
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             # The local WordPress of scripts/wordpress-dev.sh only; tests with fake servers add theirs.

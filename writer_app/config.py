@@ -19,6 +19,7 @@ DEFAULT_PRICES = {
     "image_generation": 3,
     "outline_generation": 2,  # one outline call
     "section_generation": 2,  # per section of a draft written from an outline, and its introduction
+    "content_fix": 1,  # one targeted fix call (fix rounds after generation, Fix with AI)
 }
 
 
@@ -126,6 +127,8 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         "AI_TIMEOUT_SECONDS": _int("AI_TIMEOUT_SECONDS", 120),
         "AI_MAX_RETRIES": _int("AI_MAX_RETRIES", 2),
         "AI_CONCURRENCY": _int("AI_CONCURRENCY", 5),
+        # Fix rounds after each generated draft (write to the checks); 0 turns them off.
+        "AI_FIX_ROUNDS": _int("AI_FIX_ROUNDS", 2),
         "JOB_HEARTBEAT_SECONDS": _int("JOB_HEARTBEAT_SECONDS", 10),
         # A started job without a heartbeat for this long lost its worker: re-queued once, then failed.
         "JOB_STALE_SECONDS": _int("JOB_STALE_SECONDS", 300),
@@ -227,6 +230,7 @@ def masked(config: dict[str, Any]) -> dict[str, Any]:
         "AI_TIMEOUT_SECONDS",
         "AI_MAX_RETRIES",
         "AI_CONCURRENCY",
+        "AI_FIX_ROUNDS",
         "JOB_HEARTBEAT_SECONDS",
         "JOB_STALE_SECONDS",
         "JOB_TIMEOUT_SECONDS",

@@ -8,7 +8,7 @@ outbound URLs live in the site's settings (JSON), versioned there like the accou
 Plain ADD/DROP COLUMN (no batch rebuild), so SQLite keeps the FTS5 triggers on writer_content.
 
 Revision ID: 0015
-Revises: 0013
+Revises: 0014
 Create Date: 2026-12-07 00:40:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0015"
-down_revision = "0013"
+down_revision = "0014"
 branch_labels = None
 depends_on = None
 

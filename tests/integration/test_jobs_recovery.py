@@ -68,6 +68,7 @@ def start_worker(
             OPENAI_BASE_URL=openai_server.base_url,
             OPENAI_MODEL="fake-gpt",
             AI_TIMEOUT_SECONDS="20",
+            AI_FIX_ROUNDS=str(app.config["AI_FIX_ROUNDS"]),  # as the test app: off
             AI_MAX_RETRIES="0",
             JOB_STALE_SECONDS=str(STALE_SECONDS),
             JOB_HEARTBEAT_SECONDS="1",

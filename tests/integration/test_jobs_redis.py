@@ -49,6 +49,7 @@ def worker_env(
         OPENAI_MODEL="fake-gpt",
         OPENAI_IMAGE_MODEL="gpt-image-1",
         AI_TIMEOUT_SECONDS="20",
+        AI_FIX_ROUNDS=str(app.config["AI_FIX_ROUNDS"]),  # as the test app: off
         AI_MAX_RETRIES="1",
         FLASK_APP="wsgi",
     )

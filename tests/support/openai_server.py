@@ -35,6 +35,7 @@ import pytest
 
 from tests.support import openai_payloads_outline
 from tests.support.openai_payloads import article_payload, image_prompts_payload, png_bytes
+from tests.support.openai_payloads_fixes import fix_payload
 from tests.support.openai_payloads_links import article_with_links_payload
 
 __all__ = [
@@ -286,6 +287,8 @@ def _chat(body: dict[str, Any], behaviour: Behaviour) -> tuple[int, dict[str, An
         payload = image_prompts_payload(prompt)
     elif behaviour.kind == "links":
         payload = article_with_links_payload(prompt)
+    elif schema == "content_fix":
+        payload = fix_payload(prompt, behaviour.kind)
     else:
         payload = article_payload(prompt, behaviour.kind)
     payload.update(behaviour.fields)

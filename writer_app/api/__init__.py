@@ -36,6 +36,7 @@ RESOURCES = (
     "validation",
     "publishing",
     "review",
+    "ai_fixes",
     "openapi",
 )
 

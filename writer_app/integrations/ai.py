@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from writer_app.integrations.ai_fixes import FixAnswer, FixRequest
     from writer_app.integrations.ai_outline import (
         ArticleFrame,
         OutlineDraft,
@@ -169,6 +170,10 @@ class AIProvider(Protocol):
     ) -> SectionText: ...
 
     def write_intro(self, brief: ArticleBrief, sections: list[OutlineSection]) -> ArticleFrame: ...
+
+    def fix_content(self, request: FixRequest) -> FixAnswer:
+        """One targeted fix for one failing check (see integrations/ai_fixes.py)."""
+        ...
 
 
 def get_provider(config: Mapping[str, Any]) -> AIProvider:

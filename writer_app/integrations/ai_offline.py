@@ -21,7 +21,9 @@ from writer_app.integrations.ai import (
     ImagePromptBrief,
     slugify,
 )
+from writer_app.integrations.ai_fixes import FixAnswer, FixRequest
 from writer_app.integrations.ai_images import draw_placeholder
+from writer_app.integrations.ai_offline_fixes import offline_fix
 from writer_app.integrations.ai_offline_text import (
     FAQ_QUESTIONS,
     KIND,
@@ -119,6 +121,11 @@ class OfflineProvider:
         from writer_app.integrations import ai_outline_offline
 
         return ai_outline_offline.write_intro(brief, sections)
+
+    def fix_content(self, request: FixRequest) -> FixAnswer:
+        value, blocks = offline_fix(request)
+        clean = {key: sanitize_html(html) for key, html in blocks.items()}
+        return FixAnswer(value=value, blocks=clean, model=MODEL, tokens_used=0, offline=True)
 
 
 @dataclass

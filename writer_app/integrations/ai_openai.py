@@ -30,6 +30,7 @@ from writer_app.integrations.ai import (
     check_image_size,
     slugify,
 )
+from writer_app.integrations.ai_fixes import FIX_SCHEMA, FIX_SYSTEM, FixAnswer, FixRequest, render_fix_prompt
 from writer_app.integrations.ai_images import normalise_png
 from writer_app.integrations.ai_outline import (
     ArticleFrame,
@@ -301,6 +302,24 @@ class OpenAIProvider:
 
     def write_intro(self, brief: ArticleBrief, sections: list[OutlineSection]) -> ArticleFrame:
         return ai_outline_openai.write_intro(self, brief, sections)
+
+    # --- targeted fixes ---------------------------------------------------------------------------
+
+    def fix_content(self, request: FixRequest) -> FixAnswer:
+        messages = [
+            {"role": "system", "content": FIX_SYSTEM},
+            {"role": "user", "content": render_fix_prompt(request)},
+        ]
+        data, tokens = self._chat_json(messages, FIX_SCHEMA, what="fix")
+        wanted = {b.id for b in request.blocks}
+        blocks: dict[str, str] = {}
+        for item in data.get("blocks") or []:
+            if isinstance(item, dict) and item.get("id") in wanted and isinstance(item.get("html"), str):
+                blocks[item["id"]] = sanitize_html(_CONTROL.sub(" ", item["html"]))
+        value = _text(data.get("value"))
+        if request.target != "body" and not value:
+            raise AIInvalidOutputError("The AI answer had no new value for the field, so it was not used.")
+        return FixAnswer(value=value, blocks=blocks, model=self.model, tokens_used=tokens, offline=False)
 
 
 def parse_json_object(content: str, *, what: str = "answer") -> dict[str, Any]:

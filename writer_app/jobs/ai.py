@@ -157,6 +157,12 @@ def generate_outline(job_id: str) -> dict[str, Any]:
     return run_job(job_id, generation.run_outline)
 
 
+def fix_content(job_id: str) -> dict[str, Any]:
+    from writer_app.services.ai_fixes import proposals
+
+    return run_job(job_id, proposals.run)
+
+
 def _message(exc: BaseException | None) -> str:
     if isinstance(exc, JobTimeoutException):
         return "The job took longer than its time limit and was stopped."

@@ -52,6 +52,7 @@ RESEND: dict[str, tuple[str, int | None, list[int] | None]] = {
     "generate_image_prompts": ("writer_app.jobs.ai.generate_image_prompts", None, None),
     "generate_images": ("writer_app.jobs.ai.generate_images", None, None),
     "generate_outline": ("writer_app.jobs.ai.generate_outline", None, None),
+    "ai_fix": ("writer_app.jobs.ai.fix_content", None, None),
     "wordpress_publish": ("writer_app.jobs.publish.publish_content", 15 * 60, [10, 60]),
     "wordpress_update": ("writer_app.jobs.publish.publish_content", 15 * 60, [10, 60]),
     "wordpress_sync_taxonomies": ("writer_app.jobs.publish.sync_taxonomies", 30 * 60, [30, 120]),
@@ -191,6 +192,8 @@ def enqueue_deferred() -> int:
 def _units(job: Job) -> int:
     """Units of AI work: the job's progress total (images, tasks), plus one prompt call per object."""
     extra = len(job.object_ids or []) if job.kind == "generate_images" else 0
+    if job.kind == "generate_content":  # fix rounds after the drafts: a few calls per draft and round
+        extra = int(current_app.config.get("AI_FIX_ROUNDS", 2)) * 4 * (job.progress_total or 0)
     return max((job.progress_total or 0) + extra, 1)
 
 

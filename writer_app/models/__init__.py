@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic autogenerate needs them loaded)."""
 
+from writer_app.models.ai_fixes import AiFix
 from writer_app.models.base import db
 from writer_app.models.credits import CreditTransaction
 from writer_app.models.editing import ContentAutosave, ContentEditLock
@@ -47,6 +48,7 @@ from writer_app.models.writer import (
 
 __all__ = [
     "Account",
+    "AiFix",
     "ApiToken",
     "AuditEvent",
     "Cluster",

@@ -34,6 +34,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(validation.bp)
     app.register_blueprint(links.bp)
 
+    from writer_app.views import ai_fixes
+
+    app.register_blueprint(ai_fixes.bp)
+
     from writer_app.views import wordpress
 
     app.register_blueprint(wordpress.bp)

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import Field
 
+from writer_app.api.schemas.ai_fixes import FixOut
 from writer_app.api.schemas.common import Out
 from writer_app.models import Job
 
@@ -41,6 +42,35 @@ class TaskOutcome(Out):
     status: Literal["completed", "failed", "canceled", "retrying"]
     content_id: int | None = Field(description="The new content (status completed).")
     error: str = Field(description="Why it failed, was canceled or is retried; else empty.")
+    checks_failed_before: list[str] = Field(description="Checks the first draft failed (fix rounds on).")
+    checks_failed_after: list[str] = Field(description="Checks still failing after the fix rounds.")
+    removed_links: list[str] = Field(description="Links the AI wrote outside the site's inventory, removed.")
+
+
+class FixRounds(Out):
+    """What the fix rounds after generation did over the job's drafts (absent when they are off)."""
+
+    first_draft_pass_rate: float = Field(description="Share of drafts failing no Required check as written.")
+    fixed_pass_rate: float = Field(description="The same after the fix rounds.")
+    fix_calls: int
+    fix_credits: int
+    drafts_checked: int
+
+    @classmethod
+    def of(cls, raw: dict[str, Any]) -> Self | None:
+        if "first_draft_pass_rate" not in raw:
+            return None
+        return cls(
+            first_draft_pass_rate=float(raw["first_draft_pass_rate"]),
+            fixed_pass_rate=float(raw.get("fixed_pass_rate") or 0),
+            fix_calls=int(raw.get("fix_calls") or 0),
+            fix_credits=int(raw.get("fix_credits") or 0),
+            drafts_checked=int(raw.get("drafts_checked") or 0),
+        )
+
+
+def _urls(links: Any) -> list[str]:
+    return [str(link.get("url") if isinstance(link, dict) else link) for link in links or []]
 
 
 class GenerationResult(Out):
@@ -51,6 +81,7 @@ class GenerationResult(Out):
     completed: list[int] = Field(description="Task ids with new content (set when the job ends).")
     failed: list[int] = Field(description="Task ids that failed (set when the job ends).")
     credits: Credits | None
+    fix_rounds: FixRounds | None
 
     @classmethod
     def of(cls, job: Job) -> Self:
@@ -62,6 +93,9 @@ class GenerationResult(Out):
                 status=item["status"],
                 content_id=item.get("content_id"),
                 error=str(item.get("error") or ""),
+                checks_failed_before=list((item.get("checks") or {}).get("failed_before") or []),
+                checks_failed_after=list((item.get("checks") or {}).get("failed_after") or []),
+                removed_links=_urls(item.get("removed_links")),
             )
             for task_id, item in items.items()
         ]
@@ -71,7 +105,40 @@ class GenerationResult(Out):
             completed=[int(i) for i in raw.get("completed") or []],
             failed=[int(i) for i in raw.get("failed") or []],
             credits=Credits.of(raw.get("credits")),
+            fix_rounds=FixRounds.of(raw),
         )
+
+
+class OutlineResult(Out):
+    """generate_outline: the task whose outline was written (read it at …/tasks/{id}/outline/)."""
+
+    kind: Literal["generate_outline"]
+    task_id: int | None
+    sections: int = Field(description="Sections in the new outline (0 until it arrives).")
+    model: str
+    credits: Credits | None
+
+    @classmethod
+    def of(cls, job: Job) -> Self:
+        raw = job.result or {}
+        task_id = raw.get("task_id") or (job.object_ids or [None])[0]
+        return cls(
+            kind="generate_outline",
+            task_id=int(task_id) if task_id is not None else None,
+            sections=int(raw.get("sections") or 0),
+            model=str(raw.get("model") or ""),
+            credits=Credits.of(raw.get("credits")),
+        )
+
+
+class FixProposalResult(FixOut):
+    """ai_fix: the proposal (apply accepted changes at …/ai_fixes/{fix_id}/apply/)."""
+
+    kind: Literal["ai_fix"]
+
+    @classmethod
+    def of(cls, obj: Any) -> Self:
+        return cls.model_validate({**(obj.result or {}), "kind": "ai_fix"})
 
 
 class ItemError(Out):
@@ -219,12 +286,21 @@ class MailResult(Out):
 
 
 JobResult = Annotated[
-    GenerationResult | ImagesResult | PublishResult | ImportResult | TaxonomySyncResult | MailResult,
+    GenerationResult
+    | OutlineResult
+    | FixProposalResult
+    | ImagesResult
+    | PublishResult
+    | ImportResult
+    | TaxonomySyncResult
+    | MailResult,
     Field(discriminator="kind"),
 ]
 
 BUILDERS: dict[str, Any] = {
     "generate_content": GenerationResult,
+    "generate_outline": OutlineResult,
+    "ai_fix": FixProposalResult,
     "generate_image_prompts": ImagesResult,
     "generate_images": ImagesResult,
     "wordpress_publish": PublishResult,

@@ -27,6 +27,7 @@ from writer_app.integrations.ai import (
 from writer_app.integrations.ai_outline import OutlineSection
 from writer_app.models import Job, JobStatus, Role, Task, TaskStatus, db
 from writer_app.services import job_recovery, jobs
+from writer_app.services.ai_fixes.after_generation import fix_generated
 from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.generation import drafting, outline
 from writer_app.services.generation.sections import Calls, SectionalDraft, draft_from_outline
@@ -156,6 +157,7 @@ def run(job_id: str, *, final_attempt: bool = True, report: Report | None = None
         raise jobs.RetryLater(
             f"{len(retrying)} task(s) hit a temporary AI error ({retrying[0]}); they will be retried."
         )
+    fix_generated(job_id)  # write to the checks: fix rounds on the saved drafts
     return _finish(job_id)
 
 
