@@ -192,6 +192,7 @@ def test_failed_job_reports_its_error(api, tenant):
         "completed": [],
         "failed": [],
         "credits": None,
+        "fix_rounds": None,
     }
 
 

@@ -39,8 +39,17 @@ def test_generation_and_image_jobs_answer_their_typed_results(app: Flask, api: A
     content_id = db.session.scalars(select(Content.id).where(Content.task_id == task.id)).one()
     assert result["kind"] == "generate_content" and result["completed"] == [task.id]
     assert result["tasks"] == [
-        {"task_id": task.id, "status": "completed", "content_id": content_id, "error": ""}
+        {
+            "task_id": task.id,
+            "status": "completed",
+            "content_id": content_id,
+            "error": "",
+            "checks_failed_before": [],
+            "checks_failed_after": [],
+            "removed_links": [],
+        }
     ]
+    assert result["fix_rounds"] is None  # the suite runs without fix rounds (AI_FIX_ROUNDS 0)
     assert result["credits"]["settled"] is True and result["credits"]["charged"] >= 0
 
     prompts = api.post("/writer/content/generate_image_prompts/", json={"ids": [content_id]}).get_json()

@@ -138,7 +138,8 @@ class FixProposalResult(FixOut):
 
     @classmethod
     def of(cls, obj: Any) -> Self:
-        return cls.model_validate({**(obj.result or {}), "kind": "ai_fix"})
+        raw = obj.result or {}
+        return cls.model_validate({**{k: raw[k] for k in cls.model_fields if k in raw}, "kind": "ai_fix"})
 
 
 class ItemError(Out):
