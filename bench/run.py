@@ -222,7 +222,9 @@ def _run_postgresql(
         if "generation" not in only:
             report.checks.append(Check("generation ≤ 1.25× ideal", "-", None, "skipped (--only)"))
         if "outline" not in only:
-            report.checks.append(Check("outline + sections ≤ 1.25× ideal", "-", None, "skipped (--only)"))
+            report.checks.append(
+                Check("outline + sections + fix rounds ≤ 1.25× ideal", "-", None, "skipped (--only)")
+            )
         if "publishing" in only:
             publishing.run(report, args, seeded, app, secret, workdir)
         else:
