@@ -7,8 +7,7 @@ import pytest
 from tests.api.conftest import error_fields
 from tests.support import factories
 from writer_app.models import ContentTaxonomy, Role, db
-from writer_app.services import content as content_service
-from writer_app.services import taxonomies
+from writer_app.services import content_terms, taxonomies
 
 URL = "/writer/taxonomies/"
 
@@ -67,7 +66,7 @@ def test_validation(api, tenant, other_tenant):
 def test_read_put_patch_delete(api, tenant):
     term = _term(tenant, "News")
     content = factories.make_content(tenant.cluster)
-    content_service.set_taxonomy_terms(tenant.scope(), content.id, add=[term.id])
+    content_terms.set_taxonomy_terms(tenant.scope(), content.id, add=[term.id])
     db.session.commit()
     item = f"{URL}{term.id}/"
     admin = {"role": Role.ADMIN}

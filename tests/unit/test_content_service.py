@@ -26,8 +26,10 @@ from writer_app.models import (
     db,
 )
 from writer_app.services import content as cs
+from writer_app.services import content_terms
 from writer_app.services.csv_export import CONTENT_EXPORT_HEADER, content_export_rows, csv_lines
 from writer_app.services.errors import Conflict, NotFound, PermissionDenied, ValidationError
+from writer_app.services.media.content_images import content_images
 
 HOSTILE = (
     '<p onclick="steal()">Hello <script>alert(1)</script><b>world</b></p>'
@@ -233,8 +235,8 @@ def test_other_accounts_content_is_not_found(
         lambda: cs.get_content(scope, theirs.id),
         lambda: cs.update_content(scope, theirs.id, None, title="x"),
         lambda: cs.delete_content(scope, theirs.id),
-        lambda: cs.content_images(scope, theirs.id),
-        lambda: cs.set_taxonomy_terms(scope, theirs.id, add=[]),
+        lambda: content_images(scope, theirs.id),
+        lambda: content_terms.set_taxonomy_terms(scope, theirs.id, add=[]),
     ):
         with pytest.raises(NotFound):
             call()
@@ -259,15 +261,18 @@ def test_taxonomy_terms_added_removed_and_site_checked(
     energy, solar = _term(tenant, "Energy"), _term(tenant, "Solar")
     other_site = factories.make_site(tenant.account)
     foreign = _term(tenant, "Elsewhere", site_id=other_site.id)
-    assert [t.name for t in cs.set_taxonomy_terms(scope, content.id, add=[solar.id, energy.id])] == [
+    assert [
+        t.name for t in content_terms.set_taxonomy_terms(scope, content.id, add=[solar.id, energy.id])
+    ] == [
         "Energy",
         "Solar",
     ]
-    assert [t.name for t in cs.set_taxonomy_terms(scope, content.id, add=[energy.id], remove=[solar.id])] == [
-        "Energy"
-    ]
+    assert [
+        t.name
+        for t in content_terms.set_taxonomy_terms(scope, content.id, add=[energy.id], remove=[solar.id])
+    ] == ["Energy"]
     with pytest.raises(ValidationError) as error:
-        cs.set_taxonomy_terms(scope, content.id, add=[foreign.id])
+        content_terms.set_taxonomy_terms(scope, content.id, add=[foreign.id])
     assert "Elsewhere" in error.value.fields["add"][0]
     theirs = ContentTaxonomy(
         account_id=other_tenant.account.id,
@@ -279,7 +284,7 @@ def test_taxonomy_terms_added_removed_and_site_checked(
     db.session.add(theirs)
     db.session.flush()
     with pytest.raises(ValidationError):
-        cs.set_taxonomy_terms(scope, content.id, add=[theirs.id])
+        content_terms.set_taxonomy_terms(scope, content.id, add=[theirs.id])
 
 
 def _image(content: Content, kind: ImageType, status: ImageStatus, position: int = 0) -> Image:
@@ -297,7 +302,7 @@ def test_content_images_grouped_and_stats(tenant: factories.Tenant) -> None:
     deleted = _image(content, ImageType.IN_ARTICLE, ImageStatus.GENERATED, position=3)
     deleted.deleted_at = deleted.created_at
     bare = _create(tenant, title="No images")
-    groups = cs.content_images(tenant.scope(Role.VIEWER), content.id)
+    groups = content_images(tenant.scope(Role.VIEWER), content.id)
     assert groups.featured is featured
     assert groups.in_article == [first, second]
     stats = cs.image_stats(tenant.scope(Role.VIEWER), [content.id, bare.id])
@@ -336,7 +341,7 @@ def test_list_runs_a_fixed_number_of_queries(tenant: factories.Tenant, rows: int
     term = _term(tenant, "Energy")
     for n in range(rows):
         content = factories.make_content(tenant.cluster, f"Item {n}")
-        cs.set_taxonomy_terms(tenant.scope(Role.EDITOR), content.id, add=[term.id])
+        content_terms.set_taxonomy_terms(tenant.scope(Role.EDITOR), content.id, add=[term.id])
         _image(content, ImageType.FEATURED, ImageStatus.GENERATED)
     scope = tenant.scope(Role.VIEWER)
     db.session.commit()

@@ -25,6 +25,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.services import content as cs
+from writer_app.services import content_terms
 
 HX = {"HX-Request": "true"}
 
@@ -123,7 +124,7 @@ def _fill(tenant: factories.Tenant, rows: int) -> None:
             Image(content_id=content.id, image_type=ImageType.FEATURED, status=ImageStatus.GENERATED)
         )
         db.session.flush()
-        cs.set_taxonomy_terms(tenant.scope(Role.EDITOR), content.id, add=[term.id])
+        content_terms.set_taxonomy_terms(tenant.scope(Role.EDITOR), content.id, add=[term.id])
     db.session.commit()
 
 
@@ -169,7 +170,7 @@ def test_review_page_shows_preview_images_terms_and_revisions(client, login, ten
     )
     term = _term(tenant.site.id, tenant.account.id, "Renewables")
     db.session.commit()
-    cs.set_taxonomy_terms(tenant.scope(Role.EDITOR), content.id, add=[term.id])
+    content_terms.set_taxonomy_terms(tenant.scope(Role.EDITOR), content.id, add=[term.id])
     db.session.commit()
     login(tenant.viewer)
     response = client.get(f"/content/{content.id}")

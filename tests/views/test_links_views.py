@@ -13,8 +13,8 @@ from sqlalchemy import select
 from tests.support.factories import PASSWORD, Tenant, make_content, make_task
 from tests.support.local_http import closed_port, local_server
 from writer_app.models import Content, ContentStatus, Revision, Role, db
-from writer_app.services import content_checks, site_checks
-from writer_app.services.content_checks import PublishBlocked
+from writer_app.services import site_checks
+from writer_app.services.review.gate import PublishBlocked, publish_gate
 from writer_app.services.voice import style_guide
 
 BASE = "https://blog.example.com"
@@ -123,7 +123,7 @@ def test_publishing_checks_links_and_a_required_dead_link_check_blocks(
         content = make_content(tenant.cluster, "Broken", html=f'<p>A <a href="{broken.url}/a">link</a>.</p>')
         db.session.commit()
         with pytest.raises(PublishBlocked) as blocked:
-            content_checks.publish_gate(tenant.scope(Role.REVIEWER), content)
+            publish_gate(tenant.scope(Role.REVIEWER), content)
     assert "dead_links" in [c.key for c in blocked.value.failing]
 
 

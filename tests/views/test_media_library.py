@@ -12,6 +12,7 @@ from writer_app.services import content
 from writer_app.services.media import body_images, images
 from writer_app.services.media import files as media
 from writer_app.services.media import library as media_library
+from writer_app.services.media.content_images import content_images
 
 
 def library_image(tenant, alt: str = "Solar panels at dusk", name: str = "dusk.png", site=None) -> Image:
@@ -106,7 +107,7 @@ def test_the_featured_image_is_chosen_from_the_library(client, login, tenant):
     assert f'value="{chosen.id}"' in page
     response = client.post(f"/content/{item.id}/featured-image", data={"image_id": str(chosen.id)})
     assert response.status_code == 303
-    assert content.content_images(tenant.scope(), item.id).featured.id == chosen.id
+    assert content_images(tenant.scope(), item.id).featured.id == chosen.id
     review = client.get(f"/content/{item.id}").get_data(as_text=True)
     assert f"/images/{chosen.id}/file" in review
     # and it is in use now: it cannot be deleted

@@ -21,6 +21,8 @@ from writer_app.api.schemas.content import (
 from writer_app.api.schemas.images import ImageOut
 from writer_app.models import Role
 from writer_app.services import content as content_service
+from writer_app.services import content_terms
+from writer_app.services.media.content_images import content_images
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope
 
@@ -124,14 +126,14 @@ def delete_content(scope: Scope, content_id: int) -> None:
 )
 def taxonomy_terms(scope: Scope, content_id: int, body: TermChanges) -> Any:
     """Terms must belong to the content's site (else 400 naming `add`)."""
-    content_service.set_taxonomy_terms(scope, content_id, add=body.add, remove=body.remove)
+    content_terms.set_taxonomy_terms(scope, content_id, add=body.add, remove=body.remove)
     return _with_stats(scope, content_id)
 
 
 @route(ITEM + "images/", "GET", summary="The content's images, grouped", tag=TAG, response=ContentImagesOut)
 def images(scope: Scope, content_id: int) -> Any:
     content = content_service.get_content(scope, content_id)
-    grouped = content_service.content_images(scope, content_id)
+    grouped = content_images(scope, content_id)
     return ContentImagesOut(
         content_id=content.id,
         content_title=content.title,

@@ -1,4 +1,5 @@
-"""Content: list, read, create, edit (optimistic concurrency), delete, taxonomy terms, images, CSV export.
+"""Content: read, create, edit (optimistic concurrency), delete and restore (the list: content_list.py;
+terms: content_terms.py; images: media/content_images.py).
 
 The HTML views and the JSON API call these same functions. Review decisions live in services/review/decisions.py,
 revisions (list/diff/restore) in services/review/revisions.py.
@@ -6,11 +7,10 @@ revisions (list/diff/restore) in services/review/revisions.py.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,11 +20,7 @@ from writer_app.models import (
     ContentSource,
     ContentStatus,
     ContentStructure,
-    ContentTaxonomy,
-    ContentTaxonomyRelation,
     ContentType,
-    Image,
-    ImageType,
     Revision,
     Role,
     Sector,
@@ -49,7 +45,7 @@ from writer_app.services.identity.accounts import slugify
 from writer_app.services.inputs import optional_choice, optional_number
 from writer_app.services.media import body_images
 from writer_app.services.review.revisions import snapshot
-from writer_app.services.scope import Scope, get, get_many, resolve_site_sector, scoped
+from writer_app.services.scope import Scope, get, resolve_site_sector
 from writer_app.text.html import sanitize_html, word_count
 
 # Set by the workflow, never by an edit: status by review actions (services/review/decisions.py, publishing.py),
@@ -75,19 +71,6 @@ EDITABLE_FIELDS = (
     "content_structure",
     "scheduled_at",
 )
-
-
-@dataclass
-class ContentImages:
-    """Images of one content, grouped as the gallery shows them."""
-
-    featured: Image | None
-    in_article: list[Image]  # by position
-    other: list[Image]  # desktop/mobile variants and extra featured candidates
-
-    @property
-    def all(self) -> list[Image]:
-        return ([self.featured] if self.featured else []) + self.in_article + self.other
 
 
 def get_content(scope: Scope, content_id: Any, *, include_deleted: bool = False) -> Content:
@@ -386,95 +369,3 @@ def restore_content(scope: Scope, content_id: Any) -> Content:
     audit.record(scope, "content.restore", content, title=content.title)
     db.session.flush()
     return content
-
-
-def set_taxonomy_terms(
-    scope: Scope, content_id: Any, add: list[int] | None = None, remove: list[int] | None = None
-) -> list[ContentTaxonomy]:
-    """Add and remove categories/tags of one content (editor+); terms must belong to its site.
-    Returns the content's terms afterwards, ordered by name."""
-    scope.require(Role.EDITOR)
-    content = get_content(scope, content_id)
-    add_terms = _terms(scope, add or [], "add")
-    remove_ids = {t.id for t in _terms(scope, remove or [], "remove")}
-    foreign = [t.name for t in add_terms if t.site_id != content.site_id]
-    if foreign:
-        raise ValidationError.field("add", f"Not terms of this content's site: {', '.join(foreign)}.")
-    present = set(
-        db.session.scalars(
-            select(ContentTaxonomyRelation.taxonomy_id).where(
-                ContentTaxonomyRelation.content_id == content.id
-            )
-        )
-    )
-    added = [t for t in add_terms if t.id not in present and t.id not in remove_ids]
-    for term in added:
-        db.session.add(ContentTaxonomyRelation(content_id=content.id, taxonomy_id=term.id))
-    removed = remove_ids & present
-    if removed:
-        db.session.execute(
-            delete(ContentTaxonomyRelation).where(
-                ContentTaxonomyRelation.content_id == content.id,
-                ContentTaxonomyRelation.taxonomy_id.in_(removed),
-            )
-        )
-    if added or removed:
-        audit.record(scope, "content.terms", content, added=[t.id for t in added], removed=sorted(removed))
-    db.session.flush()
-    db.session.expire(content, ["taxonomy_terms"])
-    return list(content.taxonomy_terms)
-
-
-def site_terms(scope: Scope, site_id: int) -> list[ContentTaxonomy]:
-    """Every category and tag of one site, categories first, by name (for the term picker)."""
-    return list(
-        db.session.scalars(
-            scoped(scope, ContentTaxonomy)
-            .where(ContentTaxonomy.site_id == site_id)
-            .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
-        )
-    )
-
-
-def _terms(scope: Scope, ids: list[Any], name: str) -> list[ContentTaxonomy]:
-    try:
-        return get_many(scope, ContentTaxonomy, ids)
-    except (NotFound, ValidationError) as error:
-        raise ValidationError.field(name, error.message) from None
-
-
-def _library_featured(scope: Scope, content: Content) -> Image | None:
-    """The library image chosen as the content's featured image, while it is live and of its site."""
-    if content.featured_image_id is None:
-        return None
-    image = db.session.get(Image, content.featured_image_id)
-    if image is None or image.account_id != scope.account_id or image.deleted_at is not None:
-        return None
-    return image if image.site_id == content.site_id else None
-
-
-def content_images(scope: Scope, content_id: Any) -> ContentImages:
-    """The content's live images: the newest featured one, in-article ones by position, then the rest."""
-    content = get_content(scope, content_id)
-    images = list(
-        db.session.scalars(
-            scoped(scope, Image)
-            .where(Image.content_id == content.id)
-            .order_by(Image.position, Image.created_at.desc(), Image.id)
-        )
-    )
-    featured_all = sorted(
-        (i for i in images if i.image_type == ImageType.FEATURED), key=lambda i: i.id, reverse=True
-    )
-    featured = featured_all[0] if featured_all else None
-    chosen = _library_featured(scope, content)
-    if chosen is not None:  # a library image chosen as featured wins over generated ones
-        featured_all = [chosen] + [i for i in featured_all if i.id != chosen.id]
-        featured = chosen
-    in_article = [i for i in images if i.image_type == ImageType.IN_ARTICLE and i is not featured]
-    other = [
-        i
-        for i in images
-        if i.image_type not in (ImageType.FEATURED, ImageType.IN_ARTICLE) and i is not featured
-    ]
-    return ContentImages(featured, in_article, featured_all[1:] + other)

@@ -1,17 +1,14 @@
-"""Content analysis applied to stored content: per-site levels, per-revision storage, the publish gate
-and duplicate keyphrase warnings.
+"""Content analysis applied to stored content: per-site levels, per-revision storage and duplicate
+keyphrase warnings (the publish gate built on it: review/gate.py).
 
     check_content(scope, content_id) -> Analysis                   the saved content, the site's levels
     content_report(scope, content_id, fields=None) -> ContentReport   for the side panel (live when fields)
     after_content_saved(scope, content, revision) -> Analysis      call after every save (stores it)
-    publish_gate(scope, content, override_comment) -> GateResult   call on EVERY publish path
     duplicate_keyphrase_warnings(scope, site_id, keyphrase, ...)   sentences, empty when none
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,12 +18,9 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import (
-    AuditEvent,
     Content,
     ContentStructure,
     ContentType,
-    ReviewDecision,
-    ReviewEvent,
     Revision,
     Role,
     Site,
@@ -35,8 +29,6 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.base import utcnow
-from writer_app.services import audit
-from writer_app.services.errors import Conflict, PermissionDenied, ValidationError
 from writer_app.services.identity.accounts import slugify
 from writer_app.services.inputs import object_id
 from writer_app.services.links import checks as link_checks
@@ -53,25 +45,7 @@ from writer_app.services.voice import style_guide
 
 # The fields the review page's edit form sends for a live check (nothing is saved).
 LIVE_FIELDS = ("title", "html", "meta_title", "meta_description", "primary_keyword", "slug")
-OVERRIDE_ACTION = "content.overridden"
-MAX_COMMENT = 5000
 MAX_DUPLICATES = 5
-
-
-class PublishBlocked(Conflict):
-    """409: Required checks fail. `failing` lists them; a reviewer may override with a comment."""
-
-    code = "publish_blocked"
-
-    def __init__(self, content: Content, failing: list[CheckResult]) -> None:
-        names = ", ".join(c.label for c in failing)
-        super().__init__(
-            f"“{content.title}” cannot be published: {len(failing)} required check"
-            f"{'s' * (len(failing) != 1)} fail ({names}). Fix them, or a reviewer may override "
-            "with a comment.",
-            {"checks": [f"{c.label}: {c.message}" for c in failing]},
-        )
-        self.failing = failing
 
 
 @dataclass(frozen=True)
@@ -105,17 +79,6 @@ class RevisionScore:
     problems: int  # checks that are not good
 
 
-@dataclass(frozen=True)
-class GateResult:
-    """Publishing may go ahead (`allowed`), and why: nothing required fails, or an override."""
-
-    allowed: bool
-    failing: list[CheckResult]
-    analysis: Analysis
-    overridden: bool = False  # allowed although Required checks fail
-    override_event: ReviewEvent | None = None  # the override recorded by this call, if any
-
-
 def _site_domain(site: Site) -> str:
     return site.domain or site.wp_url or ""
 
@@ -146,7 +109,7 @@ def content_input(content: Content, site: Site, fields: Mapping[str, Any] | None
     )
 
 
-def _load(scope: Scope, content_id: Any) -> Content:
+def load(scope: Scope, content_id: Any) -> Content:
     return get(scope, Content, content_id, options=(joinedload(Content.site),))
 
 
@@ -157,7 +120,7 @@ def _analyze(content: Content, fields: Mapping[str, Any] | None = None) -> tuple
 
 def check_content(scope: Scope, content_id: Any) -> Analysis:
     """The saved content's analysis under its site's levels (Off checks left out)."""
-    return _analyze(_load(scope, content_id))[0]
+    return _analyze(load(scope, content_id))[0]
 
 
 def content_report(scope: Scope, content_id: Any, fields: Mapping[str, Any] | None = None) -> ContentReport:
@@ -165,7 +128,7 @@ def content_report(scope: Scope, content_id: Any, fields: Mapping[str, Any] | No
     written; without, the saved content is."""
     if fields is not None:
         scope.require(Role.EDITOR)
-    content = _load(scope, content_id)
+    content = load(scope, content_id)
     analysis, levels = _analyze(content, fields)
     keyphrase = (fields or {}).get("primary_keyword", content.primary_keyword) or ""
     duplicates = duplicate_keyphrase_warnings(
@@ -247,7 +210,7 @@ def analysis_history(scope: Scope, content_id: int, limit: int = 10) -> list[Rev
         if not stored.get("checks") and "seo_score" not in stored:
             continue  # a JSON null stored as a value
         if content is None:
-            content = _load(scope, content_id)
+            content = load(scope, content_id)
         analysis = revision_analysis(content, revision)
         history.append(
             RevisionScore(
@@ -280,102 +243,6 @@ def stored_analysis(scope: Scope, content_id: Any, number: Any) -> Analysis | No
     if revision is None or not revision.analysis:
         return None
     return revision_analysis(content, revision)
-
-
-# --- the publish gate -----------------------------------------------------------------------------
-
-
-_LATER_FIELDS = ("avoid_words", "dead_links")
-
-
-def _fingerprint(content_input_: ContentInput) -> str:
-    """Identifies the exact text an override was given for; any edit makes a new decision necessary."""
-    # Fields added later count only when set, so overrides given before them still hold.
-    values = {k: v for k, v in content_input_.__dict__.items() if k not in _LATER_FIELDS or v}
-    data = json.dumps(values, sort_keys=True, default=str)
-    return hashlib.sha256(data.encode()).hexdigest()
-
-
-def _standing_override(scope: Scope, content: Content, fingerprint: str, failing: list[CheckResult]) -> bool:
-    """An earlier override covers this exact text and (at least) these failing checks."""
-    events = db.session.scalars(
-        select(AuditEvent)
-        .where(
-            AuditEvent.account_id == scope.account_id,
-            AuditEvent.action == OVERRIDE_ACTION,
-            AuditEvent.object_type == "content",
-            AuditEvent.object_id == content.id,
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(20)
-    )
-    keys = {c.key for c in failing}
-    return any(
-        (e.details or {}).get("fingerprint") == fingerprint
-        and keys <= set((e.details or {}).get("checks", []))
-        for e in events
-    )
-
-
-def gate_status(scope: Scope, content: Content) -> GateResult:
-    """Whether `content` may be published now, without recording anything (for rendering buttons)."""
-    site = content.site if content.site is not None else db.session.get(Site, content.site_id)
-    assert site is not None
-    levels = site_levels(site)
-    source = content_input(content, site)
-    analysis = analyze(source, levels)
-    failing = _failing_required(analysis, levels)
-    if not failing:
-        return GateResult(True, [], analysis)
-    standing = _standing_override(scope, content, _fingerprint(source), failing)
-    return GateResult(standing, failing, analysis, overridden=standing)
-
-
-def content_gate(scope: Scope, content_id: Any) -> GateResult:
-    """gate_status for a content id of the scope's account (NotFound otherwise)."""
-    return gate_status(scope, _load(scope, content_id))
-
-
-def publish_gate(scope: Scope, content: Content, override_comment: str | None = None) -> GateResult:
-    """Refuse publishing while a Required check fails (PublishBlocked, a 409 Conflict listing them).
-
-    A reviewer or admin may publish anyway by giving `override_comment`: recorded as a ReviewEvent
-    "overridden" plus an audit event. An override holds for that exact text, so a retried or scheduled
-    publish of unchanged content passes without a new comment. Editors cannot override
-    (PermissionDenied). The caller commits."""
-    link_checks.check_links_before_publishing(scope, content)
-    result = gate_status(scope, content)
-    if not result.failing:
-        return result
-    comment = (override_comment or "").strip()
-    if not comment:
-        if result.allowed:
-            return result  # an earlier override of this very text
-        raise PublishBlocked(content, result.failing)
-    if not scope.can(Role.REVIEWER):
-        raise PermissionDenied("Only a reviewer or admin can publish content whose required checks fail.")
-    if len(comment) > MAX_COMMENT:
-        raise ValidationError.field("override_comment", f"Use at most {MAX_COMMENT} characters.")
-    event = ReviewEvent(
-        account_id=scope.account_id,
-        content_id=content.id,
-        user_id=scope.user_id,
-        decision=ReviewDecision.OVERRIDDEN,
-        comment=comment,
-    )
-    db.session.add(event)
-    source = content_input(content, content.site or db.session.get(Site, content.site_id))  # type: ignore[arg-type]
-    audit.record(
-        scope,
-        OVERRIDE_ACTION,
-        content,
-        title=content.title,
-        comment=comment[:500],
-        checks=[c.key for c in result.failing],
-        fingerprint=_fingerprint(source),
-    )
-    db.session.flush()
-    return GateResult(True, result.failing, result.analysis, overridden=True, override_event=event)
 
 
 # --- duplicate keyphrases -------------------------------------------------------------------------

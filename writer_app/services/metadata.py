@@ -22,6 +22,7 @@ from writer_app.models import Content, ContentType, Image, ImageStatus, Taxonomy
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services import content as content_service
 from writer_app.services.identity.accounts import slugify
+from writer_app.services.media.content_images import content_images
 from writer_app.services.scope import Scope
 from writer_app.services.site_checks import SEO_PLUGINS, seo_plugin
 from writer_app.text.html import html_to_text
@@ -224,7 +225,7 @@ def wordpress_payload(scope: Scope, content_id: Any) -> PublishPreview:
     if not meta_description:
         notes.append("No meta description: the excerpt is empty and WordPress makes its own.")
     status, date_gmt = _schedule(content)
-    featured = content_service.content_images(scope, content.id).featured
+    featured = content_images(scope, content.id).featured
     return PublishPreview(
         content_id=content.id,
         site_id=content.site_id,

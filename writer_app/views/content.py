@@ -20,9 +20,10 @@ from writer_app.models import (
 )
 from writer_app.services import clusters as cluster_service
 from writer_app.services import content as content_service
-from writer_app.services import csv_export
+from writer_app.services import content_terms, csv_export
 from writer_app.services.editing import autosave, locks
 from writer_app.services.errors import Conflict, DomainError, NotFound, ValidationError
+from writer_app.services.media.content_images import content_images
 from writer_app.services.pagination import PAGE_SIZES, page_params
 from writer_app.services.publishing import actions as publishing
 from writer_app.services.review import decisions as review
@@ -118,7 +119,7 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "content": content,
         "preview_html": sanitize_html(content.html),
-        "images": content_service.content_images(scope, content.id),
+        "images": content_images(scope, content.id),
         "events": review.timeline(scope, content.id),
         "revisions": history,
         "actions": review.available_actions(scope, content),
@@ -126,9 +127,7 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
         "goes_to_wordpress": publishing.goes_to_wordpress(content),
         "not_published_reason": review.why_not_published(content),
         "can_edit": scope.can(Role.EDITOR),
-        "term_choices": [
-            t for t in content_service.site_terms(scope, content.site_id) if t.id not in attached
-        ]
+        "term_choices": [t for t in content_terms.site_terms(scope, content.site_id) if t.id not in attached]
         if scope.can(Role.EDITOR)
         else [],
         "form": ContentForm.for_content(content, history[0].number if history else None),
@@ -219,7 +218,7 @@ def terms(content_id: int) -> Any:
         error = "Choose a category or tag."
     else:
         try:
-            content_service.set_taxonomy_terms(
+            content_terms.set_taxonomy_terms(
                 current_scope(),
                 content_id,
                 add=[form.add.data] if form.add.data else [],

@@ -15,6 +15,7 @@ from writer_app.services.errors import DomainError, ValidationError
 from writer_app.services.media import body_images
 from writer_app.services.media import files as media
 from writer_app.services.media import library as media_library
+from writer_app.services.media.content_images import content_images
 from writer_app.views.common import (
     apply_domain_error,
     current_scope,
@@ -141,7 +142,7 @@ def featured(content_id: int) -> Any:
             status = form_errors_status()
     q = request.args.get("q", "")[:200]
     found = media_library.pickable(scope, item.id, q, limit=60)
-    current = content.content_images(scope, item.id).featured
+    current = content_images(scope, item.id).featured
     return render(
         "images/featured.html", status=status, form=form, content=item, images=found, current=current, q=q
     )

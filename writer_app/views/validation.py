@@ -13,6 +13,7 @@ from writer_app.forms.base import FlaskForm
 from writer_app.models import Role
 from writer_app.services import content_checks as checks_service
 from writer_app.services import metadata, site_checks
+from writer_app.services.review import gate
 from writer_app.services.validation import CHECKS
 from writer_app.services.validation.model import LEVELS
 from writer_app.views.common import (
@@ -94,7 +95,7 @@ def publish_preview(content_id: int) -> Any:
         preview=preview,
         # Readable JSON (autoescaped by Jinja), exactly the request body.
         body_json=json.dumps(preview.post_body(), indent=2, ensure_ascii=False),
-        gate=checks_service.content_gate(scope, content_id),
+        gate=gate.content_gate(scope, content_id),
     )
 
 

@@ -221,7 +221,7 @@ def used_by(scope: Scope, image: Image) -> list[str]:
         for c in db.session.scalars(scoped(scope, Content).where(Content.featured_image_id == image.id))
     ]
     if image.image_type == ImageType.FEATURED and image.content_id is not None:
-        from writer_app.services.content import content_images
+        from writer_app.services.media.content_images import content_images
 
         owner = db.session.get(Content, image.content_id)
         if owner is not None and owner.deleted_at is None:

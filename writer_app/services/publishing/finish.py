@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 def run_steps(run: PublishRun) -> dict[str, Any]:
     """terms → media → post → verify; returns the post as WordPress read it back."""
-    from writer_app.services.content_checks import publish_gate
     from writer_app.services.metadata import wordpress_payload
+    from writer_app.services.review.gate import publish_gate
 
     publish_gate(run.scope, run.content, None)  # the text may have changed since it was queued
     preview = wordpress_payload(run.scope, run.content_id)

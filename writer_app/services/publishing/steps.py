@@ -140,7 +140,7 @@ class PublishRun:
     ) -> tuple[int | None, dict[int, str], list[str]]:
         """Upload the featured image and exactly the Writer images the body shows (by their src), and
         return the WordPress media id of the featured one and the media URL of each body image."""
-        from writer_app.services.content import content_images
+        from writer_app.services.media.content_images import content_images
 
         skipped: list[str] = []
         featured_media = None

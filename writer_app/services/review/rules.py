@@ -22,9 +22,9 @@ from sqlalchemy import func, select
 from writer_app.models import Account, Content, ContentStatus, ReviewDecision, ReviewEvent, Revision, Role, db
 from writer_app.models.base import utcnow
 from writer_app.services import audit
-from writer_app.services.content_checks import GateResult, publish_gate
 from writer_app.services.errors import Conflict, PermissionDenied
 from writer_app.services.notifications import events as notifications
+from writer_app.services.review.gate import GateResult, publish_gate
 from writer_app.services.scope import Scope
 
 SELF_APPROVAL_SETTING = "allow_self_approval"
