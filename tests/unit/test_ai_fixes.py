@@ -12,7 +12,7 @@ from tests.support.openai_payloads_fixes import failing_article
 from writer_app.integrations.ai_fixes import FixAnswer, FixRequest, render_fix_prompt, request_from_prompt
 from writer_app.integrations.ai_offline import OfflineProvider
 from writer_app.services.ai_fixes.blocks import join_blocks, split_blocks
-from writer_app.services.ai_fixes.fixers import plan
+from writer_app.services.ai_fixes.fixers import Link, plan
 from writer_app.services.ai_fixes.rounds import failing, fix_rounds
 from writer_app.services.validation import ContentInput, analyze
 
@@ -105,11 +105,12 @@ def test_one_offline_fix_makes_the_check_pass(check: str, changes: dict[str, str
     draft = _draft(**changes)
     assert check in failing(analyze(draft))
     caller = OfflineCaller()
+    allowed = [Link("https://www.usda.gov/", "usda.gov", outbound=True)]  # the site's allowed source
 
-    result = fix_rounds(draft, {}, caller, max_rounds=1)
+    result = fix_rounds(draft, {}, caller, allowed, max_rounds=1)
 
     assert check not in result.failed_after, result.failed_after
-    assert len(caller.requests) == len(plan(draft, failing(analyze(draft))))
+    assert len(caller.requests) == len(plan(draft, failing(analyze(draft)), allowed))
 
 
 def test_a_body_fix_sends_only_the_affected_blocks() -> None:
@@ -125,6 +126,14 @@ def test_internal_links_only_to_the_sites_own_pages() -> None:
     result = fix_rounds(draft, {}, OfflineCaller(), [("https://example.com/ramen/", "Ramen at home")])
     assert "internal_links" not in result.failed_after
     assert 'href="https://example.com/ramen/"' in result.draft.html
+
+
+def test_outbound_links_only_to_the_sources_the_site_allows() -> None:
+    draft = _draft(html=_draft().html.split("<p>See the")[0])
+    assert plan(draft, ["outbound_links"], [Link("https://example.com/ramen/", "Ramen")]) == []
+    allowed = [Link("https://www.usda.gov/", "usda.gov", outbound=True)]
+    [(_, request)] = plan(draft, ["outbound_links"], allowed)
+    assert request.links == (("https://www.usda.gov/", "usda.gov"),)
 
 
 def test_a_fix_that_does_not_help_is_not_kept() -> None:

@@ -67,6 +67,7 @@ def test_the_job_page_reports_the_fix_rounds(tenant, login, app) -> None:
 
     factories.add_credits(tenant.account, 20, "test")
     task = factories.make_task(tenant.cluster, "Heat pumps for old houses", keywords="heat pumps")
+    tenant.site.settings = {"allowed_outbound": ["energy.gov"]}  # a source the fix may link to
     db.session.commit()
     app.config["AI_FIX_ROUNDS"] = 2
     try:

@@ -93,8 +93,8 @@ joined by hyphens.
 become several elements, e.g. a paragraph split in two or a new <h2> before it). Change only what the \
 goal needs; keep the meaning, the facts, the language and the other links.
 - Use only <h2>, <h3>, <p>, <ul>, <ol>, <li>, <strong>, <em>, <a>, <img>, <blockquote>.
-- Links: link only to the URLs in "links". When "links" is empty and the goal asks for an outbound \
-link, use one well-known, authoritative source on the topic; never invent internal pages.
+- Links: link only to the URLs in "links" (pages of the site, or the outside sources the site \
+allows); never any other address. Any other link is removed.
 - "sentences" lists the sentences the goal is about; rewrite those (active voice; add a transition \
 word such as "for example", "however", "therefore", "also") and leave the others alone."""
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from html import escape
-from urllib.parse import quote_plus
 
 from writer_app.integrations.ai import slugify
 from writer_app.integrations.ai_fixes import FixRequest
@@ -154,12 +153,10 @@ def _alt_texts(request: FixRequest) -> tuple[str, dict[str, str]]:
 
 
 def _link(request: FixRequest) -> tuple[str, dict[str, str]]:
-    if request.links:
-        url, title = request.links[0]
-        text = f' Read more in <a href="{escape(url)}">{escape(title, quote=False)}</a>.'
-    else:
-        url = "https://en.wikipedia.org/w/index.php?search=" + quote_plus(request.keyphrase.strip())
-        text = f' See the <a href="{escape(url)}">Wikipedia overview</a> for background.'
+    if not request.links:
+        return "", {}  # nothing allowed to link to: never invent an address
+    url, title = request.links[0]
+    text = f' Read more in <a href="{escape(url)}">{escape(title, quote=False)}</a>.'
     blocks = request.blocks[:1]
     return "", {b.id: re.sub(r"(</p>)\s*$", text + r"\1", b.html.strip(), count=1) for b in blocks}
 

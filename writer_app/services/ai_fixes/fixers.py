@@ -13,6 +13,7 @@ import dataclasses
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from math import ceil
+from typing import NamedTuple
 
 from writer_app.integrations.ai_fixes import FixAnswer, FixBlock, FixRequest
 from writer_app.services.ai_fixes.blocks import BodyBlock, join_blocks, split_blocks
@@ -25,7 +26,15 @@ from writer_app.services.validation.seo import META_MAX, META_MIN, TITLE_MAX_PX
 from writer_app.services.validation.text import split_sentences
 
 MAX_BLOCKS = 12  # a fix never sends more of the body than this
-Link = tuple[str, str]  # (url, title)
+
+
+class Link(NamedTuple):
+    """A page a fix may link to: one of the site's inventory, or an allowed outbound source."""
+
+    url: str
+    title: str
+    outbound: bool = False
+
 
 # Checks that share one call, in the order their fixer is named.
 GROUPS: tuple[tuple[str, ...], ...] = (
@@ -82,7 +91,7 @@ def _goal(key: str, draft: ContentInput) -> str:
         "image_alt_attributes": "every image has a short, descriptive alt text",
         "keyphrase_in_image_alt": "the image alt text reflects the keyphrase",
         "internal_links": "one natural link to one of the listed pages of this site",
-        "outbound_links": "one natural link to an authoritative outside source",
+        "outbound_links": "one natural link to one of the listed outside sources",
     }[key]
 
 
@@ -173,18 +182,21 @@ def _images(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link])
     return Pick([b for b in blocks if "<img" in b.html.lower()])
 
 
-def _internal_link(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
-    if not links:
-        return None  # nothing of this site to link to: never invent a page
+def _link_pick(blocks: list[BodyBlock], links: Sequence[Link], outbound: bool, third: int) -> Pick | None:
+    chosen = tuple((link[0], link[1]) for link in map(tuple, links) if Link(*link).outbound == outbound)[:5]
+    if not chosen:
+        return None  # nothing allowed to link to: never invent a page or a source
     middle = _paragraphs(blocks)[1:] or _paragraphs(blocks)
-    at = len(middle) // 3  # outbound links go at two thirds: both fixes fit in one round
-    return Pick(middle[at : at + 1], links=tuple(links[:5]))
+    at = (third * len(middle)) // 3  # internal at a third, outbound at two thirds: both fit in one round
+    return Pick(middle[at : at + 1], links=chosen)
+
+
+def _internal_link(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
+    return _link_pick(blocks, links, outbound=False, third=1)
 
 
 def _outbound_link(draft: ContentInput, blocks: list[BodyBlock], links: Sequence[Link]) -> Pick | None:
-    middle = _paragraphs(blocks)[1:] or _paragraphs(blocks)
-    at = (2 * len(middle)) // 3
-    return Pick(middle[at : at + 1])
+    return _link_pick(blocks, links, outbound=True, third=2)
 
 
 PICKERS: dict[str, Callable[[ContentInput, list[BodyBlock], Sequence[Link]], Pick | None]] = {

@@ -12,9 +12,11 @@ from writer_app.integrations.ai import AIProvider
 from writer_app.integrations.ai_fixes import FixAnswer, FixRequest
 from writer_app.models import Content
 from writer_app.services import credits
+from writer_app.services.ai_fixes.fixers import Link
 from writer_app.services.content_checks import LIVE_FIELDS
 from writer_app.services.errors import InsufficientCredits
 from writer_app.services.links.inventory import Subject, ranked_targets
+from writer_app.services.links.policy import allowed_outbound
 from writer_app.services.scope import Scope
 from writer_app.text.links import remove_links
 
@@ -104,8 +106,13 @@ def fingerprint(content: Content) -> str:
     return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
-def link_targets(scope: Scope, content: Content) -> list[tuple[str, str]]:
-    """(url, title) of the site's link inventory ranked for the content: the only internal links a
-    fix may add."""
+def link_targets(scope: Scope, content: Content) -> list[Link]:
+    """What a fix may link to: the site's link inventory ranked for the content, and the outbound
+    sources the site allows (a domain as its home page, an address prefix as it is)."""
     ranked = ranked_targets(scope, content.site_id, Subject.for_content(content), MAX_LINK_TARGETS + 1)
-    return [(t.url, t.title) for t in ranked if t.content_id != content.id][:MAX_LINK_TARGETS]
+    internal = [Link(t.url, t.title) for t in ranked if t.content_id != content.id][:MAX_LINK_TARGETS]
+    outbound = [
+        Link(entry if "/" in entry else f"https://{entry}/", entry, outbound=True)
+        for entry in allowed_outbound(content.site)[:MAX_LINK_TARGETS]
+    ]
+    return internal + outbound
