@@ -97,13 +97,27 @@ def _assert_ledger_explains_balances() -> None:
 
 
 def _empty_database() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]  # children first
     with db.engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
+        if conn.dialect.name != "postgresql":
             for table in tables:
                 conn.execute(text(f"DELETE FROM {table}"))
+            return
+        # TRUNCATE of every table costs a third of a second a test (new files per table); a test fills
+        # a few tables, so those are emptied with DELETE and every id sequence starts again at 1.
+        filled = conn.execute(
+            text("SELECT " + ", ".join(f"EXISTS (SELECT 1 FROM {t})" for t in tables))
+        ).one()
+        for table, has_rows in zip(tables, filled, strict=True):
+            if has_rows:
+                conn.execute(text(f"DELETE FROM {table}"))
+        conn.execute(
+            text(
+                "SELECT setval(c.oid::regclass, 1, false) FROM pg_class c"
+                " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                " WHERE c.relkind = 'S' AND n.nspname = current_schema()"
+            )
+        )
 
 
 @pytest.fixture

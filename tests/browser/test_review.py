@@ -111,7 +111,7 @@ def test_edit_the_body_in_the_rich_text_editor(page, tenant, web_login, screensh
     page.get_by_text("Saved. A new revision was stored.").wait_for()
     page.get_by_text("Preview of the saved version").click()
     preview = page.locator(".preview-body")
-    assert preview.locator("strong", has_text="cold winters").is_visible()
+    preview.locator("strong", has_text="cold winters").wait_for(state="visible")  # the section opens
     screenshot("saved")
     saved = _db_content(content.id)
     assert "<strong>cold winters</strong>" in saved.html
