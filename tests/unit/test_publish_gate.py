@@ -176,8 +176,8 @@ def test_overrides_of_other_accounts_do_not_count(
     content = make(tenant, meta_title=TOO_WIDE)
     gate.publish_gate(tenant.scope(Role.REVIEWER), content, "ok")
     db.session.commit()
-    fingerprint = cc._fingerprint(cc.content_input(content, content.site))
+    fingerprint = gate._fingerprint(cc.content_input(content, content.site))
     failing = gate.gate_status(tenant.scope(), content).failing
-    assert cc._standing_override(tenant.scope(), content, fingerprint, failing)
+    assert gate._standing_override(tenant.scope(), content, fingerprint, failing)
     # The same content id seen from another account never finds this override.
-    assert not cc._standing_override(other_tenant.scope(), content, fingerprint, failing)
+    assert not gate._standing_override(other_tenant.scope(), content, fingerprint, failing)
