@@ -29,6 +29,7 @@ from writer_app.models import (
     Role,
     Sector,
     Task,
+    TaxonomyType,
     db,
 )
 from writer_app.models.base import as_utc, utcnow
@@ -425,15 +426,20 @@ def set_taxonomy_terms(
     return list(content.taxonomy_terms)
 
 
-def site_terms(scope: Scope, site_id: int) -> list[ContentTaxonomy]:
-    """Every category and tag of one site, categories first, by name (for the term picker)."""
-    return list(
-        db.session.scalars(
-            scoped(scope, ContentTaxonomy)
-            .where(ContentTaxonomy.site_id == site_id)
-            .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
-        )
+def term_choices(scope: Scope, site_id: int, exclude: set[int]) -> dict[str, list[tuple[int, str]]]:
+    """The site's categories and tags but `exclude`, as (id, name) by name under "category" and "tag"
+    (for the term picker: plain rows, the picker shows nothing else of a term)."""
+    rows = db.session.execute(
+        scoped(scope, ContentTaxonomy)
+        .with_only_columns(ContentTaxonomy.id, ContentTaxonomy.name, ContentTaxonomy.taxonomy_type)
+        .where(ContentTaxonomy.site_id == site_id)
+        .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
     )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for term_id, name, taxonomy_type in rows:
+        if term_id not in exclude:
+            groups.setdefault(TaxonomyType(taxonomy_type).value, []).append((term_id, name))
+    return groups
 
 
 def _terms(scope: Scope, ids: list[Any], name: str) -> list[ContentTaxonomy]:
@@ -453,9 +459,11 @@ def _library_featured(scope: Scope, content: Content) -> Image | None:
     return image if image.site_id == content.site_id else None
 
 
-def content_images(scope: Scope, content_id: Any) -> ContentImages:
-    """The content's live images: the newest featured one, in-article ones by position, then the rest."""
-    content = get_content(scope, content_id)
+def content_images(scope: Scope, content_id: Any, *, content: Content | None = None) -> ContentImages:
+    """The content's live images: the newest featured one, in-article ones by position, then the rest.
+    `content`: the content already read (through get_content) by the caller."""
+    if content is None or content.id != content_id:
+        content = get_content(scope, content_id)
     images = list(
         db.session.scalars(
             scoped(scope, Image)
