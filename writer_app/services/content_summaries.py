@@ -63,7 +63,7 @@ COLUMNS = (
     Content.updated_at,
 )
 KEYS = tuple(column.key for column in COLUMNS)
-# Who edited, submitted and approved it: (id column, its User alias).
+# Who edited, submitted and approved it: `<person>_id` on Content, each joined to its own User alias.
 PEOPLE = ("last_edited_by", "submitted_by", "approved_by")
 
 

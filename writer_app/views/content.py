@@ -76,7 +76,7 @@ def index() -> Any:
     page, error, status = None, None, 200
     try:
         number, size = page_params(args.get("page"), args.get("page_size"))
-        page = content_service.list_content(scope, filters, number, size, with_html=False)
+        page = content_service.list_content(scope, filters, number, size)
     except ValidationError as exc:
         error, status = exc, (200 if is_fragment_request() else 400)
     state = {k: args[k] for k in LIST_ARGS if args.get(k)}
