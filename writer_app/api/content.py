@@ -15,13 +15,14 @@ from writer_app.api.schemas.content import (
     ContentOut,
     ContentPatch,
     ContentQuery,
+    ContentSummary,
     ContentUpdate,
     TermChanges,
 )
 from writer_app.api.schemas.images import ImageOut
 from writer_app.models import Role
 from writer_app.services import content as content_service
-from writer_app.services import content_terms
+from writer_app.services import content_summaries, content_terms
 from writer_app.services.media.content_images import content_images
 from writer_app.services.pagination import Page, page_params
 from writer_app.services.scope import Scope
@@ -37,13 +38,14 @@ def _with_stats(scope: Scope, content_id: int) -> tuple[Any, Any]:
     return content, content_service.image_stats(scope, [content.id])[content.id]
 
 
-@route(BASE, "GET", summary="List content", tag=TAG, query=ContentQuery, response=ContentOut, paged=True)
+@route(BASE, "GET", summary="List content", tag=TAG, query=ContentQuery, response=ContentSummary, paged=True)
 def list_content(scope: Scope, query: ContentQuery) -> Any:
+    """Summaries: without `html` and `external_metadata` (read one content for those)."""
     # No site_id/sector_id: the whole account (an API scope has no working site); given: only those.
     filters = content_service.ContentFilters(**query.model_dump(exclude={"page", "page_size"}))
     page_number, size = page_params(query.page, query.page_size)
-    found = content_service.list_content(scope, filters, page_number, size)
-    pairs = [(c, found.stats(c.id)) for c in found.items]
+    found = content_summaries.list_summaries(scope, filters, page_number, size)
+    pairs = [(row, found.stats(row["id"])) for row in found.items]
     return Page(
         items=pairs,
         total=found.total,

@@ -37,6 +37,8 @@ class Task(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
         Index("ix_writer_tasks_content_structure", "content_structure"),
         Index("ix_writer_tasks_site_sector", "site_id", "sector_id"),
         Index("ix_writer_tasks_account_created", "account_id", "created_at"),
+        # Unfiltered list counts: account and deleted_at from the index alone (migration 0018).
+        Index("ix_writer_tasks_account_deleted", "account_id", "deleted_at"),
         # Status-filtered counts and pages over live rows (migration 0017).
         Index(
             "ix_writer_tasks_account_status_live",
@@ -98,6 +100,9 @@ class Content(TenantMixin, TimestampMixin, SoftDeleteMixin, db.Model):
         Index("ix_writer_content_external_id", "external_id"),
         Index("ix_writer_content_site_sector", "site_id", "sector_id"),
         Index("ix_writer_content_account_created", "account_id", "created_at"),
+        # Unfiltered list counts: account and deleted_at from the index alone, not from rows that
+        # carry the article (migration 0018).
+        Index("ix_writer_content_account_deleted", "account_id", "deleted_at"),
         # The list's default order and count over live rows (migration 0003).
         Index(
             "ix_writer_content_account_live_updated",

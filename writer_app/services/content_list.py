@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from writer_app.models import (
     Cluster,
@@ -125,30 +124,11 @@ def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Co
     return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
 
 
-def list_content(
-    scope: Scope, filters: ContentFilters, page: int = 1, page_size: int = 25, *, with_html: bool = True
-) -> ContentPage:
-    """One page of content with the names of its cluster, site, sector and last editor, its taxonomy
-    terms, and image stats per row: 4 queries whatever the page holds (the total is cached).
-
-    `with_html=False` (the HTML list) reads ContentRow items: SUMMARY_COLUMNS, no bodies."""
-    if not with_html:  # the HTML list: plain rows of the columns it shows
-        return _summary_page(scope, filters, page, page_size)
-    # What a row shows of a term: not its description or metadata (JSON decoded per term).
-    terms = selectinload(Content.taxonomy_terms).load_only(
-        ContentTaxonomy.name, ContentTaxonomy.slug, ContentTaxonomy.taxonomy_type
-    )
-    stmt = filtered_statement(scope, filters).options(
-        joinedload(Content.cluster).load_only(Cluster.name),
-        joinedload(Content.site).load_only(Site.name),
-        joinedload(Content.sector).load_only(Sector.name),
-        joinedload(Content.last_edited_by).load_only(User.name, User.email),
-        joinedload(Content.submitted_by).load_only(User.name, User.email),
-        joinedload(Content.approved_by).load_only(User.name, User.email),
-        terms,
-    )
-    result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters))
-    return _with_stats(scope, result)
+def list_content(scope: Scope, filters: ContentFilters, page: int = 1, page_size: int = 25) -> ContentPage:
+    """One page of ContentRow items (SUMMARY_COLUMNS, no bodies) with the names of their cluster, site,
+    sector and last editor, their taxonomy terms, and image stats per row: 4 queries whatever the page
+    holds (the total is cached). The API's list reads its own summaries (services/content_summaries.py)."""
+    return _summary_page(scope, filters, page, page_size)
 
 
 def _with_stats(scope: Scope, result: Page[Any]) -> ContentPage:

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import delete, select
 
-from writer_app.models import ContentTaxonomy, ContentTaxonomyRelation, Role, db
+from writer_app.models import ContentTaxonomy, ContentTaxonomyRelation, Role, TaxonomyType, db
 from writer_app.services import audit
 from writer_app.services.content import get_content
 from writer_app.services.errors import NotFound, ValidationError
@@ -50,15 +50,20 @@ def set_taxonomy_terms(
     return list(content.taxonomy_terms)
 
 
-def site_terms(scope: Scope, site_id: int) -> list[ContentTaxonomy]:
-    """Every category and tag of one site, categories first, by name (for the term picker)."""
-    return list(
-        db.session.scalars(
-            scoped(scope, ContentTaxonomy)
-            .where(ContentTaxonomy.site_id == site_id)
-            .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
-        )
+def term_choices(scope: Scope, site_id: int, exclude: set[int]) -> dict[str, list[tuple[int, str]]]:
+    """The site's categories and tags but `exclude`, as (id, name) by name under "category" and "tag"
+    (for the term picker: plain rows, the picker shows nothing else of a term)."""
+    rows = db.session.execute(
+        scoped(scope, ContentTaxonomy)
+        .with_only_columns(ContentTaxonomy.id, ContentTaxonomy.name, ContentTaxonomy.taxonomy_type)
+        .where(ContentTaxonomy.site_id == site_id)
+        .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
     )
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for term_id, name, taxonomy_type in rows:
+        if term_id not in exclude:
+            groups.setdefault(TaxonomyType(taxonomy_type).value, []).append((term_id, name))
+    return groups
 
 
 def _terms(scope: Scope, ids: list[Any], name: str) -> list[ContentTaxonomy]:

@@ -77,7 +77,7 @@ def index() -> Any:
     page, error, status = None, None, 200
     try:
         number, size = page_params(args.get("page"), args.get("page_size"))
-        page = content_service.list_content(scope, filters, number, size, with_html=False)
+        page = content_service.list_content(scope, filters, number, size)
     except ValidationError as exc:
         error, status = exc, (200 if is_fragment_request() else 400)
     state = {k: args[k] for k in LIST_ARGS if args.get(k)}
@@ -119,7 +119,7 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
     context: dict[str, Any] = {
         "content": content,
         "preview_html": sanitize_html(content.html),
-        "images": content_images(scope, content.id),
+        "images": content_images(scope, content.id, content=content),
         "events": review.timeline(scope, content.id),
         "revisions": history,
         "actions": review.available_actions(scope, content),
@@ -127,9 +127,9 @@ def _review_context(content_id: int, **overrides: Any) -> dict[str, Any]:
         "goes_to_wordpress": publishing.goes_to_wordpress(content),
         "not_published_reason": review.why_not_published(content),
         "can_edit": scope.can(Role.EDITOR),
-        "term_choices": [t for t in content_terms.site_terms(scope, content.site_id) if t.id not in attached]
+        "term_choices": content_terms.term_choices(scope, content.site_id, attached)
         if scope.can(Role.EDITOR)
-        else [],
+        else {},
         "form": ContentForm.for_content(content, history[0].number if history else None),
         "autosave": autosave.pending(scope, content),
         "lock": locks.current(scope, content) if scope.can(Role.EDITOR) else None,

@@ -146,10 +146,12 @@ class ImageCounts(Out):
     failed: int
 
 
-class ContentOut(Out):
+class ContentSummary(Out):
+    """A content list item: the content without its article (`html`) and WordPress metadata
+    (`external_metadata`); read one content (GET /api/v1/writer/content/{id}/) for those."""
+
     id: int
     title: str
-    html: str
     word_count: int
     meta_title: str
     meta_description: str
@@ -166,7 +168,6 @@ class ContentOut(Out):
     external_id: str | None
     external_url: str
     external_type: str
-    external_metadata: dict[str, Any]
     sync_status: SyncStatus
     scheduled_at: datetime | None
     published_at: datetime | None
@@ -200,6 +201,70 @@ class ContentOut(Out):
     )
     created_at: datetime
     updated_at: datetime
+
+    @classmethod
+    def of(cls, pair: Any) -> Self:
+        row, stats = pair  # (a services.content_summaries row, services.content.ImageStats)
+        terms = [{"id": i, "name": n, "slug": s, "taxonomy_type": t} for i, n, s, t in row["terms"]]
+        return cls(
+            **{key: row[key] for key in SUMMARY_KEYS},
+            meta_title=row["meta_title"] or "",
+            meta_description=row["meta_description"] or "",
+            primary_keyword=row["primary_keyword"] or "",
+            secondary_keywords=[str(k) for k in row["secondary_keywords"] or []],
+            slug=row["slug"] or "",
+            external_url=row["external_url"] or "",
+            external_type=row["external_type"] or "",
+            scheduled_at=as_utc(row["scheduled_at"]),
+            published_at=as_utc(row["published_at"]),
+            last_edited_at=as_utc(row["last_edited_at"]),
+            submitted_at=as_utc(row["submitted_at"]),
+            approved_at=as_utc(row["approved_at"]),
+            created_at=as_utc(row["created_at"]),
+            updated_at=as_utc(row["updated_at"]),
+            has_unpublished_changes=bool(row["has_unpublished_changes"]),
+            taxonomy_terms=terms,
+            categories=[t["name"] for t in terms if t["taxonomy_type"] == TaxonomyType.CATEGORY],
+            tags=[t["name"] for t in terms if t["taxonomy_type"] == TaxonomyType.TAG],
+            has_featured_image=stats.has_featured_image,
+            image_count=stats.total,
+            image_status_counts=stats.by_status,
+        )
+
+
+# Summary fields taken as the row has them (pydantic checks their types and enum values).
+SUMMARY_KEYS = (
+    "id",
+    "title",
+    "word_count",
+    "cluster_id",
+    "cluster_name",
+    "task_id",
+    "content_type",
+    "content_structure",
+    "source",
+    "status",
+    "external_id",
+    "sync_status",
+    "site_id",
+    "sector_id",
+    "sector_name",
+    "published_revision",
+    "last_edited_by_id",
+    "last_edited_by_name",
+    "submitted_by_id",
+    "submitted_by_name",
+    "approved_by_id",
+    "approved_by_name",
+    "version",
+)
+
+
+class ContentOut(ContentSummary):
+    """One content, with its article and WordPress metadata."""
+
+    html: str
+    external_metadata: dict[str, Any]
 
     @classmethod
     def of(cls, pair: Any) -> Self:

@@ -34,9 +34,11 @@ def _library_featured(scope: Scope, content: Content) -> Image | None:
     return image if image.site_id == content.site_id else None
 
 
-def content_images(scope: Scope, content_id: Any) -> ContentImages:
-    """The content's live images: the newest featured one, in-article ones by position, then the rest."""
-    content = get_content(scope, content_id)
+def content_images(scope: Scope, content_id: Any, *, content: Content | None = None) -> ContentImages:
+    """The content's live images: the newest featured one, in-article ones by position, then the rest.
+    `content`: the content already read (through get_content) by the caller."""
+    if content is None or content.id != content_id:
+        content = get_content(scope, content_id)
     images = list(
         db.session.scalars(
             scoped(scope, Image)
