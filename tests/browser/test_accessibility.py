@@ -39,7 +39,7 @@ def _login(page, user) -> None:
 
 
 def _world(tenant: factories.Tenant):
-    factories.make_task(tenant.cluster, "Write about heat pumps")
+    task = factories.make_task(tenant.cluster, "Write about heat pumps")
     draft = factories.make_content(
         tenant.cluster,
         "Heat pumps explained",
@@ -53,7 +53,7 @@ def _world(tenant: factories.Tenant):
         snapshot(tenant.scope(Role.EDITOR), content, "Created")
         cluster_map.track_content(tenant.scope(Role.EDITOR), content)  # as create_content does
     db.session.commit()
-    return draft, review
+    return task, draft, review
 
 
 def _check(page, path: str, failures: list[str]) -> None:
@@ -66,7 +66,7 @@ def _check(page, path: str, failures: list[str]) -> None:
 
 def test_main_pages_have_no_serious_axe_violations(sized, tenant):
     page = sized
-    draft, review = _world(tenant)
+    task, draft, review = _world(tenant)
     failures: list[str] = []
     _check(page, "/login", failures)
     _login(page, tenant.admin)
@@ -86,6 +86,10 @@ def test_main_pages_have_no_serious_axe_violations(sized, tenant):
         "/settings/sites",
         "/settings/tokens",
         "/settings/credits",
+        f"/settings/sites/{tenant.site.id}/voice",
+        f"/settings/sites/{tenant.site.id}/ai-drafting",
+        f"/tasks/{task.id}/edit",
+        f"/content/{review.id}/ai-fix?checks=meta_description_length",
     ):
         _check(page, path, failures)
     page.context.clear_cookies()
@@ -108,7 +112,7 @@ def test_focus_rings_are_solid_and_thick(page, tenant, web_login):
 
 
 def test_after_a_form_error_the_first_wrong_field_has_the_focus(page, tenant, web_login):
-    draft, _ = _world(tenant)
+    _, draft, _ = _world(tenant)
     web_login(tenant.editor)
     page.goto(f"/content/{draft.id}")
     page.locator(".rich-editor .ql-editor").wait_for()

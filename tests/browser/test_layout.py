@@ -28,6 +28,7 @@ def busy_tenant(tenant):
             if n == 0
             else "",
         )
+    tenant.task = factories.make_task(tenant.cluster, "Plan the outline of a long guide")
     tenant.content = factories.make_content(
         tenant.cluster, "Solar panels for flat roofs: a complete guide", status=ContentStatus.REVIEW
     )
@@ -57,7 +58,12 @@ def _main_pages(tenant) -> list[str]:
         "/account/password",
         f"/settings/sites/{tenant.site.id}/wordpress",
         f"/settings/sites/{tenant.site.id}/checks",
+        f"/settings/sites/{tenant.site.id}/voice",
+        f"/settings/sites/{tenant.site.id}/ai-drafting",
+        f"/clusters/{tenant.cluster.id}",
+        f"/tasks/{tenant.task.id}/edit",
         f"/content/{tenant.content.id}",
+        f"/content/{tenant.content.id}/ai-fix?checks=meta_description_length",
         "/no-such-page",
     ]
 
