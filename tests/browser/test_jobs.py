@@ -43,5 +43,5 @@ def test_ai_settings_page(page, tenant, web_login, screenshot):
     page.goto("/settings/ai/")
     page.get_by_label("Article prompt template").fill("Write {title} about {primary_keyword}.")
     page.get_by_role("button", name="Save AI settings").click()
-    assert page.get_by_text("drafts now use prompt version 2").is_visible()
+    page.get_by_text("drafts now use prompt version 2").wait_for()  # after the POST and its redirect
     screenshot("saved")

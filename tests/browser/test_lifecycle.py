@@ -57,7 +57,7 @@ def test_edit_after_publish_shows_the_banner_and_updates_wordpress(
     assert "WordPress shows the version of" in banner.inner_text()
     assert page.locator(".badge-published").is_visible()  # still true: WordPress has the older text
     banner.get_by_text("What changed").click()
-    assert banner.locator("ins", has_text="revised").is_visible()
+    banner.locator("ins", has_text="revised").wait_for(state="visible")
     screenshot("pending-change")
     # The editor cannot send it out; they submit the change for review.
     assert page.get_by_role("button", name="Update on WordPress").count() == 0

@@ -16,5 +16,5 @@ def test_wrong_password_shows_a_message(page, tenant, screenshot):
     page.get_by_label("Email").fill(tenant.admin.email)
     page.get_by_label("Password").fill("not-the-password")
     page.get_by_role("button", name="Log in").click()
-    assert page.get_by_text("The email or password is not right.").is_visible()
+    page.get_by_text("The email or password is not right.").wait_for()  # after the POST answers
     screenshot("wrong-password")
