@@ -9,20 +9,22 @@ from typing import Any
 
 def ideal_extra(app: Any, since: Any, workers: int, concurrency: int, latency: float) -> float:
     """Seconds of AI latency the fix rounds of the jobs since `since` add to the ideal wall time: per
-    job, a batch of `concurrency` calls at a time and at least one per round; jobs share the workers."""
+    job, a batch of `concurrency` calls at a time and at least one per round; jobs share the workers,
+    so the longest job's rounds are the least it takes."""
     from sqlalchemy import select
 
     from writer_app.models import Job, db
 
     with app.app_context():
         jobs = db.session.scalars(select(Job).where(Job.kind == "generate_content", Job.created_at >= since))
-        batches = 0
+        batches = []
         for job in jobs:
             items = ((job.result or {}).get("items") or {}).values()
             rounds = max((int((i.get("checks") or {}).get("fix_rounds") or 0) for i in items), default=0)
             calls = int((job.result or {}).get("fix_calls") or 0)
-            batches += max(rounds, math.ceil(calls / max(1, concurrency)))
-    return latency * batches / max(1, workers)
+            batches.append(max(rounds, math.ceil(calls / max(1, concurrency))))
+    # A job's rounds run in that job alone: the workers share jobs, not one job's rounds.
+    return latency * max(max(batches, default=0), math.ceil(sum(batches) / max(1, workers)))
 
 
 def lines(app: Any, since: Any) -> list[str]:
