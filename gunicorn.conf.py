@@ -10,6 +10,8 @@ accesslog = "-"
 
 def post_worker_init(worker):
     # Load the readability checks' syllable tables before the first request, not during it.
+    from writer_app.gc_tuning import settle_worker
     from writer_app.services.validation import warm_up
 
     warm_up()
+    settle_worker()  # last: what the warm-up loaded lives as long as the worker
