@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import BindParameter, Select, bindparam, select
 
 from writer_app.models import Role, Sector, Site, db
 from writer_app.services.errors import NotFound, PermissionDenied, ValidationError
@@ -49,6 +49,25 @@ def scoped(scope: Scope, model: type[T], *, include_deleted: bool = False) -> Se
     if _soft_deletable(model) and not include_deleted:
         stmt = stmt.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
     return stmt
+
+
+# The account of a statement built once and run for many scopes (`scoped_once`).
+SCOPE_ACCOUNT: BindParameter[int] = bindparam("scope_account_id")
+
+
+def scoped_once(model: type[T], *, include_deleted: bool = False) -> Select[tuple[T]]:
+    """`scoped()` with the account left as a parameter: for statements that run on every page (the
+    layout's counts and lists), built once (`functools.cache`) and run with `scope_params(scope)`.
+    Building even a small SELECT costs SQLAlchemy several times what SQLite takes to answer it."""
+    stmt = select(model).where(model.account_id == SCOPE_ACCOUNT)  # type: ignore[attr-defined]
+    if _soft_deletable(model) and not include_deleted:
+        stmt = stmt.where(model.deleted_at.is_(None))  # type: ignore[attr-defined]
+    return stmt
+
+
+def scope_params(scope: Scope, **params: Any) -> dict[str, Any]:
+    """The parameters of a `scoped_once` statement for this scope (and the statement's own)."""
+    return {SCOPE_ACCOUNT.key: scope.account_id, **params}
 
 
 def get(

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import cache
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -9,13 +12,17 @@ from writer_app.models import Role, Sector, Site, db
 from writer_app.services import audit
 from writer_app.services.errors import ValidationError
 from writer_app.services.identity.accounts import slugify
-from writer_app.services.scope import Scope, get, scoped
+from writer_app.services.scope import Scope, get, scope_params, scoped, scoped_once
+
+
+@cache
+def _sites_with_sectors() -> Any:
+    return scoped_once(Site).options(joinedload(Site.sectors)).order_by(Site.name)
 
 
 def list_sites(scope: Scope) -> list[Site]:
     """The account's sites with their sectors, in one query (every page's layout shows them)."""
-    stmt = scoped(scope, Site).options(joinedload(Site.sectors)).order_by(Site.name)
-    return list(db.session.scalars(stmt).unique())
+    return list(db.session.scalars(_sites_with_sectors(), scope_params(scope)).unique())
 
 
 def get_site(scope: Scope, site_id: int) -> Site:

@@ -7,6 +7,7 @@ content and cluster-map role counts come from GROUP BY subqueries joined to the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple, TypedDict, Unpack
 
 from sqlalchemy import case, func, select
@@ -28,7 +29,7 @@ from writer_app.services import audit
 from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.inputs import whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params
-from writer_app.services.scope import Scope, get, resolve_site_sector, scoped
+from writer_app.services.scope import Scope, get, resolve_site_sector, scope_params, scoped, scoped_once
 
 ALL = "all"  # a site/sector filter value meaning "every site", overriding the working context
 
@@ -207,10 +208,10 @@ class ClusterChoice(NamedTuple):
     sector_name: str
 
 
-def clusters_for_choices(scope: Scope) -> list[ClusterChoice]:
-    """Every cluster of the account with its site and sector names, for select boxes (one query)."""
-    stmt = (
-        scoped(scope, Cluster)
+@cache
+def _cluster_choices() -> Any:
+    return (
+        scoped_once(Cluster)
         .join(Cluster.site)
         .join(Cluster.sector)
         .with_only_columns(
@@ -218,7 +219,11 @@ def clusters_for_choices(scope: Scope) -> list[ClusterChoice]:
         )
         .order_by(Cluster.site_id, Cluster.sector_id, Cluster.name)
     )
-    return [ClusterChoice(*row) for row in db.session.execute(stmt)]
+
+
+def clusters_for_choices(scope: Scope) -> list[ClusterChoice]:
+    """Every cluster of the account with its site and sector names, for select boxes (one query)."""
+    return [ClusterChoice(*row) for row in db.session.execute(_cluster_choices(), scope_params(scope))]
 
 
 def _check_name(scope: Scope, name: str | None, sector_id: int, exclude_id: int | None = None) -> str:

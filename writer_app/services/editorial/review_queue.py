@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,7 +15,7 @@ from writer_app.models import Content, Revision, Role, User, db
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.editorial import WAITING_STATUSES
-from writer_app.services.scope import Scope, scoped
+from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
 from writer_app.services.validation import Analysis
 
 LIMIT = 200
@@ -40,6 +41,12 @@ def _waiting(scope: Scope, site_id: int | None) -> Any:
     return stmt
 
 
+@cache
+def _waiting_count() -> Any:
+    waiting = Content.status.in_(sorted(WAITING_STATUSES))
+    return scoped_once(Content).where(waiting).with_only_columns(func.count())
+
+
 def waiting_count(scope: Scope) -> int:
     """How much waits for review in the account (the navigation's badge); 0 below reviewer."""
     if not scope.can(Role.REVIEWER):
@@ -47,7 +54,7 @@ def waiting_count(scope: Scope) -> int:
     # On every page (the layout): from the count cache while the account's data is unchanged.
     return cached_count(
         CountKey(scope.account_id, "review waiting"),
-        lambda: int(db.session.scalar(_waiting(scope, None).with_only_columns(func.count())) or 0),
+        lambda: int(db.session.scalar(_waiting_count(), scope_params(scope)) or 0),
     )
 
 

@@ -12,9 +12,11 @@ import hashlib
 import logging
 import secrets
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import contains_eager
 
@@ -65,21 +67,27 @@ def find(user_id: int, raw: str) -> UserSession | None:
     if not raw or not 1 <= user_id <= _MAX_ID:
         return None
     now = utcnow()
-    stmt = (
+    params = {"token_hash": _hash(raw), "user_id": user_id, "now": now, "idle_since": now - _idle()}
+    # unique(): the joined memberships repeat the row; one_or_none() reads them all (first() would not).
+    return db.session.scalars(_live_session(), params).unique().one_or_none()
+
+
+@cache
+def _live_session() -> Any:
+    """Built once: it runs on every request, and building it cost as much as running it."""
+    return (
         select(UserSession)
         .join(UserSession.user)
         .options(contains_eager(UserSession.user).joinedload(User.memberships).joinedload(Membership.account))
         .where(
-            UserSession.token_hash == _hash(raw),
-            UserSession.user_id == user_id,
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.user_id == bindparam("user_id"),
             UserSession.revoked_at.is_(None),
-            UserSession.expires_at > now,
-            func.coalesce(UserSession.last_seen_at, UserSession.created_at) > now - _idle(),
+            UserSession.expires_at > bindparam("now"),
+            func.coalesce(UserSession.last_seen_at, UserSession.created_at) > bindparam("idle_since"),
             User.active.is_(True),
         )
     )
-    # unique(): the joined memberships repeat the row; one_or_none() reads them all (first() would not).
-    return db.session.scalars(stmt).unique().one_or_none()
 
 
 def touch(record: UserSession) -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import ApiToken, Membership, User, db
@@ -48,16 +50,7 @@ def authenticate(raw: str) -> tuple[ApiToken, Scope] | None:
     """The token and its scope, or None when unknown, revoked, or its user is inactive or gone."""
     if not raw or not raw.startswith(TOKEN_PREFIX):
         return None
-    # One indexed query on every API request: the token, its user and the user's membership.
-    found = db.session.execute(
-        select(ApiToken, Membership)
-        .join(
-            Membership,
-            (Membership.user_id == ApiToken.user_id) & (Membership.account_id == ApiToken.account_id),
-        )
-        .where(ApiToken.token_hash == _hash(raw))
-        .options(joinedload(ApiToken.user))
-    ).first()
+    found = db.session.execute(_token_with_membership(), {"token_hash": _hash(raw)}).first()
     if found is None:
         return None
     token, membership = found
@@ -68,6 +61,21 @@ def authenticate(raw: str) -> tuple[ApiToken, Scope] | None:
     if last is None or now - last > LAST_USED_PRECISION:  # not a write on every API request
         token.last_used_at = now
     return token, scope_for(membership)
+
+
+@cache
+def _token_with_membership() -> Any:
+    """One indexed query on every API request: the token, its user and the user's membership (built
+    once: building it cost as much as running it)."""
+    return (
+        select(ApiToken, Membership)
+        .join(
+            Membership,
+            (Membership.user_id == ApiToken.user_id) & (Membership.account_id == ApiToken.account_id),
+        )
+        .where(ApiToken.token_hash == bindparam("token_hash"))
+        .options(joinedload(ApiToken.user))
+    )
 
 
 def list_tokens(scope: Scope) -> list[ApiToken]:

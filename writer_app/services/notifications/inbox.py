@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import Notification, NotificationPreference, db
@@ -12,7 +13,7 @@ from writer_app.models.base import utcnow
 from writer_app.services.errors import NotFound
 from writer_app.services.notifications.kinds import EventKind
 from writer_app.services.pagination import Page, paginate
-from writer_app.services.scope import Scope
+from writer_app.services.scope import Scope, scope_params, scoped_once
 
 PAGE_SIZE = 25
 
@@ -23,11 +24,19 @@ def _mine(scope: Scope) -> Any:
     )
 
 
+@cache
+def _unread_count() -> Any:
+    # On every page (the bell): built once, run with the scope's account and user.
+    mine = Notification.user_id == bindparam("user_id")
+    return (
+        scoped_once(Notification).where(mine, Notification.read_at.is_(None)).with_only_columns(func.count())
+    )
+
+
 def unread_count(scope: Scope) -> int:
     if scope.user_id is None:
         return 0
-    stmt = _mine(scope).where(Notification.read_at.is_(None)).with_only_columns(func.count())
-    return int(db.session.scalar(stmt) or 0)
+    return int(db.session.scalar(_unread_count(), scope_params(scope, user_id=scope.user_id)) or 0)
 
 
 def list_notifications(scope: Scope, page: int = 1, unread_only: bool = False) -> Page[Notification]:
