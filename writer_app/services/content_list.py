@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from writer_app.models import (
     Cluster,
@@ -28,8 +29,9 @@ from writer_app.services.clusters import site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, optional_choice, optional_number
 from writer_app.services.pagination import Page, apply_ordering, paginate
-from writer_app.services.scope import Scope, scoped
+from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
 from writer_app.services.search import contains_text
+from writer_app.services.statement_cache import kept
 
 ORDERING = {
     "title": Content.title,
@@ -177,19 +179,14 @@ class ContentRow:
         return self.ai_model == "offline"  # type: ignore[attr-defined]
 
 
+def statement_key(scope: Scope, filters: ContentFilters, name: str) -> tuple[Any, ...]:
+    """What names a content list's statements (statement_cache): `filtered_statement` reads the
+    account, the working site and sector and the filters."""
+    return (name, scope.account_id, scope.site_id, scope.sector_id, repr(filters))
+
+
 def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
-    stmt = filtered_statement(scope, filters)
-    rows = (
-        select(*SUMMARY_COLUMNS, Cluster.name, Site.name, Sector.name, User.id, User.name, User.email)
-        .select_from(Content)
-        .outerjoin(Cluster, Cluster.id == Content.cluster_id)
-        .outerjoin(Site, Site.id == Content.site_id)
-        .outerjoin(Sector, Sector.id == Content.sector_id)
-        .outerjoin(User, User.id == Content.last_edited_by_id)
-    )
-    if stmt.whereclause is not None:
-        rows = rows.where(stmt.whereclause)
-    rows = apply_ordering(rows, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+    stmt, rows = kept(statement_key(scope, filters, "content"), lambda: _statements(scope, filters))
     n = len(SUMMARY_COLUMNS)
 
     def make(row: Any) -> ContentRow:
@@ -205,15 +202,45 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
     result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters), rows=(rows, make))
     by_id = {item.id: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
-        terms = db.session.execute(
-            select(ContentTaxonomyRelation.content_id, ContentTaxonomy.id, ContentTaxonomy.name)
-            .join(ContentTaxonomy, ContentTaxonomy.id == ContentTaxonomyRelation.taxonomy_id)
-            .where(ContentTaxonomyRelation.content_id.in_(list(by_id)))
-            .order_by(ContentTaxonomy.name)
-        )
-        for content_id, term_id, name in terms:
+        for content_id, term_id, name in db.session.execute(_page_terms(), {"ids": list(by_id)}):
             by_id[content_id].taxonomy_terms.append(Named(term_id, name))
     return _with_stats(scope, result)
+
+
+def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any]]:
+    stmt = filtered_statement(scope, filters)
+    rows = (
+        select(*SUMMARY_COLUMNS, Cluster.name, Site.name, Sector.name, User.id, User.name, User.email)
+        .select_from(Content)
+        .outerjoin(Cluster, Cluster.id == Content.cluster_id)
+        .outerjoin(Site, Site.id == Content.site_id)
+        .outerjoin(Sector, Sector.id == Content.sector_id)
+        .outerjoin(User, User.id == Content.last_edited_by_id)
+    )
+    if stmt.whereclause is not None:
+        rows = rows.where(stmt.whereclause)
+    return stmt, apply_ordering(rows, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+
+
+@cache
+def _page_terms() -> Select[Any]:
+    """The terms of a page's content (`ids`), in the relationship's order (by name)."""
+    return (
+        select(ContentTaxonomyRelation.content_id, ContentTaxonomy.id, ContentTaxonomy.name)
+        .join(ContentTaxonomy, ContentTaxonomy.id == ContentTaxonomyRelation.taxonomy_id)
+        .where(ContentTaxonomyRelation.content_id.in_(bindparam("ids", expanding=True)))
+        .order_by(ContentTaxonomy.name)
+    )
+
+
+@cache
+def _image_counts() -> Select[Any]:
+    return (
+        scoped_once(Image)
+        .where(Image.content_id.in_(bindparam("ids", expanding=True)))
+        .with_only_columns(Image.content_id, Image.image_type, Image.status, func.count())
+        .group_by(Image.content_id, Image.image_type, Image.status)
+    )
 
 
 def image_stats(scope: Scope, content_ids: list[int]) -> dict[int, ImageStats]:
@@ -221,15 +248,7 @@ def image_stats(scope: Scope, content_ids: list[int]) -> dict[int, ImageStats]:
     stats: dict[int, ImageStats] = {cid: ImageStats() for cid in content_ids}
     if not content_ids:
         return stats
-    rows = db.session.execute(
-        select(Image.content_id, Image.image_type, Image.status, func.count())
-        .where(
-            Image.account_id == scope.account_id,
-            Image.content_id.in_(content_ids),
-            Image.deleted_at.is_(None),
-        )
-        .group_by(Image.content_id, Image.image_type, Image.status)
-    )
+    rows = db.session.execute(_image_counts(), scope_params(scope, ids=content_ids))
     for content_id, image_type, status, count in rows:
         entry = stats[content_id]
         entry.total += count

@@ -7,9 +7,10 @@ article bodies cost more than everything else the list answers (273 KB a 50-row 
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
 from writer_app.models import Cluster, Content, ContentTaxonomy, ContentTaxonomyRelation, Sector, User, db
@@ -20,10 +21,12 @@ from writer_app.services.content_list import (
     ContentPage,
     filtered_statement,
     image_stats,
+    statement_key,
 )
 from writer_app.services.count_cache import CountKey
 from writer_app.services.pagination import apply_ordering, paginate
 from writer_app.services.scope import Scope
+from writer_app.services.statement_cache import kept
 
 # Content's own columns in a summary (names as on Content); `html` and `external_metadata` are only
 # on the detail endpoint.
@@ -71,16 +74,8 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     """One page of content summaries (dicts: COLUMNS by name, `cluster_name`, `sector_name`,
     `<person>_name` for PEOPLE, `terms` as (id, name, slug, taxonomy_type)) plus image stats per row;
     4 queries whatever the page holds (the total is cached), the same rows and order as list_content."""
-    stmt = filtered_statement(scope, filters)
-    users = [aliased(User) for _ in PEOPLE]
-    rows = select(*COLUMNS, Cluster.name, Sector.name, *(c for u in users for c in (u.name, u.email)))
-    rows = rows.select_from(Content).outerjoin(Cluster, Cluster.id == Content.cluster_id)
-    rows = rows.outerjoin(Sector, Sector.id == Content.sector_id)
-    for person, user in zip(PEOPLE, users, strict=True):
-        rows = rows.outerjoin(user, user.id == getattr(Content, f"{person}_id"))
-    if stmt.whereclause is not None:
-        rows = rows.where(stmt.whereclause)
-    rows = apply_ordering(rows, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+    key = statement_key(scope, filters, "content summaries")
+    stmt, rows = kept(key, lambda: _statements(scope, filters))
     n = len(COLUMNS)
 
     def make(row: Any) -> dict[str, Any]:
@@ -96,19 +91,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters), rows=(rows, make))
     by_id = {item["id"]: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
-        terms = db.session.execute(
-            select(
-                ContentTaxonomyRelation.content_id,
-                ContentTaxonomy.id,
-                ContentTaxonomy.name,
-                ContentTaxonomy.slug,
-                ContentTaxonomy.taxonomy_type,
-            )
-            .join(ContentTaxonomy, ContentTaxonomy.id == ContentTaxonomyRelation.taxonomy_id)
-            .where(ContentTaxonomyRelation.content_id.in_(list(by_id)))
-            .order_by(ContentTaxonomy.name)
-        )
-        for content_id, *term in terms:
+        for content_id, *term in db.session.execute(_page_terms(), {"ids": list(by_id)}):
             by_id[content_id]["terms"].append(tuple(term))
     return ContentPage(
         items=result.items,
@@ -117,4 +100,34 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
         page_size=result.page_size,
         total_is_exact=result.total_is_exact,
         image_stats=image_stats(scope, list(by_id)),
+    )
+
+
+def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any]]:
+    stmt = filtered_statement(scope, filters)
+    users = [aliased(User) for _ in PEOPLE]
+    rows = select(*COLUMNS, Cluster.name, Sector.name, *(c for u in users for c in (u.name, u.email)))
+    rows = rows.select_from(Content).outerjoin(Cluster, Cluster.id == Content.cluster_id)
+    rows = rows.outerjoin(Sector, Sector.id == Content.sector_id)
+    for person, user in zip(PEOPLE, users, strict=True):
+        rows = rows.outerjoin(user, user.id == getattr(Content, f"{person}_id"))
+    if stmt.whereclause is not None:
+        rows = rows.where(stmt.whereclause)
+    return stmt, apply_ordering(rows, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+
+
+@cache
+def _page_terms() -> Select[Any]:
+    """The terms of a page's content (`ids`) as a summary shows them, by name."""
+    return (
+        select(
+            ContentTaxonomyRelation.content_id,
+            ContentTaxonomy.id,
+            ContentTaxonomy.name,
+            ContentTaxonomy.slug,
+            ContentTaxonomy.taxonomy_type,
+        )
+        .join(ContentTaxonomy, ContentTaxonomy.id == ContentTaxonomyRelation.taxonomy_id)
+        .where(ContentTaxonomyRelation.content_id.in_(bindparam("ids", expanding=True)))
+        .order_by(ContentTaxonomy.name)
     )

@@ -13,6 +13,7 @@ from writer_app.models import db
 from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.errors import ValidationError
 from writer_app.services.inputs import MAX_INT
+from writer_app.services.statement_cache import kept
 
 T = TypeVar("T")
 
@@ -98,7 +99,9 @@ def paginate(
     limit = COUNT_LIMIT if count_key is not None and page * page_size <= COUNT_LIMIT else None
 
     def count() -> int:
-        return db.session.scalar(count_statement(stmt, limit)) or 0
+        # The count key names the counted rows (account, scope, filters), so it names the statement too.
+        counting = kept(("count", count_key, limit), lambda: count_statement(stmt, limit))
+        return db.session.scalar(counting) or 0
 
     if count_key is None:  # the other lists (some join in their WHERE): counted as written
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0

@@ -22,6 +22,7 @@ from writer_app.services.inputs import QueryFilters, choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
 from writer_app.services.scope import Scope, scoped
 from writer_app.services.search import contains_text
+from writer_app.services.statement_cache import kept
 
 ORDERINGS = {"title": Task.title, "created_at": Task.created_at, "status": Task.status}
 DEFAULT_ORDERING = "-created_at"
@@ -141,14 +142,20 @@ def list_tasks(
     """
     page_number, size = page_params(page, page_size)
     filters = filters or TaskFilters()
-    stmt = task_query(scope, filters)
+    stmt, rows = kept(_statement_key(scope, filters), lambda: _statements(scope, filters))
     return paginate(
-        stmt,
-        page_number,
-        size,
-        CountKey.for_list(scope, "tasks", filters),
-        rows=(_rows_statement(stmt, filters), _task_row),
+        stmt, page_number, size, CountKey.for_list(scope, "tasks", filters), rows=(rows, _task_row)
     )
+
+
+def _statement_key(scope: Scope, filters: TaskFilters) -> tuple[Any, ...]:
+    # What task_query reads: the account, the working site and sector, the filters.
+    return ("tasks", scope.account_id, scope.site_id, scope.sector_id, repr(filters))
+
+
+def _statements(scope: Scope, filters: TaskFilters) -> tuple[Select[Any], Select[Any]]:
+    stmt = task_query(scope, filters)
+    return stmt, _rows_statement(stmt, filters)
 
 
 def iter_tasks(scope: Scope, filters: TaskFilters | None = None, batch: int = 500) -> Iterable[Task]:
