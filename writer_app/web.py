@@ -6,11 +6,9 @@ import contextlib
 import logging
 import time
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
-import humanize
 from flask import Flask, Response, g, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
@@ -19,10 +17,10 @@ from werkzeug.exceptions import HTTPException
 from writer_app.extensions import login_manager
 from writer_app.jobs.queue import enqueue_deferred
 from writer_app.models import User, db
-from writer_app.models.base import as_utc
 from writer_app.services.editorial import review_queue
 from writer_app.services.errors import DomainError
 from writer_app.services.identity import sessions
+from writer_app.views.display import offline_badge, status_badge, timeago, when
 from writer_app.views.navigation import NavItem, badge_count, may_visit, visible
 
 log = logging.getLogger("writer.request")
@@ -151,12 +149,6 @@ def loggable(text: str) -> str:
     return quote(text, safe="!#$%&'()*+,/:;=?@[]~", errors="replace")
 
 
-def timeago(value: datetime | None) -> str:
-    if value is None:
-        return ""
-    return humanize.naturaltime(datetime.now(UTC) - as_utc(value))
-
-
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(
         nav_items=NAV_ITEMS,
@@ -167,6 +159,7 @@ def init_app(app: Flask) -> None:
         visible_links=visible_links,
         badge_count=badge_count,
     )
+    app.jinja_env.globals.update(status_badge=status_badge, offline_badge=offline_badge, when=when)
     app.jinja_env.filters["timeago"] = timeago
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s %(message)s"
