@@ -6,8 +6,12 @@ import pytest
 from sqlalchemy import select
 
 from tests.support import factories
-from writer_app.models import Content, Task, db
+from tests.support.queries import count_queries
+from writer_app.models import Content, Role, Task, db
+from writer_app.services import content_list, content_summaries, statement_cache, task_list
+from writer_app.services.content_list import ContentFilters
 from writer_app.services.search import contains_text
+from writer_app.services.tasks import TaskFilters
 
 
 def _titles(model, term: str) -> list[str]:
@@ -74,3 +78,45 @@ def test_search_goes_through_an_index(tasks):
     steps = [row[-1] for row in plan]
     assert "SEARCH writer_tasks USING INTEGER PRIMARY KEY (rowid=?)" in steps, steps  # no scan of the tasks
     assert any(s.startswith("SCAN writer_tasks_search VIRTUAL TABLE INDEX") for s in steps), steps
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "listing"),
+    [
+        ("writer_app.services.task_list", "tasks", "task"),
+        ("writer_app.services.content_list", "content", "content"),
+        ("writer_app.services.content_summaries", "content summaries", "content"),
+    ],
+)
+def test_a_search_with_many_matches_reads_the_same_page_another_way(
+    tenant, monkeypatch, module, name, listing
+):
+    make = factories.make_task if listing == "task" else factories.make_content
+    for n in range(7):
+        make(tenant.cluster, f"Garden plan {n}")
+    make(tenant.cluster, "Kitchen plan")
+    db.session.commit()
+    scope = tenant.scope(Role.EDITOR)
+    read = {
+        "tasks": lambda: task_list.list_tasks(scope, TaskFilters(search="garden", ordering="title"), 2, 3),
+        "content": lambda: content_list.list_content(
+            scope, ContentFilters(search="garden", ordering="title"), 2, 3
+        ),
+        "content summaries": lambda: content_summaries.list_summaries(
+            scope, ContentFilters(search="garden", ordering="title"), 2, 3
+        ),
+    }[name]
+
+    def page() -> tuple[list[str], list[str]]:
+        statement_cache._kept.clear()
+        with count_queries() as queries:
+            result = read()
+        titles = [item["title"] if isinstance(item, dict) else item.title for item in result.items]
+        return titles, queries.statements
+
+    few, _ = page()
+    monkeypatch.setattr(f"{module}.MANY_MATCHES", 5)  # 7 matches are "many" now
+    many, statements = page()
+    assert few == many == ["Garden plan 3", "Garden plan 4", "Garden plan 5"]
+    if db.engine.dialect.name == "sqlite":  # SQLite walks the list's order instead of the matches
+        assert any(".id + " in s and "ORDER BY" in s for s in statements)

@@ -30,7 +30,7 @@ from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, optional_choice, optional_number
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
-from writer_app.services.search import contains_text
+from writer_app.services.search import MANY_MATCHES, contains_text
 from writer_app.services.statement_cache import kept
 
 ORDERING = {
@@ -98,8 +98,11 @@ class ContentPage(Page[Content]):
         return self.image_stats.get(content_id) or ImageStats()
 
 
-def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Content]]:
-    """The SELECT behind the list and the CSV export (validated filters, ordering applied)."""
+def filtered_statement(
+    scope: Scope, filters: ContentFilters, *, many: bool = False
+) -> Select[tuple[Content]]:
+    """The SELECT behind the list and the CSV export (validated filters, ordering applied); `many`:
+    shaped for a search with many matches (search.contains_text)."""
     stmt = scoped(scope, Content)
     if filters.all_sites:
         site_id, sector_id = None, None
@@ -110,7 +113,7 @@ def filtered_statement(scope: Scope, filters: ContentFilters) -> Select[tuple[Co
     if sector_id is not None:
         stmt = stmt.where(Content.sector_id == sector_id)
     if filters.search.strip():
-        stmt = stmt.where(contains_text(Content, filters.search.strip()))
+        stmt = stmt.where(contains_text(Content, filters.search.strip(), many=many))
     for column, enum_cls, value, name in (
         (Content.status, ContentStatus, filters.status, "status"),
         (Content.content_type, ContentType, filters.content_type, "content_type"),
@@ -186,7 +189,9 @@ def statement_key(scope: Scope, filters: ContentFilters, name: str) -> tuple[Any
 
 
 def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
-    stmt, rows = kept(statement_key(scope, filters, "content"), lambda: _statements(scope, filters))
+    stmt, rows, many_rows = kept(
+        statement_key(scope, filters, "content"), lambda: _statements(scope, filters)
+    )
     n = len(SUMMARY_COLUMNS)
 
     def make(row: Any) -> ContentRow:
@@ -199,7 +204,8 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
         editor = Editor(row[n + 3], row[n + 4], row[n + 5]) if row[n + 3] is not None else None
         return ContentRow(values, names, editor)
 
-    result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters), rows=(rows, make))
+    key = CountKey.for_list(scope, "content", filters)
+    result = paginate(stmt, page, page_size, key, rows=(rows, make), many_rows=(MANY_MATCHES, many_rows))
     by_id = {item.id: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, term_id, name in db.session.execute(_page_terms(), {"ids": list(by_id)}):
@@ -207,8 +213,7 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
     return _with_stats(scope, result)
 
 
-def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any]]:
-    stmt = filtered_statement(scope, filters)
+def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any], Select[Any]]:
     rows = (
         select(*SUMMARY_COLUMNS, Cluster.name, Site.name, Sector.name, User.id, User.name, User.email)
         .select_from(Content)
@@ -217,9 +222,21 @@ def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Sel
         .outerjoin(Sector, Sector.id == Content.sector_id)
         .outerjoin(User, User.id == Content.last_edited_by_id)
     )
-    if stmt.whereclause is not None:
-        rows = rows.where(stmt.whereclause)
-    return stmt, apply_ordering(rows, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+    return list_statements(scope, filters, rows)
+
+
+def list_statements(
+    scope: Scope, filters: ContentFilters, rows: Select[Any]
+) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """The counted SELECT, and `rows` (plain columns and their joins) limited to the same content in
+    list order: as read when a search matches few rows and when it matches many (MANY_MATCHES)."""
+
+    def limited(source: Select[Any]) -> Select[Any]:
+        where = rows if source.whereclause is None else rows.where(source.whereclause)
+        return apply_ordering(where, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+
+    stmt = filtered_statement(scope, filters)
+    return stmt, limited(stmt), limited(filtered_statement(scope, filters, many=True))
 
 
 @cache

@@ -15,17 +15,16 @@ from sqlalchemy.orm import aliased
 
 from writer_app.models import Cluster, Content, ContentTaxonomy, ContentTaxonomyRelation, Sector, User, db
 from writer_app.services.content_list import (
-    DEFAULT_ORDERING,
-    ORDERING,
     ContentFilters,
     ContentPage,
-    filtered_statement,
     image_stats,
+    list_statements,
     statement_key,
 )
 from writer_app.services.count_cache import CountKey
-from writer_app.services.pagination import apply_ordering, paginate
+from writer_app.services.pagination import paginate
 from writer_app.services.scope import Scope
+from writer_app.services.search import MANY_MATCHES
 from writer_app.services.statement_cache import kept
 
 # Content's own columns in a summary (names as on Content); `html` and `external_metadata` are only
@@ -75,7 +74,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     `<person>_name` for PEOPLE, `terms` as (id, name, slug, taxonomy_type)) plus image stats per row;
     4 queries whatever the page holds (the total is cached), the same rows and order as list_content."""
     key = statement_key(scope, filters, "content summaries")
-    stmt, rows = kept(key, lambda: _statements(scope, filters))
+    stmt, rows, many_rows = kept(key, lambda: _statements(scope, filters))
     n = len(COLUMNS)
 
     def make(row: Any) -> dict[str, Any]:
@@ -88,7 +87,10 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
         item["terms"] = []
         return item
 
-    result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters), rows=(rows, make))
+    count_key = CountKey.for_list(scope, "content", filters)
+    result = paginate(
+        stmt, page, page_size, count_key, rows=(rows, make), many_rows=(MANY_MATCHES, many_rows)
+    )
     by_id = {item["id"]: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, *term in db.session.execute(_page_terms(), {"ids": list(by_id)}):
@@ -103,17 +105,14 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     )
 
 
-def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any]]:
-    stmt = filtered_statement(scope, filters)
+def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any], Select[Any]]:
     users = [aliased(User) for _ in PEOPLE]
     rows = select(*COLUMNS, Cluster.name, Sector.name, *(c for u in users for c in (u.name, u.email)))
     rows = rows.select_from(Content).outerjoin(Cluster, Cluster.id == Content.cluster_id)
     rows = rows.outerjoin(Sector, Sector.id == Content.sector_id)
     for person, user in zip(PEOPLE, users, strict=True):
         rows = rows.outerjoin(user, user.id == getattr(Content, f"{person}_id"))
-    if stmt.whereclause is not None:
-        rows = rows.where(stmt.whereclause)
-    return stmt, apply_ordering(rows, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+    return list_statements(scope, filters, rows)
 
 
 @cache

@@ -86,11 +86,13 @@ def paginate(
     count_key: CountKey | None = None,
     *,
     rows: tuple[Select[Any], Callable[[Any], Any]] | None = None,
+    many_rows: tuple[int, Select[Any]] | None = None,
 ) -> Page[Any]:
     """Two queries whatever the data size: the count and the page itself.
 
     `rows` (a plain-column SELECT of the same rows in the same order, and what makes an item of each
-    row) reads the page without the ORM; `stmt` is still what is counted.
+    row) reads the page without the ORM; `stmt` is still what is counted. `many_rows` (threshold,
+    SELECT) is another way to read the same rows, taken once more than `threshold` rows match.
 
     With `count_key` (the task and content lists) the total comes from the count cache while the
     account's data is unchanged, and counting stops at COUNT_LIMIT rows unless the page asked for
@@ -113,6 +115,8 @@ def paginate(
         items = list(db.session.scalars(stmt.limit(page_size).offset(offset)).unique())
     else:
         page_rows, make = rows
+        if many_rows is not None and total > many_rows[0]:
+            page_rows = many_rows[1]
         items = [make(row) for row in db.session.execute(page_rows.limit(page_size).offset(offset))]
     exact = limit is None or total <= limit
     return Page(

@@ -21,7 +21,7 @@ from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
 from writer_app.services.scope import Scope, scoped
-from writer_app.services.search import contains_text
+from writer_app.services.search import MANY_MATCHES, contains_text
 from writer_app.services.statement_cache import kept
 
 ORDERINGS = {"title": Task.title, "created_at": Task.created_at, "status": Task.status}
@@ -44,7 +44,8 @@ class TaskFilters(QueryFilters):
     trash: bool = False
 
 
-def task_query(scope: Scope, filters: TaskFilters) -> Any:
+def task_query(scope: Scope, filters: TaskFilters, *, many: bool = False) -> Any:
+    """The list's SELECT; `many`: shaped for a search with many matches (search.contains_text)."""
     # A list row names its cluster, site and sector: only their names are joined in (a site's
     # settings would otherwise be decoded again for every row).
     stmt = scoped(scope, Task, include_deleted=filters.trash).options(
@@ -61,7 +62,7 @@ def task_query(scope: Scope, filters: TaskFilters) -> Any:
         stmt = stmt.where(Task.sector_id == sector_id)
     term = (filters.search or "").strip()
     if term:
-        stmt = stmt.where(contains_text(Task, term))
+        stmt = stmt.where(contains_text(Task, term, many=many))
     if filters.status:
         stmt = stmt.where(Task.status == choice(TaskStatus, filters.status, "status"))
     if filters.cluster_id not in (None, "", ALL):
@@ -142,10 +143,9 @@ def list_tasks(
     """
     page_number, size = page_params(page, page_size)
     filters = filters or TaskFilters()
-    stmt, rows = kept(_statement_key(scope, filters), lambda: _statements(scope, filters))
-    return paginate(
-        stmt, page_number, size, CountKey.for_list(scope, "tasks", filters), rows=(rows, _task_row)
-    )
+    stmt, rows, many_rows = kept(_statement_key(scope, filters), lambda: _statements(scope, filters))
+    key = CountKey.for_list(scope, "tasks", filters)
+    return paginate(stmt, page_number, size, key, rows=(rows, _task_row), many_rows=(MANY_MATCHES, many_rows))
 
 
 def _statement_key(scope: Scope, filters: TaskFilters) -> tuple[Any, ...]:
@@ -153,9 +153,11 @@ def _statement_key(scope: Scope, filters: TaskFilters) -> tuple[Any, ...]:
     return ("tasks", scope.account_id, scope.site_id, scope.sector_id, repr(filters))
 
 
-def _statements(scope: Scope, filters: TaskFilters) -> tuple[Select[Any], Select[Any]]:
+def _statements(scope: Scope, filters: TaskFilters) -> tuple[Select[Any], Select[Any], Select[Any]]:
+    """The counted SELECT, its plain rows, and the rows shaped for many matches."""
     stmt = task_query(scope, filters)
-    return stmt, _rows_statement(stmt, filters)
+    many = task_query(scope, filters, many=True)
+    return stmt, _rows_statement(stmt, filters), _rows_statement(many, filters)
 
 
 def iter_tasks(scope: Scope, filters: TaskFilters | None = None, batch: int = 500) -> Iterable[Task]:
