@@ -12,11 +12,13 @@ from urllib.parse import quote
 from flask import Flask, Response, g, jsonify, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from jinja2 import pass_context
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from writer_app.extensions import login_manager
 from writer_app.jobs.queue import enqueue_deferred
 from writer_app.models import User, db
+from writer_app.services import data_version
 from writer_app.services.editorial import review_queue
 from writer_app.services.errors import DomainError
 from writer_app.services.identity import sessions
@@ -234,6 +236,19 @@ def init_app(app: Flask) -> None:
             loggable(request_id),
         )
         return response
+
+    @app.teardown_request
+    def end_read_only_transaction(error: BaseException | None) -> None:
+        # A request that wrote nothing ends its transaction with COMMIT, not the ROLLBACK the session
+        # would send: the same for the data, but psycopg forgets its prepared statements on every
+        # ROLLBACK, so PostgreSQL parsed and planned every statement of every request again (the
+        # task list's page: 4 ms planned each time, 1.3 ms prepared). Runs before the session is removed.
+        session = db.session()
+        if error is None and session.in_transaction() and not data_version.wrote(session):
+            try:
+                session.commit()
+            except SQLAlchemyError:  # the answer is sent; the session's removal rolls back
+                log.warning("Could not end a read-only transaction", exc_info=True)
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError) -> Any:
