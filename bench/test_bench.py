@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from datetime import UTC, datetime
 
 import psycopg
@@ -132,3 +133,17 @@ def test_ideal_outline_and_sections_times_count_rounds_of_calls():
     # 4 tasks x (4 sections + introduction) = 20 calls, 5 at a time: 4 rounds.
     assert ideal_sections(4, 5, 2, 5, 2.0) == 8.0
     assert ideal_sections(20, 5, 1, 5, 2.0) == 40.0  # two jobs of 10 on one worker
+
+
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="needs valgrind (apt-get install valgrind)")
+def test_instruction_counts_repeat_and_grow_with_the_work(monkeypatch):
+    from bench import instructions
+    from bench.seed import fresh_sqlite
+
+    with fresh_sqlite() as url:
+        seeded = seed(make_app(url, "x" * 32), 200)
+        monkeypatch.setenv("BENCH_TOKEN", seeded.api_token)
+        bare = [instructions._measure(url, "bare", 3) for _ in range(2)]
+        api = instructions._measure(url, "api_tasks_fresh", 3)
+    assert abs(bare[0] - bare[1]) / bare[0] < 0.01  # repeatable: what timings on this machine are not
+    assert api > 3 * bare[0]
