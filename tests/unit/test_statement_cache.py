@@ -22,7 +22,7 @@ def test_the_same_inputs_reuse_the_statement_and_still_read_new_rows(tenant):
     factories.make_task(tenant.cluster, "Solar one")
     db.session.commit()
     built = []
-    original = task_list.task_query
+    original = task_list._statements
 
     def counting(*args, **kwargs):
         built.append(args)
@@ -30,7 +30,7 @@ def test_the_same_inputs_reuse_the_statement_and_still_read_new_rows(tenant):
 
     statement_cache._kept.clear()
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("writer_app.services.task_list.task_query", counting)
+        patch.setattr("writer_app.services.task_list._statements", counting)
         assert _titles(tasks.list_tasks(scope, TaskFilters(search="solar"))) == ["Solar one"]
         factories.make_task(tenant.cluster, "Solar two")
         db.session.commit()
