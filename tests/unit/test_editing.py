@@ -3,9 +3,12 @@ over, and tells the editor it was taken from."""
 
 from __future__ import annotations
 
+import warnings
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import SAWarning
 
 from tests.support import factories
 from writer_app.models import Content, ContentEditLock, Role, db
@@ -89,6 +92,19 @@ def test_a_lock_without_heartbeat_expires_and_a_release_frees_it(tenant, content
     locks.release(editor, content.id)  # not theirs any more: nothing happens
     assert db.session.get(ContentEditLock, content.id).user_id == tenant.reviewer.id
     locks.release(reviewer, content.id)
+    assert db.session.get(ContentEditLock, content.id) is None
+
+
+def test_a_release_racing_another_release_is_quiet(tenant, content):
+    editor = tenant.scope(Role.EDITOR)
+    locks.heartbeat(editor, content.id)
+    assert db.session.get(ContentEditLock, content.id) is not None  # loaded, as a request has it
+    # Another request (the other tab) releases it meanwhile.
+    db.session.execute(text("DELETE FROM writer_content_edit_locks WHERE content_id = :id"), {"id": content.id})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", SAWarning)
+        locks.release(editor, content.id)
+    db.session.expire_all()
     assert db.session.get(ContentEditLock, content.id) is None
 
 

@@ -34,6 +34,9 @@ class ContentEditLock(db.Model):
     """The post lock: who edits the content now, kept alive by the editor page's heartbeat."""
 
     __tablename__ = "writer_content_edit_locks"
+    # Two releases may race (two tabs closing, the page's beacon and a takeover): the second finds the
+    # row gone, which is what it wanted, not a reason for SQLAlchemy to warn.
+    __mapper_args__ = {"confirm_deleted_rows": False}
 
     content_id: Mapped[int] = mapped_column(
         ForeignKey("writer_content.id", ondelete="CASCADE"), primary_key=True
