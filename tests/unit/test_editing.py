@@ -7,7 +7,6 @@ import warnings
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text
 from sqlalchemy.exc import SAWarning
 
 from tests.support import factories
@@ -98,9 +97,12 @@ def test_a_lock_without_heartbeat_expires_and_a_release_frees_it(tenant, content
 def test_a_release_racing_another_release_is_quiet(tenant, content):
     editor = tenant.scope(Role.EDITOR)
     locks.heartbeat(editor, content.id)
-    assert db.session.get(ContentEditLock, content.id) is not None  # loaded, as a request has it
-    # Another request (the other tab) releases it meanwhile.
-    db.session.execute(text("DELETE FROM writer_content_edit_locks WHERE content_id = :id"), {"id": content.id})
+    loaded = db.session.get(ContentEditLock, content.id)  # as the releasing request has it
+    assert loaded is not None
+    # Meanwhile another request (the other tab closing) released it: the row is gone, the object not.
+    db.session.connection().exec_driver_sql(
+        f"DELETE FROM writer_content_edit_locks WHERE content_id = {content.id}"
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("error", SAWarning)
         locks.release(editor, content.id)
