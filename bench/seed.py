@@ -296,7 +296,7 @@ def _content_rows(tenant: dict[str, Any], ids: dict[str, int], n: int, rng: rand
             "prompt_version": 1,
             "last_edited_by_id": user_id,
             "created_at": created,
-            "updated_at": created + timedelta(hours=rng.randrange(48)),
+            "updated_at": min(now, created + timedelta(hours=rng.randrange(48))),  # never in the future
         }
 
 
