@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support import factories
+from tests.support.queries import count_queries
 from writer_app.models import Role, db
 from writer_app.services import content_list, statement_cache, task_list, tasks
 from writer_app.services.content_list import ContentFilters
@@ -63,3 +64,14 @@ def test_invalid_filters_keep_nothing_and_the_oldest_statement_goes_first(tenant
     kept_searches = [key[1][-1] for key in statement_cache._kept if key[1][0] == "tasks"]
     assert len(statement_cache._kept) == 2
     assert "search='a'" not in " ".join(kept_searches)
+
+
+def test_a_page_writes_its_limit_and_offset_into_the_sql(tenant):
+    # PostgreSQL keeps one plan for a prepared statement only when it knows how many rows LIMIT keeps.
+    for n in range(4):
+        factories.make_content(tenant.cluster, f"Piece {n}")
+    db.session.commit()
+    with count_queries() as queries:
+        page = content_list.list_content(tenant.scope(Role.EDITOR), ContentFilters(ordering="title"), 2, 3)
+    assert [c.title for c in page.items] == ["Piece 3"]
+    assert any("LIMIT 3 OFFSET 3" in " ".join(s.split()) for s in queries.statements)
