@@ -31,7 +31,7 @@ from writer_app.services.inputs import QueryFilters, optional_choice, optional_n
 from writer_app.services.pagination import Page, apply_ordering, paginate
 from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
 from writer_app.services.search import MANY_MATCHES, contains_text
-from writer_app.services.statement_cache import kept
+from writer_app.services.statement_cache import kept, list_key
 
 ORDERING = {
     "title": Content.title,
@@ -182,16 +182,8 @@ class ContentRow:
         return self.ai_model == "offline"  # type: ignore[attr-defined]
 
 
-def statement_key(scope: Scope, filters: ContentFilters, name: str) -> tuple[Any, ...]:
-    """What names a content list's statements (statement_cache): `filtered_statement` reads the
-    account, the working site and sector and the filters."""
-    return (name, scope.account_id, scope.site_id, scope.sector_id, repr(filters))
-
-
 def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
-    stmt, rows, many_rows = kept(
-        statement_key(scope, filters, "content"), lambda: _statements(scope, filters)
-    )
+    stmt, rows, many_rows = kept(list_key("content", scope, filters), lambda: _statements(scope, filters))
     n = len(SUMMARY_COLUMNS)
 
     def make(row: Any) -> ContentRow:

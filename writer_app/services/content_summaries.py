@@ -19,13 +19,12 @@ from writer_app.services.content_list import (
     ContentPage,
     image_stats,
     list_statements,
-    statement_key,
 )
 from writer_app.services.count_cache import CountKey
 from writer_app.services.pagination import paginate
 from writer_app.services.scope import Scope
 from writer_app.services.search import MANY_MATCHES
-from writer_app.services.statement_cache import kept
+from writer_app.services.statement_cache import kept, list_key
 
 # Content's own columns in a summary (names as on Content); `html` and `external_metadata` are only
 # on the detail endpoint.
@@ -73,7 +72,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     """One page of content summaries (dicts: COLUMNS by name, `cluster_name`, `sector_name`,
     `<person>_name` for PEOPLE, `terms` as (id, name, slug, taxonomy_type)) plus image stats per row;
     4 queries whatever the page holds (the total is cached), the same rows and order as list_content."""
-    key = statement_key(scope, filters, "content summaries")
+    key = list_key("content summaries", scope, filters)
     stmt, rows, many_rows = kept(key, lambda: _statements(scope, filters))
     n = len(COLUMNS)
 

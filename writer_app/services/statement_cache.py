@@ -26,6 +26,12 @@ _kept: OrderedDict[Hashable, Any] = OrderedDict()
 _lock = threading.Lock()
 
 
+def list_key(name: str, scope: Any, filters: Any) -> tuple[Any, ...]:
+    """The key of a list's statements: the task and content lists read the account, the working site
+    and sector (a `Scope`) and their filters (a dataclass), nothing else."""
+    return (name, scope.account_id, scope.site_id, scope.sector_id, repr(filters))
+
+
 def kept(key: Hashable, build: Callable[[], T]) -> T:
     """`build()`'s statement(s) for `key` (which must name every input `build` reads), built once per
     process and database kind. A build that raises (invalid filters) keeps nothing."""

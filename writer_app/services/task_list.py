@@ -22,7 +22,7 @@ from writer_app.services.inputs import QueryFilters, choice, whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
 from writer_app.services.scope import Scope, scoped
 from writer_app.services.search import MANY_MATCHES, contains_text
-from writer_app.services.statement_cache import kept
+from writer_app.services.statement_cache import kept, list_key
 
 ORDERINGS = {"title": Task.title, "created_at": Task.created_at, "status": Task.status}
 DEFAULT_ORDERING = "-created_at"
@@ -143,14 +143,9 @@ def list_tasks(
     """
     page_number, size = page_params(page, page_size)
     filters = filters or TaskFilters()
-    stmt, rows, many_rows = kept(_statement_key(scope, filters), lambda: _statements(scope, filters))
+    stmt, rows, many_rows = kept(list_key("tasks", scope, filters), lambda: _statements(scope, filters))
     key = CountKey.for_list(scope, "tasks", filters)
     return paginate(stmt, page_number, size, key, rows=(rows, _task_row), many_rows=(MANY_MATCHES, many_rows))
-
-
-def _statement_key(scope: Scope, filters: TaskFilters) -> tuple[Any, ...]:
-    # What task_query reads: the account, the working site and sector, the filters.
-    return ("tasks", scope.account_id, scope.site_id, scope.sector_id, repr(filters))
 
 
 def _statements(scope: Scope, filters: TaskFilters) -> tuple[Select[Any], Select[Any], Select[Any]]:
