@@ -445,15 +445,23 @@ def seed(app: Any, scale: int, *, seed_value: int = 8) -> Seeded:
             tables = [Task, Content, ContentTaxonomyRelation, Image, ContentClusterMap, Revision, ReviewEvent]
             _reset_sequences(conn, [m.__table__ for m in tables])
             raw.commit()
-            conn.autocommit = True
-            conn.execute("VACUUM ANALYZE")
-            conn.autocommit = False
             for table in BIG_TABLES:
                 seeded.counts[table] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            raw.commit()
         finally:
             raw.close()
+        _vacuum(db)
     seeded.seconds = time.perf_counter() - started
     return seeded
+
+
+def _vacuum(db: Any) -> None:
+    """VACUUM ANALYZE once no transaction of ours is open: a transaction begun before the rows were
+    committed (the session reading the tenancy objects) kept VACUUM from marking any page all-visible,
+    so every count read the table's rows instead of answering from an index (2.2 instead of 0.3 ms)."""
+    db.session.close()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("VACUUM ANALYZE")
 
 
 def _fill_all(
