@@ -22,7 +22,8 @@ from writer_app.services import data_version
 from writer_app.services.editorial import review_queue
 from writer_app.services.errors import DomainError
 from writer_app.services.identity import sessions
-from writer_app.views.display import offline_badge, status_badge, timeago, when
+from writer_app.views.display import offline_badge, options, status_badge, timeago, when
+from writer_app.views.list_rows import content_rows, task_rows
 from writer_app.views.navigation import NavItem, badge_count, may_visit, visible
 
 log = logging.getLogger("writer.request")
@@ -162,6 +163,7 @@ def init_app(app: Flask) -> None:
         badge_count=badge_count,
     )
     app.jinja_env.globals.update(status_badge=status_badge, offline_badge=offline_badge, when=when)
+    app.jinja_env.globals.update(options=options, task_rows=task_rows, content_rows=content_rows)
     app.jinja_env.filters["timeago"] = timeago
     logging.basicConfig(
         level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s %(message)s"

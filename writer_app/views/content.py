@@ -90,7 +90,9 @@ def index() -> Any:
         filter_error=error,
         state=state,
         sites=account_sites(),
-        clusters=cluster_service.clusters_for_choices(scope),
+        cluster_choices=[
+            (c.id, f"{c.name} ({c.sector_name})") for c in cluster_service.clusters_for_choices(scope)
+        ],
         statuses=list(ContentStatus),
         types=list(ContentType),
         structures=list(ContentStructure),
