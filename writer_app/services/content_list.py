@@ -23,8 +23,8 @@ from writer_app.models import (
     Sector,
     Site,
     User,
-    db,
 )
+from writer_app.services import plain_reads
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, optional_choice, optional_number
@@ -200,7 +200,7 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
     result = paginate(stmt, page, page_size, key, rows=(rows, make), many_rows=(MANY_MATCHES, many_rows))
     by_id = {item.id: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
-        for content_id, term_id, name in db.session.execute(_page_terms(), {"ids": list(by_id)}):
+        for content_id, term_id, name in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):
             by_id[content_id].taxonomy_terms.append(Named(term_id, name))
     return _with_stats(scope, result)
 
@@ -257,7 +257,7 @@ def image_stats(scope: Scope, content_ids: list[int]) -> dict[int, ImageStats]:
     stats: dict[int, ImageStats] = {cid: ImageStats() for cid in content_ids}
     if not content_ids:
         return stats
-    rows = db.session.execute(_image_counts(), scope_params(scope, ids=content_ids))
+    rows = plain_reads.rows(_image_counts(), scope_params(scope, ids=content_ids))
     for content_id, image_type, status, count in rows:
         entry = stats[content_id]
         entry.total += count

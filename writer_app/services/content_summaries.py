@@ -13,7 +13,8 @@ from typing import Any
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import aliased
 
-from writer_app.models import Cluster, Content, ContentTaxonomy, ContentTaxonomyRelation, Sector, User, db
+from writer_app.models import Cluster, Content, ContentTaxonomy, ContentTaxonomyRelation, Sector, User
+from writer_app.services import plain_reads
 from writer_app.services.content_list import (
     ContentFilters,
     ContentPage,
@@ -92,7 +93,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     )
     by_id = {item["id"]: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
-        for content_id, *term in db.session.execute(_page_terms(), {"ids": list(by_id)}):
+        for content_id, *term in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):
             by_id[content_id]["terms"].append(tuple(term))
     return ContentPage(
         items=result.items,

@@ -10,6 +10,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, func, inspect, literal, select
 
 from writer_app.models import db
+from writer_app.services import plain_reads
 from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.errors import ValidationError
 from writer_app.services.inputs import MAX_INT
@@ -103,7 +104,7 @@ def paginate(
     def count() -> int:
         # The count key names the counted rows (account, scope, filters), so it names the statement too.
         counting = kept(("count", count_key, limit), lambda: count_statement(stmt, limit))
-        return db.session.scalar(counting) or 0
+        return plain_reads.scalar(counting) or 0
 
     if count_key is None:  # the other lists (some join in their WHERE): counted as written
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
@@ -117,7 +118,7 @@ def paginate(
         page_rows, make = rows
         if many_rows is not None and total > many_rows[0]:
             page_rows = many_rows[1]
-        items = [make(row) for row in db.session.execute(_one_page(page_rows, page_size, offset))]
+        items = [make(row) for row in plain_reads.rows(_one_page(page_rows, page_size, offset))]
     exact = limit is None or total <= limit
     return Page(
         items=items, total=min(total, limit or total), page=page, page_size=page_size, total_is_exact=exact

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import AuditEvent, Content, ContentStatus, Job, Task, TaskStatus, db
 from writer_app.models.base import as_utc
+from writer_app.services import plain_reads
 from writer_app.services.scope import Scope
 
 GENERATION_KIND = "generate_content"  # services.generation.KIND (not imported: generation imports AI code)
@@ -38,7 +39,7 @@ def content_for_tasks(scope: Scope, task_ids: list[int]) -> dict[int, ContentRef
     each) to show a title and a status."""
     if not task_ids:
         return {}
-    rows = db.session.execute(
+    rows = plain_reads.rows(
         select(Content.id, Content.task_id, Content.title, Content.status)
         .where(
             Content.account_id == scope.account_id,

@@ -25,7 +25,7 @@ from writer_app.models import (
     db,
 )
 from writer_app.models.planner import split_keywords
-from writer_app.services import audit
+from writer_app.services import audit, plain_reads
 from writer_app.services.errors import Conflict, ValidationError
 from writer_app.services.inputs import whole_number
 from writer_app.services.pagination import Page, apply_ordering, page_params
@@ -223,7 +223,7 @@ def _cluster_choices() -> Any:
 
 def clusters_for_choices(scope: Scope) -> list[ClusterChoice]:
     """Every cluster of the account with its site and sector names, for select boxes (one query)."""
-    return [ClusterChoice(*row) for row in db.session.execute(_cluster_choices(), scope_params(scope))]
+    return [ClusterChoice(*row) for row in plain_reads.rows(_cluster_choices(), scope_params(scope))]
 
 
 def _check_name(scope: Scope, name: str | None, sector_id: int, exclude_id: int | None = None) -> str:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, Revision, Role, User, db
 from writer_app.models.base import as_utc, utcnow
+from writer_app.services import plain_reads
 from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.editorial import WAITING_STATUSES
 from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
@@ -54,7 +55,7 @@ def waiting_count(scope: Scope) -> int:
     # On every page (the layout): from the count cache while the account's data is unchanged.
     return cached_count(
         CountKey(scope.account_id, "review waiting"),
-        lambda: int(db.session.scalar(_waiting_count(), scope_params(scope)) or 0),
+        lambda: int(plain_reads.scalar(_waiting_count(), scope_params(scope)) or 0),
     )
 
 

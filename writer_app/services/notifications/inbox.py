@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from writer_app.models import Notification, NotificationPreference, db
 from writer_app.models.base import utcnow
+from writer_app.services import plain_reads
 from writer_app.services.errors import NotFound
 from writer_app.services.notifications.kinds import EventKind
 from writer_app.services.pagination import Page, paginate
@@ -36,7 +37,7 @@ def _unread_count() -> Any:
 def unread_count(scope: Scope) -> int:
     if scope.user_id is None:
         return 0
-    return int(db.session.scalar(_unread_count(), scope_params(scope, user_id=scope.user_id)) or 0)
+    return int(plain_reads.scalar(_unread_count(), scope_params(scope, user_id=scope.user_id)) or 0)
 
 
 def list_notifications(scope: Scope, page: int = 1, unread_only: bool = False) -> Page[Notification]:
