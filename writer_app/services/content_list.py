@@ -28,7 +28,7 @@ from writer_app.services import plain_reads
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, optional_choice, optional_number
-from writer_app.services.pagination import Page, apply_ordering, paginate
+from writer_app.services.pagination import Page, apply_ordering, page_by_ids, paginate
 from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
 from writer_app.services.search import MANY_MATCHES, contains_text
 from writer_app.services.statement_cache import kept, list_key
@@ -220,12 +220,14 @@ def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Sel
 def list_statements(
     scope: Scope, filters: ContentFilters, rows: Select[Any]
 ) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """The counted SELECT, and `rows` (plain columns and their joins) limited to the same content in
+    """The counted SELECT, and one page of `rows` (plain columns and their joins) of the same content in
     list order: as read when a search matches few rows and when it matches many (MANY_MATCHES)."""
 
+    def order(stmt: Select[Any]) -> Select[Any]:
+        return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+
     def limited(source: Select[Any]) -> Select[Any]:
-        where = rows if source.whereclause is None else rows.where(source.whereclause)
-        return apply_ordering(where, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
+        return page_by_ids(rows, source.whereclause, Content.id, order)
 
     stmt = filtered_statement(scope, filters)
     return stmt, limited(stmt), limited(filtered_statement(scope, filters, many=True))

@@ -91,8 +91,8 @@ def paginate(
 ) -> Page[Any]:
     """Two queries whatever the data size: the count and the page itself.
 
-    `rows` (a plain-column SELECT of the same rows in the same order, and what makes an item of each
-    row) reads the page without the ORM; `stmt` is still what is counted. `many_rows` (threshold,
+    `rows` (a plain-column SELECT of the same rows in the same order made by `page_by_ids`, and what
+    makes an item of each row) reads the page without the ORM; `stmt` is still what is counted. `many_rows` (threshold,
     SELECT) is another way to read the same rows, taken once more than `threshold` rows match.
 
     With `count_key` (the task and content lists) the total comes from the count cache while the
@@ -118,9 +118,8 @@ def paginate(
         page_rows, make = rows
         if many_rows is not None and total > many_rows[0]:
             page_rows = many_rows[1]
-        paged = kept(("page of", page_rows), lambda: _any_page(page_rows))
         window = {"page_limit": page_size, "page_offset": offset}
-        items = [make(row) for row in plain_reads.rows(paged, window).all()]
+        items = [make(row) for row in plain_reads.rows(page_rows, window).all()]
     exact = limit is None or total <= limit
     return Page(
         items=items, total=min(total, limit or total), page=page, page_size=page_size, total_is_exact=exact
@@ -135,12 +134,22 @@ def _one_page(stmt: Select[Any], page_size: int, offset: int) -> Select[Any]:
     return stmt.limit(literal(page_size, literal_execute=True)).offset(literal(offset, literal_execute=True))
 
 
-def _any_page(stmt: Select[Any]) -> Select[Any]:
-    """`stmt` limited to the page `page_limit`/`page_offset` name when it runs: one statement object
-    for every page, so SQLAlchemy computes its cache key once instead of walking the whole SELECT (5
-    joins) on each request, and the numbers are still written into the SQL (see _one_page)."""
+def page_by_ids(
+    rows: Select[Any], where: Any, key: Any, order: Callable[[Select[Any]], Select[Any]]
+) -> Select[Any]:
+    """One page of `rows` (columns and their joins), for `paginate(rows=...)`: the `key`s under `where`
+    in `order` are paged first, then the page's rows read and ordered again. The database sorts and
+    skips narrow ids and joins the names in for the page alone: a search that matched 326 tasks had all
+    of them joined and carried through SQLite's sort with every column (2.5 → 1.4 ms); PostgreSQL
+    plans both the same.
+
+    The page is named by `page_limit`/`page_offset` when the statement runs, so one statement object
+    serves every page: SQLAlchemy computes its cache key once instead of walking the whole SELECT on
+    each request, and the numbers are still written into the SQL (see _one_page)."""
+    ids = order(select(key) if where is None else select(key).where(where))
     limit = bindparam("page_limit", type_=Integer, literal_execute=True)
-    return stmt.limit(limit).offset(bindparam("page_offset", type_=Integer, literal_execute=True))
+    offset = bindparam("page_offset", type_=Integer, literal_execute=True)
+    return order(rows.where(key.in_(ids.limit(limit).offset(offset))))
 
 
 def count_statement(stmt: Select[Any], limit: int | None = None) -> Select[tuple[int]]:

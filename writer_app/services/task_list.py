@@ -19,7 +19,7 @@ from writer_app.models.planner import split_keywords
 from writer_app.services.clusters import ALL, site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, choice, whole_number
-from writer_app.services.pagination import Page, apply_ordering, page_params, paginate
+from writer_app.services.pagination import Page, apply_ordering, page_by_ids, page_params, paginate
 from writer_app.services.scope import Scope, scoped
 from writer_app.services.search import MANY_MATCHES, contains_text
 from writer_app.services.statement_cache import kept, list_key
@@ -107,7 +107,7 @@ def _task_columns() -> tuple[tuple[str, Any], ...]:
 
 
 def _rows_statement(stmt: Select[Any], filters: TaskFilters) -> Select[Any]:
-    """`stmt`'s rows as plain columns with the three names joined in, in the list's order."""
+    """One page of `stmt`'s rows as plain columns with the three names joined in, in the list's order."""
     columns = [column for _, column in _task_columns()]
     rows = (
         select(*columns, Cluster.name, Site.name, Sector.name)
@@ -116,9 +116,12 @@ def _rows_statement(stmt: Select[Any], filters: TaskFilters) -> Select[Any]:
         .outerjoin(Site, Site.id == Task.site_id)
         .outerjoin(Sector, Sector.id == Task.sector_id)
     )
-    if stmt.whereclause is not None:
-        rows = rows.where(stmt.whereclause)
-    return apply_ordering(rows, filters.ordering, ORDERINGS, DEFAULT_ORDERING, Task.id)
+    return page_by_ids(
+        rows,
+        stmt.whereclause,
+        Task.id,
+        lambda s: apply_ordering(s, filters.ordering, ORDERINGS, DEFAULT_ORDERING, Task.id),
+    )
 
 
 def _task_row(row: Any) -> TaskRow:
