@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from writer_app.views.row_urls import row_url
+from writer_app.views.row_urls import fixed_url_for, row_url
 
 
 def test_row_links_equal_url_for(app):
@@ -20,3 +20,15 @@ def test_a_value_that_looks_like_the_marker_still_gives_the_right_link(app):
     with app.test_request_context("/tasks/"):
         cancel = row_url("tasks.edit", "task_id", next="/tasks/?search=918273645")
         assert cancel(7) == url_for("tasks.edit", task_id=7, next="/tasks/?search=918273645")
+
+
+def test_fixed_links_equal_url_for_under_each_root(app):
+    for root in ("", "/writer"):
+        with app.test_request_context("/tasks/", base_url=f"http://localhost{root}/"):
+            for _ in range(2):  # built, then kept
+                assert fixed_url_for("tasks.index") == url_for("tasks.index") == f"{root}/tasks/"
+                assert fixed_url_for("static", filename="css/app.css") == f"{root}/static/css/app.css"
+                assert fixed_url_for("static", filename="js/app.js") == url_for(
+                    "static", filename="js/app.js"
+                )
+                assert fixed_url_for("tasks.index", page=2) == f"{root}/tasks/?page=2"

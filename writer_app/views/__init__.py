@@ -60,6 +60,6 @@ def register_blueprints(app: Flask) -> None:
 
     app.context_processor(inject_layout_context)
 
-    from writer_app.views.row_urls import row_url
+    from writer_app.views.row_urls import fixed_url_for, row_url
 
-    app.jinja_env.globals["row_url"] = row_url
+    app.jinja_env.globals.update(row_url=row_url, url_for=fixed_url_for)
