@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from writer_app.models import ContentTaxonomy, ContentTaxonomyRelation, Role, TaxonomyType, db
-from writer_app.services import audit
+from writer_app.services import audit, plain_reads
 from writer_app.services.content import get_content
 from writer_app.services.errors import NotFound, ValidationError
-from writer_app.services.scope import Scope, get_many, scoped
+from writer_app.services.scope import Scope, get_many, scope_params, scoped_once
 
 
 def set_taxonomy_terms(
@@ -53,17 +54,23 @@ def set_taxonomy_terms(
 def term_choices(scope: Scope, site_id: int, exclude: set[int]) -> dict[str, list[tuple[int, str]]]:
     """The site's categories and tags but `exclude`, as (id, name) by name under "category" and "tag"
     (for the term picker: plain rows, the picker shows nothing else of a term)."""
-    rows = db.session.execute(
-        scoped(scope, ContentTaxonomy)
-        .with_only_columns(ContentTaxonomy.id, ContentTaxonomy.name, ContentTaxonomy.taxonomy_type)
-        .where(ContentTaxonomy.site_id == site_id)
-        .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
-    )
+    rows = plain_reads.rows(_site_terms(), scope_params(scope, site_id=site_id))
     groups: dict[str, list[tuple[int, str]]] = {}
     for term_id, name, taxonomy_type in rows:
         if term_id not in exclude:
             groups.setdefault(TaxonomyType(taxonomy_type).value, []).append((term_id, name))
     return groups
+
+
+@cache
+def _site_terms() -> Any:
+    # On every review page: built once, run with the scope's account and the content's site.
+    return (
+        scoped_once(ContentTaxonomy)
+        .with_only_columns(ContentTaxonomy.id, ContentTaxonomy.name, ContentTaxonomy.taxonomy_type)
+        .where(ContentTaxonomy.site_id == bindparam("site_id"))
+        .order_by(ContentTaxonomy.taxonomy_type, ContentTaxonomy.name)
+    )
 
 
 def _terms(scope: Scope, ids: list[Any], name: str) -> list[ContentTaxonomy]:

@@ -7,14 +7,15 @@ from, so saving restored text over a newer save is still refused (and the text k
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete
 
 from writer_app.models import Content, ContentAutosave, Role, db
 from writer_app.models.base import as_utc, utcnow
 from writer_app.services.errors import ValidationError
-from writer_app.services.scope import Scope, get
+from writer_app.services.scope import Scope, get, scope_params, scoped_once
 
 # The edit form's fields and their longest accepted value (the form's own limits; the body is bounded by
 # the request size limit).
@@ -73,12 +74,14 @@ def save(
 
 
 def _slot(scope: Scope, content_id: int) -> ContentAutosave | None:
-    return db.session.scalar(
-        select(ContentAutosave).where(
-            ContentAutosave.content_id == content_id,
-            ContentAutosave.user_id == scope.user_id,
-            ContentAutosave.account_id == scope.account_id,
-        )
+    return db.session.scalar(_user_slot(), scope_params(scope, content_id=content_id, user_id=scope.user_id))
+
+
+@cache
+def _user_slot() -> Select[tuple[ContentAutosave]]:
+    # On every review page an editor opens: built once, run with the scope, content and user.
+    return scoped_once(ContentAutosave).where(
+        ContentAutosave.content_id == bindparam("content_id"), ContentAutosave.user_id == bindparam("user_id")
     )
 
 

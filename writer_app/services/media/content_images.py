@@ -4,11 +4,14 @@ wins), in-article ones by position, then the rest."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
+
+from sqlalchemy import Select, bindparam
 
 from writer_app.models import Content, Image, ImageType, db
 from writer_app.services.content import get_content
-from writer_app.services.scope import Scope, scoped
+from writer_app.services.scope import Scope, scope_params, scoped_once
 
 
 @dataclass
@@ -34,18 +37,22 @@ def _library_featured(scope: Scope, content: Content) -> Image | None:
     return image if image.site_id == content.site_id else None
 
 
+@cache
+def _content_images() -> Select[tuple[Image]]:
+    # On every review page: built once, run with the scope's account and the content.
+    return (
+        scoped_once(Image)
+        .where(Image.content_id == bindparam("content_id"))
+        .order_by(Image.position, Image.created_at.desc(), Image.id)
+    )
+
+
 def content_images(scope: Scope, content_id: Any, *, content: Content | None = None) -> ContentImages:
     """The content's live images: the newest featured one, in-article ones by position, then the rest.
     `content`: the content already read (through get_content) by the caller."""
     if content is None or content.id != content_id:
         content = get_content(scope, content_id)
-    images = list(
-        db.session.scalars(
-            scoped(scope, Image)
-            .where(Image.content_id == content.id)
-            .order_by(Image.position, Image.created_at.desc(), Image.id)
-        )
-    )
+    images = list(db.session.scalars(_content_images(), scope_params(scope, content_id=content.id)))
     featured_all = sorted(
         (i for i in images if i.image_type == ImageType.FEATURED), key=lambda i: i.id, reverse=True
     )

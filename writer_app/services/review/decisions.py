@@ -13,9 +13,10 @@ submits them, a reviewer requests changes or approves them (sending them to Word
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import (
@@ -40,7 +41,7 @@ from writer_app.services.review.rules import (
     self_approval_reason,
 )
 from writer_app.services.review.rules import self_approval_allowed as self_approval_allowed  # re-exported
-from writer_app.services.scope import Scope, get
+from writer_app.services.scope import Scope, get, scope_params, scoped_once
 
 MAX_COMMENT = 5000
 
@@ -245,13 +246,17 @@ def request_changes(
 def timeline(scope: Scope, content_id: Any) -> list[ReviewEvent]:
     """Every decision on the content, newest first, with who took it."""
     content = _load(scope, content_id)
-    return list(
-        db.session.scalars(
-            select(ReviewEvent)
-            .options(joinedload(ReviewEvent.user))
-            .where(ReviewEvent.account_id == scope.account_id, ReviewEvent.content_id == content.id)
-            .order_by(ReviewEvent.created_at.desc(), ReviewEvent.id.desc())
-        )
+    return list(db.session.scalars(_timeline(), scope_params(scope, content_id=content.id)))
+
+
+@cache
+def _timeline() -> Select[tuple[ReviewEvent]]:
+    # On every review page: built once, run with the scope's account and the content.
+    return (
+        scoped_once(ReviewEvent)
+        .options(joinedload(ReviewEvent.user))
+        .where(ReviewEvent.content_id == bindparam("content_id"))
+        .order_by(ReviewEvent.created_at.desc(), ReviewEvent.id.desc())
     )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import Content, Revision, Role, db
@@ -13,7 +14,7 @@ from writer_app.services.content_checks import after_content_saved
 from writer_app.services.errors import Conflict, NotFound
 from writer_app.services.inputs import object_id
 from writer_app.services.review.diffing import DiffLine, html_diff, word_diff
-from writer_app.services.scope import Scope, get
+from writer_app.services.scope import Scope, get, scope_params, scoped_once
 
 SNAPSHOT_FIELDS = (
     "title",
@@ -78,13 +79,17 @@ class RevisionDiff:
 def list_revisions(scope: Scope, content_id: Any) -> list[Revision]:
     """The content's revisions, newest first, with their authors loaded."""
     content = get(scope, Content, content_id)
-    return list(
-        db.session.scalars(
-            select(Revision)
-            .options(joinedload(Revision.user))
-            .where(Revision.account_id == scope.account_id, Revision.content_id == content.id)
-            .order_by(Revision.number.desc())
-        )
+    return list(db.session.scalars(_revisions(), scope_params(scope, content_id=content.id)))
+
+
+@cache
+def _revisions() -> Select[tuple[Revision]]:
+    # On every review page: built once, run with the scope's account and the content.
+    return (
+        scoped_once(Revision)
+        .options(joinedload(Revision.user))
+        .where(Revision.content_id == bindparam("content_id"))
+        .order_by(Revision.number.desc())
     )
 
 
