@@ -205,10 +205,10 @@ def _authenticate() -> Scope | Response:
             else "The API token is unknown, revoked, or its user is inactive."
         )
         return json_error(401, "unauthorized", message, headers={"WWW-Authenticate": 'Bearer realm="writer"'})
-    token, membership_scope = found
+    token_id, membership_scope = found
     # API calls name their site/sector explicitly; the browser's working context does not apply.
     scope = membership_scope.with_context(None, None)
-    g.api_token_id = token.id
+    g.api_token_id = token_id
     g.api_scope = scope
     return scope
 

@@ -119,7 +119,7 @@ def paginate(
         if many_rows is not None and total > many_rows[0]:
             page_rows = many_rows[1]
         window = {"page_limit": page_size, "page_offset": offset}
-        items = [make(row) for row in plain_reads.rows(page_rows, window).all()]
+        items = [make(row) for row in plain_reads.rows(page_rows, window)]
     exact = limit is None or total <= limit
     return Page(
         items=items, total=min(total, limit or total), page=page, page_size=page_size, total_is_exact=exact

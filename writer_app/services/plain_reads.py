@@ -9,22 +9,27 @@ would, so they see what the request wrote.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Executable, Result
+from sqlalchemy import Executable, Result, Row
 
 from writer_app.models import db
 
 
-def rows(stmt: Executable, params: Mapping[str, Any] | None = None) -> Result[Any]:
-    """The rows of a column SELECT (never one of ORM entities: those need db.session)."""
-    session = db.session
-    if session.autoflush:  # as session.execute would (off inside `no_autoflush`)
-        session.flush()
-    return session.connection().execute(stmt, params)
+def rows(stmt: Executable, params: Mapping[str, Any] | None = None) -> Sequence[Row[Any]]:
+    """Every row of a column SELECT (never one of ORM entities: those need db.session), fetched at
+    once: iterating a result fetches row by row."""
+    return _execute(stmt, params).all()
 
 
 def scalar(stmt: Executable, params: Mapping[str, Any] | None = None) -> Any:
     """The first column of the first row (None without rows)."""
-    return rows(stmt, params).scalar()
+    return _execute(stmt, params).scalar()
+
+
+def _execute(stmt: Executable, params: Mapping[str, Any] | None) -> Result[Any]:
+    session = db.session
+    if session.autoflush:  # as session.execute would (off inside `no_autoflush`)
+        session.flush()
+    return session.connection().execute(stmt, params)
