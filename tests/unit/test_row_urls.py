@@ -32,3 +32,13 @@ def test_fixed_links_equal_url_for_under_each_root(app):
                     "static", filename="js/app.js"
                 )
                 assert fixed_url_for("tasks.index", page=2) == f"{root}/tasks/?page=2"
+
+
+def test_links_with_one_id_equal_url_for(app):
+    with app.test_request_context("/content/7"):
+        for content_id in (7, 8, 918273645):
+            assert fixed_url_for("content.terms", content_id=content_id) == url_for(
+                "content.terms", content_id=content_id
+            )
+        assert fixed_url_for("tasks.index", page=3) == url_for("tasks.index", page=3)
+        assert fixed_url_for("tasks.index", trash=True) == url_for("tasks.index", trash=True)

@@ -3,8 +3,8 @@
 `url_for` costs tens of microseconds a call (rule matching, defaults, quoting); a 50-row table with
 three links a row spent more time building URLs than rendering HTML. `row_url` builds the URL once
 with a marker id and hands back a function that only splices each row's id in. `fixed_url_for` (the
-templates' `url_for`) keeps the links that take no values and the static files: a page asks for about
-30 of those, the same on every request.
+templates' `url_for`) keeps the links that take no values and the static files (a page asks for about
+30 of those, the same on every request) and splices the links that take one id (the review page has 24).
 """
 
 from __future__ import annotations
@@ -32,18 +32,32 @@ def row_url(endpoint: str, key: str, **values: Any) -> Callable[[int], str]:
 
 MAX_FIXED = 1_000
 _fixed: dict[tuple[str, str, str | None], str] = {}
+_by_id: dict[tuple[str, str, str], Callable[[int], str]] = {}
 
 
 def fixed_url_for(endpoint: str, **values: Any) -> str:
     """`url_for` for templates. A link without values (or a static file) depends on nothing but the
-    root the app is served under, so it is built once; anything else is built as usual."""
-    filename = values.get("filename") if endpoint == "static" and len(values) == 1 else None
-    if (values and filename is None) or endpoint.startswith("."):  # "." is relative to the blueprint
+    root the app is served under, so it is built once; a link with one id (`content_id=7`) is spliced
+    from one built per endpoint, as `row_url` does; anything else is built as usual."""
+    if endpoint.startswith("."):  # relative to the current blueprint
         return url_for(endpoint, **values)
-    key = (request.script_root, endpoint, filename)
-    found = _fixed.get(key)
+    if len(values) == 1:
+        ((name, value),) = values.items()
+        if type(value) is int and value >= 0:  # an id (a bool is no id; converters refuse negatives)
+            key = (request.script_root, endpoint, name)
+            build = _by_id.get(key)
+            if build is None:
+                build = row_url(endpoint, name)
+                if len(_by_id) < MAX_FIXED:
+                    _by_id[key] = build
+            return build(value)
+    filename = values.get("filename") if endpoint == "static" and len(values) == 1 else None
+    if values and filename is None:
+        return url_for(endpoint, **values)
+    fixed = (request.script_root, endpoint, filename)
+    found = _fixed.get(fixed)
     if found is None:
         found = url_for(endpoint, **values)
         if len(_fixed) < MAX_FIXED:  # the endpoints and static files the templates name
-            _fixed[key] = found
+            _fixed[fixed] = found
     return found
