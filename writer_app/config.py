@@ -117,7 +117,6 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
         # Fernet key for secrets at rest (WordPress application passwords); derived from SECRET_KEY if unset.
         "ENCRYPTION_KEY": env.get("ENCRYPTION_KEY", ""),
         "SQLALCHEMY_DATABASE_URI": env.get("DATABASE_URL") or f"sqlite:///{instance / 'writer.db'}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": env.get("REDIS_URL", ""),
         "AI_PROVIDER": env.get("AI_PROVIDER") or ("openai" if api_key else "offline"),
         "OPENAI_API_KEY": api_key,
@@ -174,7 +173,11 @@ def load_config(instance_path: str, overrides: dict[str, Any] | None = None) -> 
     _check_mail(config)
     if "DATABASE_URL" in overrides:
         config["SQLALCHEMY_DATABASE_URI"] = overrides["DATABASE_URL"]
-    if production and config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    on_sqlite = config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    # A server connection can drop (a restart, a network blip): test it when taken from the pool. A
+    # SQLite file cannot, and the test is one more statement on every request.
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": not on_sqlite})
+    if production and on_sqlite:
         config.setdefault("PRODUCTION_WARNINGS", []).append("DATABASE_URL points to SQLite; use PostgreSQL.")
     return config
 

@@ -87,3 +87,21 @@ def test_masked_hides_credentials_in_the_openai_base_url(tmp_path, monkeypatch):
     assert masked(load_config(str(tmp_path)))["OPENAI_BASE_URL"] == "https://***@llm.example/v1"
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:8000/v1")
     assert masked(load_config(str(tmp_path)))["OPENAI_BASE_URL"] == "http://127.0.0.1:8000/v1"
+
+
+def test_server_connections_are_tested_before_use_and_sqlite_files_are_not(tmp_path, monkeypatch):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
+    server = load_config(str(tmp_path), {"DATABASE_URL": "postgresql+psycopg://db/writer"})
+    assert server["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+
+
+def test_sqlite_connections_keep_a_large_page_cache(tmp_path, monkeypatch):
+    from writer_app.models import db
+    from writer_app.models.connections import SQLITE_CACHE_KIB
+
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'cache.db'}", "SECRET_KEY": "x" * 32})
+    with app.app_context():
+        assert db.session.execute(db.text("PRAGMA cache_size")).scalar() == -SQLITE_CACHE_KIB
+        db.engine.dispose()

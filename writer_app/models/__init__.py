@@ -1,5 +1,6 @@
 """All models, importable from one place (Alembic autogenerate needs them loaded)."""
 
+from writer_app.models import connections  # noqa: F401  (connection set-up)
 from writer_app.models.ai_fixes import AiFix
 from writer_app.models.base import db
 from writer_app.models.credits import CreditTransaction
