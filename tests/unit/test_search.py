@@ -8,7 +8,7 @@ from sqlalchemy import select
 from tests.support import factories
 from tests.support.queries import count_queries
 from writer_app.models import Content, Role, Task, db
-from writer_app.services import content_list, content_summaries, statement_cache, task_list
+from writer_app.services import content_list, content_summaries, pagination, statement_cache, task_list
 from writer_app.services.content_list import ContentFilters
 from writer_app.services.search import contains_text
 from writer_app.services.tasks import TaskFilters
@@ -81,15 +81,11 @@ def test_search_goes_through_an_index(tasks):
 
 
 @pytest.mark.parametrize(
-    ("module", "name", "listing"),
-    [
-        ("writer_app.services.task_list", "tasks", "task"),
-        ("writer_app.services.content_list", "content", "content"),
-        ("writer_app.services.content_summaries", "content summaries", "content"),
-    ],
+    ("name", "listing"),
+    [("tasks", "task"), ("content", "content"), ("content summaries", "content")],
 )
 def test_a_search_with_many_matches_reads_the_same_page_another_way(
-    tenant, monkeypatch, module, name, listing
+    tenant, app, redis_url, monkeypatch, name, listing
 ):
     make = factories.make_task if listing == "task" else factories.make_content
     for n in range(7):
@@ -107,16 +103,47 @@ def test_a_search_with_many_matches_reads_the_same_page_another_way(
         ),
     }[name]
 
-    def page() -> tuple[list[str], list[str]]:
+    def page() -> tuple[list[str], int, list[str]]:
         statement_cache._kept.clear()
         with count_queries() as queries:
             result = read()
         titles = [item["title"] if isinstance(item, dict) else item.title for item in result.items]
-        return titles, queries.statements
+        return titles, result.total, queries.statements
 
-    few, _ = page()
-    monkeypatch.setattr(f"{module}.MANY_MATCHES", 5)  # 7 matches are "many" now
-    many, statements = page()
-    assert few == many == ["Garden plan 3", "Garden plan 4", "Garden plan 5"]
-    if db.engine.dialect.name == "sqlite":  # SQLite walks the list's order instead of the matches
-        assert any(".id + " in s and "ORDER BY" in s for s in statements)
+    sqlite = db.engine.dialect.name == "sqlite"
+    counted = page()  # the total is not cached yet
+    monkeypatch.setattr(pagination, "MANY_MATCHES", 5)  # 7 matches are "many" now
+    many = page()  # the total comes from the count cache
+    app.config["REDIS_URL"] = ""
+    uncached = page()  # without Redis every total is counted
+    assert counted[:2] == many[:2] == uncached[:2] == (["Garden plan 3", "Garden plan 4", "Garden plan 5"], 7)
+    if sqlite:
+        # The search's page and total in one statement: no separate count over the matches...
+        for _, _, statements in (counted, uncached):
+            assert not any(s.startswith("SELECT count(*)") for s in statements), statements
+            assert any("count(*) OVER ()" in s for s in statements), statements
+        # ...and with the total known, many matches walk the list's order instead of the matches.
+        assert any(".id + " in s and "ORDER BY" in s for s in many[2])
+
+
+@pytest.mark.parametrize("listing", ["task", "content"])
+def test_a_search_counted_with_its_page_knows_its_total_past_the_last_page(tenant, listing):
+    make = factories.make_task if listing == "task" else factories.make_content
+    for n in range(4):
+        make(tenant.cluster, f"Garden plan {n}")
+    db.session.commit()
+    scope = tenant.scope(Role.EDITOR)
+    for page_number, size, titles in ((2, 3, ["Garden plan 3"]), (3, 3, []), (1, 5, None), (1, 1, None)):
+        if listing == "task":
+            result = task_list.list_tasks(
+                scope, TaskFilters(search="garden", ordering="title"), page_number, size
+            )
+        else:
+            result = content_list.list_content(
+                scope, ContentFilters(search="garden", ordering="title"), page_number, size
+            )
+        assert result.total == 4 and result.total_is_exact
+        if titles is not None:
+            assert [item.title for item in result.items] == titles
+    nothing = task_list.list_tasks(scope, TaskFilters(search="balcony"), 1, 5)
+    assert (nothing.items, nothing.total) == ([], 0)

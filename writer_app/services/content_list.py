@@ -28,9 +28,9 @@ from writer_app.services import plain_reads
 from writer_app.services.clusters import site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, optional_choice, optional_number
-from writer_app.services.pagination import Page, apply_ordering, page_by_ids, paginate
+from writer_app.services.pagination import Page, PageRows, apply_ordering, page_by_ids, paginate
 from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
-from writer_app.services.search import MANY_MATCHES, contains_text
+from writer_app.services.search import contains_text, reads_every_match
 from writer_app.services.statement_cache import kept, list_key
 
 ORDERING = {
@@ -183,7 +183,7 @@ class ContentRow:
 
 
 def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
-    stmt, rows, many_rows = kept(list_key("content", scope, filters), lambda: _statements(scope, filters))
+    stmt, *statements = kept(list_key("content", scope, filters), lambda: _statements(scope, filters))
     n = len(SUMMARY_COLUMNS)
 
     def make(row: Any) -> ContentRow:
@@ -197,7 +197,7 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
         return ContentRow(values, names, editor)
 
     key = CountKey.for_list(scope, "content", filters)
-    result = paginate(stmt, page, page_size, key, rows=(rows, make), many_rows=(MANY_MATCHES, many_rows))
+    result = paginate(stmt, page, page_size, key, rows=PageRows(statements[0], make, *statements[1:]))
     by_id = {item.id: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, term_id, name in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):
@@ -205,7 +205,7 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
     return _with_stats(scope, result)
 
 
-def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any], Select[Any]]:
+def _statements(scope: Scope, filters: ContentFilters) -> ListStatements:
     rows = (
         select(*SUMMARY_COLUMNS, Cluster.name, Site.name, Sector.name, User.id, User.name, User.email)
         .select_from(Content)
@@ -217,20 +217,24 @@ def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Sel
     return list_statements(scope, filters, rows)
 
 
-def list_statements(
-    scope: Scope, filters: ContentFilters, rows: Select[Any]
-) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """The counted SELECT, and one page of `rows` (plain columns and their joins) of the same content in
-    list order: as read when a search matches few rows and when it matches many (MANY_MATCHES)."""
+# The counted SELECT and one page of the same content in list order as plain rows: as read when a
+# search matches few rows, when it matches many (MANY_MATCHES), and with the total of a search that
+# reads every match (None for other lists): pagination.PageRows.
+ListStatements = tuple[Select[Any], Select[Any], Select[Any], Select[Any] | None]
+
+
+def list_statements(scope: Scope, filters: ContentFilters, rows: Select[Any]) -> ListStatements:
+    """The list's statements (ListStatements) for `rows`: plain columns and their joins."""
 
     def order(stmt: Select[Any]) -> Select[Any]:
         return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
 
-    def limited(source: Select[Any]) -> Select[Any]:
-        return page_by_ids(rows, source.whereclause, Content.id, order)
+    def limited(source: Select[Any], with_total: bool = False) -> Select[Any]:
+        return page_by_ids(rows, source.whereclause, Content.id, order, with_total=with_total)
 
     stmt = filtered_statement(scope, filters)
-    return stmt, limited(stmt), limited(filtered_statement(scope, filters, many=True))
+    counted = limited(stmt, with_total=True) if reads_every_match(filters.search) else None
+    return stmt, limited(stmt), limited(filtered_statement(scope, filters, many=True)), counted
 
 
 @cache

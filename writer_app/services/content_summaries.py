@@ -18,13 +18,13 @@ from writer_app.services import plain_reads
 from writer_app.services.content_list import (
     ContentFilters,
     ContentPage,
+    ListStatements,
     image_stats,
     list_statements,
 )
 from writer_app.services.count_cache import CountKey
-from writer_app.services.pagination import paginate
+from writer_app.services.pagination import PageRows, paginate
 from writer_app.services.scope import Scope
-from writer_app.services.search import MANY_MATCHES
 from writer_app.services.statement_cache import kept, list_key
 
 # Content's own columns in a summary (names as on Content); `html` and `external_metadata` are only
@@ -74,7 +74,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     `<person>_name` for PEOPLE, `terms` as (id, name, slug, taxonomy_type)) plus image stats per row;
     4 queries whatever the page holds (the total is cached), the same rows and order as list_content."""
     key = list_key("content summaries", scope, filters)
-    stmt, rows, many_rows = kept(key, lambda: _statements(scope, filters))
+    stmt, *statements = kept(key, lambda: _statements(scope, filters))
     n = len(COLUMNS)
 
     def make(row: Any) -> dict[str, Any]:
@@ -88,9 +88,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
         return item
 
     count_key = CountKey.for_list(scope, "content", filters)
-    result = paginate(
-        stmt, page, page_size, count_key, rows=(rows, make), many_rows=(MANY_MATCHES, many_rows)
-    )
+    result = paginate(stmt, page, page_size, count_key, rows=PageRows(statements[0], make, *statements[1:]))
     by_id = {item["id"]: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, *term in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):
@@ -105,7 +103,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     )
 
 
-def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], Select[Any], Select[Any]]:
+def _statements(scope: Scope, filters: ContentFilters) -> ListStatements:
     users = [aliased(User) for _ in PEOPLE]
     rows = select(*COLUMNS, Cluster.name, Sector.name, *(c for u in users for c in (u.name, u.email)))
     rows = rows.select_from(Content).outerjoin(Cluster, Cluster.id == Content.cluster_id)

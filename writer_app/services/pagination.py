@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -14,6 +14,7 @@ from writer_app.services import plain_reads
 from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.errors import ValidationError
 from writer_app.services.inputs import MAX_INT
+from writer_app.services.search import MANY_MATCHES
 from writer_app.services.statement_cache import kept
 
 T = TypeVar("T")
@@ -80,46 +81,66 @@ def page_params(page: Any, page_size: Any, default_size: int = 25) -> tuple[int,
     return page_number, size
 
 
+@dataclass(frozen=True)
+class PageRows(Generic[T]):
+    """How a list reads a page as plain rows (statements made by `page_by_ids`, the same rows in the
+    same order as the counted SELECT) and what `make`s an item of each row.
+
+    `many`: the same page read another way, taken once more than MANY_MATCHES rows match.
+    `counted`: the same page with the number of all matching rows as each row's last column, taken
+    when the total is not cached (a search on SQLite, whose page sorts every match anyway)."""
+
+    select: Select[Any]
+    make: Callable[[Any], T]
+    many: Select[Any] | None = None
+    counted: Select[Any] | None = None
+
+
 def paginate(
     stmt: Select[Any],
     page: int,
     page_size: int,
     count_key: CountKey | None = None,
     *,
-    rows: tuple[Select[Any], Callable[[Any], Any]] | None = None,
-    many_rows: tuple[int, Select[Any]] | None = None,
+    rows: PageRows[Any] | None = None,
 ) -> Page[Any]:
-    """Two queries whatever the data size: the count and the page itself.
+    """Two queries whatever the data size: the count and the page itself (one with `rows.counted`).
 
-    `rows` (a plain-column SELECT of the same rows in the same order made by `page_by_ids`, and what
-    makes an item of each row) reads the page without the ORM; `stmt` is still what is counted. `many_rows` (threshold,
-    SELECT) is another way to read the same rows, taken once more than `threshold` rows match.
+    `rows` reads the page without the ORM; `stmt` is still what is counted.
 
     With `count_key` (the task and content lists) the total comes from the count cache while the
     account's data is unchanged, and counting stops at COUNT_LIMIT rows unless the page asked for
     lies beyond them (whoever pages that deep gets exact page numbers).
     """
     limit = COUNT_LIMIT if count_key is not None and page * page_size <= COUNT_LIMIT else None
+    offset = (page - 1) * page_size
+    window = {"page_limit": page_size, "page_offset": offset}
+    counted_page: Sequence[Any] | None = None
 
     def count() -> int:
         # The count key names the counted rows (account, scope, filters), so it names the statement too.
         counting = kept(("count", count_key, limit), lambda: count_statement(stmt, limit))
         return plain_reads.scalar(counting) or 0
 
+    def count_with_page() -> int:
+        nonlocal counted_page
+        counted_page = plain_reads.rows(rows.counted, window)  # type: ignore[union-attr]
+        if counted_page:
+            return int(counted_page[0][-1])
+        return 0 if offset == 0 else count()  # past the last page no row carries the total
+
     if count_key is None:  # the other lists (some join in their WHERE): counted as written
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     else:
         key = count_key if limit is None else count_key._replace(what=f"{count_key.what} upto {limit}")
-        total = cached_count(key, count)
-    offset = (page - 1) * page_size
+        total = cached_count(key, count_with_page if rows is not None and rows.counted is not None else count)
     if rows is None:
         items = list(db.session.scalars(_one_page(stmt, page_size, offset)).unique())
     else:
-        page_rows, make = rows
-        if many_rows is not None and total > many_rows[0]:
-            page_rows = many_rows[1]
-        window = {"page_limit": page_size, "page_offset": offset}
-        items = [make(row) for row in plain_reads.rows(page_rows, window)]
+        if counted_page is None:
+            many = rows.many is not None and total > MANY_MATCHES
+            counted_page = plain_reads.rows(rows.many if many else rows.select, window)  # type: ignore[arg-type]
+        items = [rows.make(row) for row in counted_page]
     exact = limit is None or total <= limit
     return Page(
         items=items, total=min(total, limit or total), page=page, page_size=page_size, total_is_exact=exact
@@ -135,14 +156,22 @@ def _one_page(stmt: Select[Any], page_size: int, offset: int) -> Select[Any]:
 
 
 def page_by_ids(
-    rows: Select[Any], where: Any, key: Any, order: Callable[[Select[Any]], Select[Any]]
+    rows: Select[Any],
+    where: Any,
+    key: Any,
+    order: Callable[[Select[Any]], Select[Any]],
+    *,
+    with_total: bool = False,
 ) -> Select[Any]:
-    """One page of `rows` (columns and their joins) under `where` in `order`, for `paginate(rows=...)`.
+    """One page of `rows` (columns and their joins) under `where` in `order`, for `PageRows`.
 
     On SQLite the page's `key`s are found first and the rows read for them alone: a search that matched
     326 tasks otherwise had all of them joined and carried through the sort with every column (2.5 →
     1.6 ms). PostgreSQL walks the list's index and stops after the page by itself; the ids subquery
     there sometimes got a generic plan that read every match (6 → 10 ms at 100,000 tasks).
+
+    `with_total` (SQLite): each row ends with the number of rows under `where`, counted by the window
+    of the statement that sorts them to find the page's keys (`PageRows.counted`).
 
     The page is named by `page_limit`/`page_offset` when the statement runs, so one statement object
     serves every page: SQLAlchemy computes its cache key once instead of walking the whole SELECT on
@@ -151,6 +180,11 @@ def page_by_ids(
     offset = bindparam("page_offset", type_=Integer, literal_execute=True)
     if db.session.get_bind().dialect.name != "sqlite":
         return order(rows if where is None else rows.where(where)).limit(limit).offset(offset)
+    if with_total:
+        found = select(key.label("key"), func.count().over().label("matched"))
+        found = order(found if where is None else found.where(where)).limit(limit).offset(offset)
+        ids = found.subquery()
+        return order(rows.add_columns(ids.c.matched).join(ids, ids.c.key == key))
     ids = order(select(key) if where is None else select(key).where(where))
     return order(rows.where(key.in_(ids.limit(limit).offset(offset))))
 

@@ -19,9 +19,16 @@ from writer_app.models.planner import split_keywords
 from writer_app.services.clusters import ALL, site_sector_filter
 from writer_app.services.count_cache import CountKey
 from writer_app.services.inputs import QueryFilters, choice, whole_number
-from writer_app.services.pagination import Page, apply_ordering, page_by_ids, page_params, paginate
+from writer_app.services.pagination import (
+    Page,
+    PageRows,
+    apply_ordering,
+    page_by_ids,
+    page_params,
+    paginate,
+)
 from writer_app.services.scope import Scope, scoped
-from writer_app.services.search import MANY_MATCHES, contains_text
+from writer_app.services.search import contains_text, reads_every_match
 from writer_app.services.statement_cache import kept, list_key
 
 ORDERINGS = {"title": Task.title, "created_at": Task.created_at, "status": Task.status}
@@ -106,8 +113,9 @@ def _task_columns() -> tuple[tuple[str, Any], ...]:
     return tuple((attr.key, attr.columns[0]) for attr in inspect(Task).column_attrs)
 
 
-def _rows_statement(stmt: Select[Any], filters: TaskFilters) -> Select[Any]:
-    """One page of `stmt`'s rows as plain columns with the three names joined in, in the list's order."""
+def _rows_statement(stmt: Select[Any], filters: TaskFilters, *, with_total: bool = False) -> Select[Any]:
+    """One page of `stmt`'s rows as plain columns with the three names joined in, in the list's order
+    (`with_total`: and the number of matching tasks, pagination.page_by_ids)."""
     columns = [column for _, column in _task_columns()]
     rows = (
         select(*columns, Cluster.name, Site.name, Sector.name)
@@ -121,6 +129,7 @@ def _rows_statement(stmt: Select[Any], filters: TaskFilters) -> Select[Any]:
         stmt.whereclause,
         Task.id,
         lambda s: apply_ordering(s, filters.ordering, ORDERINGS, DEFAULT_ORDERING, Task.id),
+        with_total=with_total,
     )
 
 
@@ -146,16 +155,17 @@ def list_tasks(
     """
     page_number, size = page_params(page, page_size)
     filters = filters or TaskFilters()
-    stmt, rows, many_rows = kept(list_key("tasks", scope, filters), lambda: _statements(scope, filters))
-    key = CountKey.for_list(scope, "tasks", filters)
-    return paginate(stmt, page_number, size, key, rows=(rows, _task_row), many_rows=(MANY_MATCHES, many_rows))
+    stmt, rows = kept(list_key("tasks", scope, filters), lambda: _statements(scope, filters))
+    return paginate(stmt, page_number, size, CountKey.for_list(scope, "tasks", filters), rows=rows)
 
 
-def _statements(scope: Scope, filters: TaskFilters) -> tuple[Select[Any], Select[Any], Select[Any]]:
-    """The counted SELECT, its plain rows, and the rows shaped for many matches."""
+def _statements(scope: Scope, filters: TaskFilters) -> tuple[Select[Any], PageRows[TaskRow]]:
+    """The counted SELECT and how its pages are read (as plain rows; shaped for many matches; with
+    the total of a search that reads every match)."""
     stmt = task_query(scope, filters)
     many = task_query(scope, filters, many=True)
-    return stmt, _rows_statement(stmt, filters), _rows_statement(many, filters)
+    counted = _rows_statement(stmt, filters, with_total=True) if reads_every_match(filters.search) else None
+    return stmt, PageRows(_rows_statement(stmt, filters), _task_row, _rows_statement(many, filters), counted)
 
 
 def iter_tasks(scope: Scope, filters: TaskFilters | None = None, batch: int = 500) -> Iterable[Task]:
