@@ -115,32 +115,33 @@ def paginate(
     limit = COUNT_LIMIT if count_key is not None and page * page_size <= COUNT_LIMIT else None
     offset = (page - 1) * page_size
     window = {"page_limit": page_size, "page_offset": offset}
-    counted_page: Sequence[Any] | None = None
+    found: Sequence[Any] | None = None  # the page's rows, once read
 
     def count() -> int:
         # The count key names the counted rows (account, scope, filters), so it names the statement too.
         counting = kept(("count", count_key, limit), lambda: count_statement(stmt, limit))
         return plain_reads.scalar(counting) or 0
 
-    def count_with_page() -> int:
-        nonlocal counted_page
-        counted_page = plain_reads.rows(rows.counted, window)  # type: ignore[union-attr]
-        if counted_page:
-            return int(counted_page[0][-1])
+    def count_with_page(counted: Select[Any]) -> int:
+        nonlocal found
+        found = plain_reads.rows(counted, window)
+        if found:
+            return int(found[0][-1])
         return 0 if offset == 0 else count()  # past the last page no row carries the total
 
     if count_key is None:  # the other lists (some join in their WHERE): counted as written
         total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
     else:
         key = count_key if limit is None else count_key._replace(what=f"{count_key.what} upto {limit}")
-        total = cached_count(key, count_with_page if rows is not None and rows.counted is not None else count)
+        counted = rows.counted if rows is not None else None
+        total = cached_count(key, count if counted is None else lambda: count_with_page(counted))
     if rows is None:
         items = list(db.session.scalars(_one_page(stmt, page_size, offset)).unique())
     else:
-        if counted_page is None:
+        if found is None:
             many = rows.many is not None and total > MANY_MATCHES
-            counted_page = plain_reads.rows(rows.many if many else rows.select, window)  # type: ignore[arg-type]
-        items = [rows.make(row) for row in counted_page]
+            found = plain_reads.rows(rows.many if many else rows.select, window)  # type: ignore[arg-type]
+        items = [rows.make(row) for row in found]
     exact = limit is None or total <= limit
     return Page(
         items=items, total=min(total, limit or total), page=page, page_size=page_size, total_is_exact=exact
