@@ -20,7 +20,10 @@ pytestmark = pytest.mark.browser
 
 def _switch_user(page, web_login, user) -> None:
     """Another person at another time: the previous one's page is long closed and its edit lock gone
-    (closing a page releases it by a beacon that a headless browser may not send in time)."""
+    (closing a page releases it by a beacon that a headless browser may not send in time). The page's
+    own lock request must have ended first: one still running when the locks are deleted took the lock
+    again for the previous user, and the next user's editor stayed disabled."""
+    page.wait_for_load_state("networkidle")
     page.goto("about:blank")
     db.session.execute(delete(ContentEditLock))
     db.session.commit()
