@@ -80,6 +80,7 @@ wordpress:
 # Benchmarks (bench/README.md): a fresh PostgreSQL database per run, gunicorn + wrk on 127.0.0.1;
 # writes bench/results.md. BENCH_ARGS="--scale 100000" etc.
 bench: install assets
+	scripts/bench-tools.sh
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
