@@ -3,6 +3,7 @@
 import pytest
 
 from tests.support.factories import make_content, make_sector, make_site, make_task
+from tests.support.queries import count_queries
 from writer_app.models import (
     Cluster,
     Content,
@@ -91,6 +92,32 @@ def test_soft_deleted_rows_are_hidden_unless_asked_for(tenant):
     with pytest.raises(NotFound):
         get(tenant.scope(), Task, task.id)
     assert get(tenant.scope(), Task, task.id, include_deleted=True) is task
+
+
+def test_content_is_read_with_what_its_page_shows_in_one_statement_and_once(tenant, other_tenant):
+    from writer_app.models.base import utcnow
+    from writer_app.services.content import get_content
+
+    ours = make_content(tenant.cluster, "Ours")
+    theirs = make_content(other_tenant.cluster, "Theirs")
+    trashed = make_content(tenant.cluster, "Trashed", deleted_at=utcnow())
+    db.session.commit()
+    ids = (ours.id, theirs.id, trashed.id)
+    names = (tenant.cluster.name, tenant.site.name, tenant.sector.name)
+    scope = tenant.scope(Role.EDITOR)
+    db.session.expunge_all()  # as a new request: nothing loaded yet
+    with count_queries() as first:
+        content = get_content(scope, ids[0])
+        assert (content.cluster.name, content.site.name, content.sector.name) == names
+        assert content.taxonomy_terms == []
+    assert first.count == 2, first.statements  # the content with its relations, then its terms
+    with count_queries() as again:
+        assert get_content(scope, ids[0]) is content  # already in this request's session
+    assert again.count == 0
+    for other in ids[1:]:
+        with pytest.raises(NotFound):
+            get_content(scope, other)
+    assert get_content(scope, ids[2], include_deleted=True).title == "Trashed"
 
 
 def test_get_many_names_the_missing_ids(tenant, other_tenant):

@@ -8,9 +8,10 @@ revisions (list/diff/restore) in services/review/revisions.py.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -74,13 +75,18 @@ EDITABLE_FIELDS = (
 
 
 def get_content(scope: Scope, content_id: Any, *, include_deleted: bool = False) -> Content:
-    """One content of the account (NotFound otherwise), with cluster, site, sector and terms loaded."""
-    return get(
-        scope,
-        Content,
-        content_id,
-        include_deleted=include_deleted,
-        options=(
+    """One content of the account (NotFound otherwise), with cluster, site, sector, its people and terms
+    loaded."""
+    return get(scope, Content, content_id, include_deleted=include_deleted, loaded_by=_with_relations())
+
+
+@cache
+def _with_relations() -> Select[tuple[Content]]:
+    """Content by id with what its pages show, built once (scope.get's `loaded_by`)."""
+    return (
+        select(Content)
+        .where(Content.id == bindparam("object_id"))
+        .options(
             joinedload(Content.cluster),
             joinedload(Content.site),
             joinedload(Content.sector),
@@ -88,7 +94,7 @@ def get_content(scope: Scope, content_id: Any, *, include_deleted: bool = False)
             joinedload(Content.submitted_by),
             joinedload(Content.approved_by),
             selectinload(Content.taxonomy_terms),
-        ),
+        )
     )
 
 
