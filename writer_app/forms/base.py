@@ -12,7 +12,10 @@ from typing import Any
 import flask_wtf
 from wtforms import DateField, DateTimeField, Field, IntegerField, TextAreaField
 
+from writer_app.forms import attributes
 from writer_app.services.inputs import MAX_DATE, MAX_INT, MIN_DATE, MIN_INT, text_problem
+
+attributes.install()  # every form's widgets write their attributes the cheap way
 
 
 def input_problem(field: Field) -> str | None:
