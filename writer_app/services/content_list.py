@@ -183,7 +183,9 @@ class ContentRow:
 
 
 def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
-    stmt, *statements = kept(list_key("content", scope, filters), lambda: _statements(scope, filters))
+    stmt, page_rows, many_rows, counted_rows = kept(
+        list_key("content", scope, filters), lambda: _statements(scope, filters)
+    )
     n = len(SUMMARY_COLUMNS)
 
     def make(row: Any) -> ContentRow:
@@ -197,7 +199,7 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
         return ContentRow(values, names, editor)
 
     key = CountKey.for_list(scope, "content", filters)
-    result = paginate(stmt, page, page_size, key, rows=PageRows(statements[0], make, *statements[1:]))
+    result = paginate(stmt, page, page_size, key, rows=PageRows(page_rows, make, many_rows, counted_rows))
     by_id = {item.id: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, term_id, name in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):

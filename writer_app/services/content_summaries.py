@@ -74,7 +74,7 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     `<person>_name` for PEOPLE, `terms` as (id, name, slug, taxonomy_type)) plus image stats per row;
     4 queries whatever the page holds (the total is cached), the same rows and order as list_content."""
     key = list_key("content summaries", scope, filters)
-    stmt, *statements = kept(key, lambda: _statements(scope, filters))
+    stmt, page_rows, many_rows, counted_rows = kept(key, lambda: _statements(scope, filters))
     n = len(COLUMNS)
 
     def make(row: Any) -> dict[str, Any]:
@@ -88,7 +88,9 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
         return item
 
     count_key = CountKey.for_list(scope, "content", filters)
-    result = paginate(stmt, page, page_size, count_key, rows=PageRows(statements[0], make, *statements[1:]))
+    result = paginate(
+        stmt, page, page_size, count_key, rows=PageRows(page_rows, make, many_rows, counted_rows)
+    )
     by_id = {item["id"]: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, *term in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):
