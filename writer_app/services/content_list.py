@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from sqlalchemy import Select, bindparam, func, select
 
@@ -32,6 +33,8 @@ from writer_app.services.pagination import Page, PageRows, apply_ordering, page_
 from writer_app.services.scope import Scope, scope_params, scoped, scoped_once
 from writer_app.services.search import contains_text, reads_every_match
 from writer_app.services.statement_cache import kept, list_key
+
+T = TypeVar("T")
 
 ORDERING = {
     "title": Content.title,
@@ -182,24 +185,21 @@ class ContentRow:
         return self.ai_model == "offline"  # type: ignore[attr-defined]
 
 
-def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
-    stmt, page_rows, many_rows, counted_rows = kept(
-        list_key("content", scope, filters), lambda: _statements(scope, filters)
-    )
+def _content_row(row: Any) -> ContentRow:
     n = len(SUMMARY_COLUMNS)
+    values = {column.key: row[i] for i, column in enumerate(SUMMARY_COLUMNS)}
+    names = (
+        Named(values["cluster_id"], row[n]),
+        Named(values["site_id"], row[n + 1]),
+        Named(values["sector_id"], row[n + 2]),
+    )
+    editor = Editor(row[n + 3], row[n + 4], row[n + 5]) if row[n + 3] is not None else None
+    return ContentRow(values, names, editor)
 
-    def make(row: Any) -> ContentRow:
-        values = {column.key: row[i] for i, column in enumerate(SUMMARY_COLUMNS)}
-        names = (
-            Named(values["cluster_id"], row[n]),
-            Named(values["site_id"], row[n + 1]),
-            Named(values["sector_id"], row[n + 2]),
-        )
-        editor = Editor(row[n + 3], row[n + 4], row[n + 5]) if row[n + 3] is not None else None
-        return ContentRow(values, names, editor)
 
-    key = CountKey.for_list(scope, "content", filters)
-    result = paginate(stmt, page, page_size, key, rows=PageRows(page_rows, make, many_rows, counted_rows))
+def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: int) -> ContentPage:
+    stmt, rows = kept(list_key("content", scope, filters), lambda: _statements(scope, filters))
+    result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters), rows=rows)
     by_id = {item.id: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, term_id, name in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):
@@ -207,7 +207,7 @@ def _summary_page(scope: Scope, filters: ContentFilters, page: int, page_size: i
     return _with_stats(scope, result)
 
 
-def _statements(scope: Scope, filters: ContentFilters) -> ListStatements:
+def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], PageRows[ContentRow]]:
     rows = (
         select(*SUMMARY_COLUMNS, Cluster.name, Site.name, Sector.name, User.id, User.name, User.email)
         .select_from(Content)
@@ -216,17 +216,15 @@ def _statements(scope: Scope, filters: ContentFilters) -> ListStatements:
         .outerjoin(Sector, Sector.id == Content.sector_id)
         .outerjoin(User, User.id == Content.last_edited_by_id)
     )
-    return list_statements(scope, filters, rows)
+    return list_statements(scope, filters, rows, _content_row)
 
 
-# The counted SELECT and one page of the same content in list order as plain rows: as read when a
-# search matches few rows, when it matches many (MANY_MATCHES), and with the total of a search that
-# reads every match (None for other lists): pagination.PageRows.
-ListStatements = tuple[Select[Any], Select[Any], Select[Any], Select[Any] | None]
-
-
-def list_statements(scope: Scope, filters: ContentFilters, rows: Select[Any]) -> ListStatements:
-    """The list's statements (ListStatements) for `rows`: plain columns and their joins."""
+def list_statements(
+    scope: Scope, filters: ContentFilters, rows: Select[Any], make: Callable[[Any], T]
+) -> tuple[Select[Any], PageRows[T]]:
+    """The counted SELECT and how its pages are read as `rows` (plain columns and their joins) made
+    into items by `make`: when a search matches few rows, when it matches many (MANY_MATCHES), and
+    with the total of a search that reads every match (pagination.PageRows)."""
 
     def order(stmt: Select[Any]) -> Select[Any]:
         return apply_ordering(stmt, filters.ordering, ORDERING, DEFAULT_ORDERING, Content.id)
@@ -236,7 +234,8 @@ def list_statements(scope: Scope, filters: ContentFilters, rows: Select[Any]) ->
 
     stmt = filtered_statement(scope, filters)
     counted = limited(stmt, with_total=True) if reads_every_match(filters.search) else None
-    return stmt, limited(stmt), limited(filtered_statement(scope, filters, many=True)), counted
+    many = limited(filtered_statement(scope, filters, many=True))
+    return stmt, PageRows(limited(stmt), make, many, counted)
 
 
 @cache

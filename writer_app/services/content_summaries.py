@@ -18,7 +18,6 @@ from writer_app.services import plain_reads
 from writer_app.services.content_list import (
     ContentFilters,
     ContentPage,
-    ListStatements,
     image_stats,
     list_statements,
 )
@@ -74,23 +73,8 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     `<person>_name` for PEOPLE, `terms` as (id, name, slug, taxonomy_type)) plus image stats per row;
     4 queries whatever the page holds (the total is cached), the same rows and order as list_content."""
     key = list_key("content summaries", scope, filters)
-    stmt, page_rows, many_rows, counted_rows = kept(key, lambda: _statements(scope, filters))
-    n = len(COLUMNS)
-
-    def make(row: Any) -> dict[str, Any]:
-        item = dict(zip(KEYS, row, strict=False))
-        item["cluster_name"], item["sector_name"] = row[n], row[n + 1]
-        for i, person in enumerate(PEOPLE):
-            # display_name: the name, else the email; no user, no name
-            name, email = row[n + 2 + 2 * i], row[n + 3 + 2 * i]
-            item[f"{person}_name"] = (name or email) if item[f"{person}_id"] is not None else None
-        item["terms"] = []
-        return item
-
-    count_key = CountKey.for_list(scope, "content", filters)
-    result = paginate(
-        stmt, page, page_size, count_key, rows=PageRows(page_rows, make, many_rows, counted_rows)
-    )
+    stmt, rows = kept(key, lambda: _statements(scope, filters))
+    result = paginate(stmt, page, page_size, CountKey.for_list(scope, "content", filters), rows=rows)
     by_id = {item["id"]: item for item in result.items}
     if by_id:  # the terms of the whole page in one query, in the relationship's order (by name)
         for content_id, *term in plain_reads.rows(_page_terms(), {"ids": list(by_id)}):
@@ -105,14 +89,26 @@ def list_summaries(scope: Scope, filters: ContentFilters, page: int = 1, page_si
     )
 
 
-def _statements(scope: Scope, filters: ContentFilters) -> ListStatements:
+def _summary(row: Any) -> dict[str, Any]:
+    n = len(COLUMNS)
+    item = dict(zip(KEYS, row, strict=False))
+    item["cluster_name"], item["sector_name"] = row[n], row[n + 1]
+    for i, person in enumerate(PEOPLE):
+        # display_name: the name, else the email; no user, no name
+        name, email = row[n + 2 + 2 * i], row[n + 3 + 2 * i]
+        item[f"{person}_name"] = (name or email) if item[f"{person}_id"] is not None else None
+    item["terms"] = []
+    return item
+
+
+def _statements(scope: Scope, filters: ContentFilters) -> tuple[Select[Any], PageRows[dict[str, Any]]]:
     users = [aliased(User) for _ in PEOPLE]
     rows = select(*COLUMNS, Cluster.name, Sector.name, *(c for u in users for c in (u.name, u.email)))
     rows = rows.select_from(Content).outerjoin(Cluster, Cluster.id == Content.cluster_id)
     rows = rows.outerjoin(Sector, Sector.id == Content.sector_id)
     for person, user in zip(PEOPLE, users, strict=True):
         rows = rows.outerjoin(user, user.id == getattr(Content, f"{person}_id"))
-    return list_statements(scope, filters, rows)
+    return list_statements(scope, filters, rows, _summary)
 
 
 @cache
