@@ -114,7 +114,7 @@ def test_seed_fills_a_fresh_database_and_lists_stay_at_a_fixed_query_count():
         assert seeded.counts["writer_content_taxonomy_relations"] == 3 * seeded.counts["writer_content"]
         with app.app_context():
             indexes = set(db.session.scalars(text("SELECT indexname FROM pg_indexes")))
-            assert {"ix_writer_tasks_title_trgm", "ix_writer_content_account_live_updated"} <= indexes
+            assert {"ix_writer_tasks_search_trgm", "ix_writer_content_account_live_updated"} <= indexes
             db.session.remove()
         wanted = [t for t in targets(seeded) if t.name in ("bare", "api_tasks")]
         profiles = load.profile_requests(app, wanted, seeded.api_token, repeat=1)

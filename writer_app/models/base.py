@@ -29,11 +29,11 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 
 
-# PostgreSQL-only GIN pg_trgm indexes for substring search, created by migration 0002. They have no
-# model-level equivalent, so schema comparison (autogenerate, the migrations test) leaves them alone.
-POSTGRES_SEARCH_INDEXES = frozenset(
-    {"ix_writer_tasks_title_trgm", "ix_writer_tasks_keywords_trgm", "ix_writer_content_title_trgm"}
-)
+# PostgreSQL-only substring search (migration 0019): a stored generated column of lowered text per
+# searched table and its GIN pg_trgm index. The models do not declare them (SQLite has FTS5 tables
+# instead), so schema comparison (autogenerate, the migrations test) leaves them alone.
+POSTGRES_SEARCH_COLUMN = "search_text"
+POSTGRES_SEARCH_INDEXES = frozenset({"ix_writer_tasks_search_trgm", "ix_writer_content_search_trgm"})
 
 
 # SQLite-only FTS5 search tables of migration 0004 (and the shadow tables FTS5 keeps beside them).
@@ -47,6 +47,8 @@ def include_in_schema_comparison(
         return True
     if type_ == "index":
         return name not in POSTGRES_SEARCH_INDEXES
+    if type_ == "column":
+        return name != POSTGRES_SEARCH_COLUMN
     if type_ == "table":
         return not (name or "").startswith(SQLITE_SEARCH_TABLES)
     return True

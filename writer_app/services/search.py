@@ -1,18 +1,20 @@
 """Substring search of the lists, served by an index on both databases.
 
 `ILIKE '%term%'` is what users expect from a search box (part of a word matches, case does not). On
-PostgreSQL the pg_trgm indexes of migration 0002 serve it as written; on SQLite the FTS5 trigram tables
-of migration 0004 answer the same question, for terms of 3 characters or more (a trigram index knows
-nothing shorter; those few scan).
+PostgreSQL each searched table has a lowered copy of its searched columns with a pg_trgm index
+(migration 0019), so the search is a plain LIKE; on SQLite the FTS5 trigram tables of migration 0004
+answer the same question, for terms of 3 characters or more (a trigram index knows nothing shorter;
+those few scan the columns).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, literal_column, or_, select, table
+from sqlalchemy import ColumnElement, Text, func, literal, literal_column, or_, select, table
 
 from writer_app.models import Content, Task, db
+from writer_app.models.base import POSTGRES_SEARCH_COLUMN
 
 # Model → (FTS5 table, the columns it indexes), as migration 0004 creates them.
 SQLITE_SEARCH: dict[type, tuple[str, tuple[Any, ...]]] = {
@@ -54,4 +56,9 @@ def contains_text(model: type, term: str, *, many: bool = False) -> ColumnElemen
         )
         key = model.id + 0 if many else model.id  # type: ignore[attr-defined]
         return key.in_(matches)  # type: ignore[no-any-return]  # `+ 0`: no index on the id may drive
+    if db.session.get_bind().dialect.name == "postgresql":
+        # ILIKE is LIKE on lower() of both sides: the column is lowered already (0019), the term here.
+        escaped = term.replace("/", "//").replace("%", "/%").replace("_", "/_")
+        lowered = literal_column(f"{model.__tablename__}.{POSTGRES_SEARCH_COLUMN}", Text)
+        return lowered.contains(func.lower(literal(escaped, Text)), escape="/")
     return or_(*(column.icontains(term, autoescape=True) for column in columns))
