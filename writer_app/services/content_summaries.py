@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased
 
 from writer_app.models import Cluster, Content, ContentTaxonomy, ContentTaxonomyRelation, Sector, User
@@ -123,6 +123,6 @@ def _page_terms() -> Select[Any]:
             ContentTaxonomy.taxonomy_type,
         )
         .join(ContentTaxonomy, ContentTaxonomy.id == ContentTaxonomyRelation.taxonomy_id)
-        .where(ContentTaxonomyRelation.content_id.in_(bindparam("ids", expanding=True)))
+        .where(plain_reads.among(ContentTaxonomyRelation.content_id))
         .order_by(ContentTaxonomy.name)
     )

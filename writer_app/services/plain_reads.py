@@ -12,7 +12,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Executable, Result, Row
+from sqlalchemy import ARRAY, Boolean, ColumnElement, Executable, Integer, Result, Row, any_, bindparam
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from writer_app.models import db
 
@@ -33,3 +36,32 @@ def _execute(stmt: Executable, params: Mapping[str, Any] | None) -> Result[Any]:
     if session.autoflush:  # as session.execute would (off inside `no_autoflush`)
         session.flush()
     return session.connection().execute(stmt, params)
+
+
+class among(ColumnElement[bool]):
+    """`column IN (the ids passed as the parameter `name`)`, a list of integers given at execution.
+
+    SQLAlchemy writes an expanding IN anew for every execution, one placeholder per id, and psycopg
+    does not cache the parsing of a statement of more than 50 parameters (a page of 50 ids and the
+    account). On PostgreSQL this is `column = ANY(:name)`: one array parameter, the same statement
+    text whatever the page holds, so parsed and prepared once. SQLite keeps the expanding IN."""
+
+    inherit_cache = True
+    type = Boolean()
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("name", InternalTraversal.dp_string),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], name: str = "ids") -> None:
+        self.column, self.name = column, name
+
+
+@compiles(among)
+def _among_expanding(element: among, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column.in_(bindparam(element.name, expanding=True)), **kw)
+
+
+@compiles(among, "postgresql")
+def _among_array(element: among, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.column == any_(bindparam(element.name, type_=ARRAY(Integer))), **kw)
