@@ -48,6 +48,9 @@ class among(ColumnElement[bool]):
 
     inherit_cache = True
     type = Boolean()
+    # A condition, not a boolean column: without this SQLite's WHERE gets `IN (...) = 1`, which no
+    # index serves (every image row read for the page's counts).
+    _is_implicitly_boolean = True
     _traverse_internals = [
         ("column", InternalTraversal.dp_clauseelement),
         ("name", InternalTraversal.dp_string),
