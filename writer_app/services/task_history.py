@@ -9,15 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from writer_app.models import AuditEvent, Content, ContentStatus, Job, Task, TaskStatus, db
 from writer_app.models.base import as_utc
 from writer_app.services import plain_reads
-from writer_app.services.scope import Scope
+from writer_app.services.scope import Scope, scope_params, scoped_once
 
 GENERATION_KIND = "generate_content"  # services.generation.KIND (not imported: generation imports AI code)
 RECENT_JOBS = 500  # generation jobs of the account looked through for one task's history
@@ -39,16 +40,19 @@ def content_for_tasks(scope: Scope, task_ids: list[int]) -> dict[int, ContentRef
     each) to show a title and a status."""
     if not task_ids:
         return {}
-    rows = plain_reads.rows(
-        select(Content.id, Content.task_id, Content.title, Content.status)
-        .where(
-            Content.account_id == scope.account_id,
-            Content.task_id.in_(task_ids),
-            Content.deleted_at.is_(None),
-        )
+    rows = plain_reads.rows(_task_content(), scope_params(scope, ids=task_ids))
+    return {row.task_id: ContentRef(*row) for row in rows if row.task_id is not None}
+
+
+@cache
+def _task_content() -> Select[Any]:
+    """The live content of the tasks `ids`, oldest first (so the newest is kept per task)."""
+    return (
+        scoped_once(Content)
+        .where(plain_reads.among(Content.task_id))
+        .with_only_columns(Content.id, Content.task_id, Content.title, Content.status)
         .order_by(Content.id)
     )
-    return {row.task_id: ContentRef(*row) for row in rows if row.task_id is not None}
 
 
 def is_planned(task: Task) -> bool:
