@@ -7,9 +7,10 @@ from datetime import timedelta
 import humanize
 from hypothesis import given
 from hypothesis import strategies as st
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from writer_app.views.display import ago, options
+from writer_app.models import TaskStatus
+from writer_app.views.display import ago, options, text
 
 TEN_YEARS = timedelta(days=3653)
 
@@ -34,3 +35,14 @@ def test_options_escape_values_and_labels_and_mark_the_chosen_one():
         '<option value="&#34;3">Gamma</option>'
     )
     assert "selected" not in options([(1, "Alpha")], None)
+
+
+@given(st.text())
+def test_text_is_escaped_as_markupsafe_escapes_it(value):
+    assert text(value) == str(escape(value))
+    assert type(text(value)) is str  # plain text to build markup from, not Markup
+
+
+def test_text_takes_enum_members_as_their_values():
+    assert text(TaskStatus.IN_PROGRESS) == "in_progress"
+    assert text('<a href="x">Tom & Jerry\'s</a>') == "&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"

@@ -10,9 +10,24 @@ from functools import cache, lru_cache
 from typing import Any
 
 import humanize
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from writer_app.models.base import as_utc
+
+
+def text(value: str) -> str:
+    """`value` escaped for HTML exactly as markupsafe.escape writes it, as plain text to put in markup
+    we build. escape() wraps each answer in a new Markup (two Python calls and a hasattr), which cost
+    more than the text a list cell holds; a task row escapes 20 values. For data (str, StrEnum), never
+    for Markup: this escapes it again."""
+    return (
+        value.replace("&", "&amp;")
+        .replace(">", "&gt;")
+        .replace("<", "&lt;")
+        .replace("'", "&#39;")
+        .replace('"', "&#34;")
+    )
+
 
 STATUS_LABELS = {"draft": "Draft", "review": "In review", "approved": "Approved", "published": "Published"}
 OFFLINE_BADGE = Markup(
@@ -64,7 +79,7 @@ def when(value: datetime | None) -> Markup:
     # Built as text from escaped parts: Markup's `%` wraps each value in a helper object and
     # Markup.format goes through string.Formatter, together half the cost of a content row's cells.
     exact = value.strftime("%Y-%m-%d %H:%M")
-    html = f'<time datetime="{value.isoformat()}" title="{exact} UTC">{escape(timeago(value))}</time>'
+    html = f'<time datetime="{value.isoformat()}" title="{exact} UTC">{text(timeago(value))}</time>'
     return Markup(html)  # noqa: S704  (dates we format and escaped words)
 
 
@@ -75,7 +90,7 @@ def options(choices: Iterable[tuple[Any, ...]], selected: Any) -> Markup:
     chosen = "" if selected is None else str(selected)
     return Markup(  # noqa: S704  (each value and label is escaped)
         "".join(
-            f'<option value="{escape(value)}"{" selected" if str(value) == chosen else ""}>{escape(label)}</option>'
+            f'<option value="{text(str(value))}"{" selected" if str(value) == chosen else ""}>{text(label)}</option>'
             for value, label, *_ in choices
         )
     )

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
-from writer_app.views.display import OFFLINE_BADGE, status_badge, timeago, when
+from writer_app.views.display import OFFLINE_BADGE, status_badge, text, timeago, when
 
 KEYWORDS_SHOWN = 6
 
@@ -85,7 +85,7 @@ def _task_row(
     cancel_url: Callable[[int], str] | None,
     cancellable: Collection[str],
 ) -> str:
-    title = escape(task.title)
+    title = text(task.title)
     status = task.status
     # `queued` is stored (and in the API) for tasks nobody has started generation for: they read as planned.
     label = "planned" if status == "queued" else status.replace("_", " ")
@@ -95,35 +95,35 @@ def _task_row(
     if cancel_url is not None:
         button = ""
         if status in cancellable:
-            button = CANCEL_BUTTON % {"url": escape(cancel_url(task.id)), "title": title}
+            button = CANCEL_BUTTON % {"url": text(cancel_url(task.id)), "title": title}
         actions = TASK_CANCEL % button
     return TASK_ROW % {
         "id": task.id,
-        "status": escape(status),
+        "status": text(status),
         "check": TASK_CHECK % (task.id, title) if selectable else "",
-        "title": f'<a href="{escape(edit_url(task.id))}">{title}</a>' if edit_url is not None else title,
+        "title": f'<a href="{text(edit_url(task.id))}">{title}</a>' if edit_url is not None else title,
         "keywords": _keywords(task.keyword_list),
         "error": (
-            f'<p class="task-error" role="note"><strong>Error:</strong> {escape(task.error)}</p>'
+            f'<p class="task-error" role="note"><strong>Error:</strong> {text(task.error)}</p>'
             if status == "failed" and task.error
             else ""
         ),
         "content": (
-            f'<div class="task-content-link"><small>Content: <a href="{escape(content_url(made.id))}">'
-            f"{escape(made.title)}</a> ({escape(made.status.value)})</small></div>"
+            f'<div class="task-content-link"><small>Content: <a href="{text(content_url(made.id))}">'
+            f"{text(made.title)}</a> ({text(made.status.value)})</small></div>"
             if made
             else ""
         ),
-        "cluster": escape(task.cluster.name or ""),
-        "type": escape(task.content_type.replace("_", " ")),
-        "structure": escape(task.content_structure.replace("_", " ")),
+        "cluster": text(task.cluster.name or ""),
+        "type": text(task.content_type.replace("_", " ")),
+        "structure": text(task.content_structure.replace("_", " ")),
         "words": f"{task.word_count:,}",
-        "site": escape(task.site.name or ""),
-        "sector": escape(task.sector.name or ""),
-        "status_label": escape(label),
+        "site": text(task.site.name or ""),
+        "sector": text(task.sector.name or ""),
+        "status_label": text(label),
         "created_iso": created.isoformat(),
         "created_exact": created.strftime("%Y-%m-%d %H:%M"),
-        "created_ago": escape(timeago(created)),
+        "created_ago": text(timeago(created)),
         "actions": actions,
     }
 
@@ -131,7 +131,7 @@ def _task_row(
 def _keywords(keywords: list[str]) -> str:
     if not keywords:
         return ""
-    tags = "".join(f'<span class="tag">{escape(k)}</span>' for k in keywords[:KEYWORDS_SHOWN])
+    tags = "".join(f'<span class="tag">{text(k)}</span>' for k in keywords[:KEYWORDS_SHOWN])
     more = f"<small>+{len(keywords) - KEYWORDS_SHOWN}</small>" if len(keywords) > KEYWORDS_SHOWN else ""
     return f'<div class="keywords">{tags}{more}</div>'
 
@@ -146,26 +146,26 @@ def _content_row(item: Any, stats: Any, review_url: Callable[[int], str]) -> str
     scheduled = item.scheduled_at
     editor = item.last_edited_by
     return CONTENT_ROW % {
-        "href": escape(review_url(item.id)),
-        "title": escape(item.title),
+        "href": text(review_url(item.id)),
+        "title": text(item.title),
         "offline": OFFLINE_BADGE if item.is_offline_draft else "",
-        "site": escape(item.site.name or ""),
-        "sector": escape(item.sector.name or ""),
+        "site": text(item.site.name or ""),
+        "sector": text(item.sector.name or ""),
         "source": " · from WordPress" if item.source.value == "wordpress" else "",
         "status": status_badge(item.status),
-        "cluster": escape(item.cluster.name or ""),
-        "type": escape(item.content_type.value.capitalize()),
-        "structure": escape(item.content_structure.value.replace("_", " ")),
+        "cluster": text(item.cluster.name or ""),
+        "type": text(item.content_type.value.capitalize()),
+        "structure": text(item.content_structure.value.replace("_", " ")),
         "words": f"{item.word_count:,}",
         "images": _images(stats),
-        "terms": "".join(f'<span class="tag">{escape(t.name)}</span>' for t in item.taxonomy_terms),
+        "terms": "".join(f'<span class="tag">{text(t.name)}</span>' for t in item.taxonomy_terms),
         "scheduled": (
             f'<time datetime="{scheduled.isoformat()}">{scheduled.strftime("%Y-%m-%d %H:%M")}</time>'
             if scheduled
             else ""
         ),
         "updated": when(item.updated_at),
-        "editor": f'<br><small class="muted">by {escape(editor.display_name)}</small>' if editor else "",
+        "editor": f'<br><small class="muted">by {text(editor.display_name)}</small>' if editor else "",
     }
 
 
@@ -173,5 +173,5 @@ def _images(stats: Any) -> str:
     if not stats.total:
         return NO_IMAGES
     featured = "★ featured" if stats.has_featured_image else "no featured"
-    counts = ", ".join(f"{n} {escape(s)}" for s, n in stats.by_status.items() if n)
+    counts = ", ".join(f"{n} {text(s)}" for s, n in stats.by_status.items() if n)
     return f'<span title="Featured image">{featured}</span><br>\n<small class="muted">{counts}</small>'
