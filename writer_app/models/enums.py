@@ -11,10 +11,14 @@ class Role(StrEnum):
 
     @property
     def rank(self) -> int:
-        return list(Role).index(self)
+        return _ROLE_RANKS[self]
 
     def at_least(self, other: "Role") -> bool:
         return self.rank >= Role(other).rank
+
+
+# Lowest first; every page checks a few roles (navigation links, actions).
+_ROLE_RANKS = {role: rank for rank, role in enumerate(Role)}
 
 
 class ContentType(StrEnum):
