@@ -91,9 +91,20 @@ def test_masked_hides_credentials_in_the_openai_base_url(tmp_path, monkeypatch):
 
 def test_server_connections_are_tested_before_use_and_sqlite_files_are_not(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
+    assert load_config(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
     server = load_config(str(tmp_path), {"DATABASE_URL": "postgresql+psycopg://db/writer"})
-    assert server["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
+    assert server["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+
+
+def test_json_columns_read_back_what_was_written(tenant):
+    from writer_app.models import Site, db
+
+    written = {"nested": [1, 2.5, -0.0, None, True, {"k": []}], "ü": "ß ✓ \u2028", "big": 2**70, "": ""}
+    site = db.session.get(Site, tenant.site.id)
+    site.settings = written
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Site, tenant.site.id).settings == written
 
 
 def test_sqlite_connections_keep_a_large_page_cache(tmp_path, monkeypatch):
