@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, settings
 from sqlalchemy import text
 
 from tests.support import factories
@@ -23,6 +24,11 @@ from writer_app.extensions import limiter
 from writer_app.models import Account, User, db
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
+
+# The properties are about answers, not time: with both suites side by side on 2 cores an example
+# (or Hypothesis drawing its first text) can take seconds, so no deadline and no "too slow" check.
+settings.register_profile("writer", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("writer")
 
 
 @pytest.fixture(scope="session")
