@@ -45,4 +45,6 @@ def test_text_is_escaped_as_markupsafe_escapes_it(value):
 
 def test_text_takes_enum_members_as_their_values():
     assert text(TaskStatus.IN_PROGRESS) == "in_progress"
-    assert text('<a href="x">Tom & Jerry\'s</a>') == "&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+    assert (
+        text('<a href="x">Tom & Jerry\'s</a>') == "&lt;a href=&#34;x&#34;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+    )

@@ -39,7 +39,7 @@ def _execute(stmt: Executable, params: Mapping[str, Any] | None) -> Result[Any]:
 
 
 class among(ColumnElement[bool]):
-    """`column IN (the ids passed as the parameter `name`)`, a list of integers given at execution.
+    """The rows whose `column` is one of the ids given at execution as the parameter `name` (a list).
 
     SQLAlchemy writes an expanding IN anew for every execution, one placeholder per id, and psycopg
     does not cache the parsing of a statement of more than 50 parameters (a page of 50 ids and the
