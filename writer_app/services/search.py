@@ -57,7 +57,8 @@ def contains_text(model: type, term: str, *, many: bool = False) -> ColumnElemen
         key = model.id + 0 if many else model.id  # type: ignore[attr-defined]
         return key.in_(matches)  # type: ignore[no-any-return]  # `+ 0`: no index on the id may drive
     if db.session.get_bind().dialect.name == "postgresql":
-        # ILIKE is LIKE on lower() of both sides: the column is lowered already (0019), the term here.
+        # ILIKE is LIKE on lower() of both sides: the column is lowered already (0019), the term here,
+        # by PostgreSQL's lower() as ILIKE would. Escaped by hand: autoescape takes only plain strings.
         escaped = term.replace("/", "//").replace("%", "/%").replace("_", "/_")
         lowered = literal_column(f"{model.__tablename__}.{POSTGRES_SEARCH_COLUMN}", Text)
         return lowered.contains(func.lower(literal(escaped, Text)), escape="/")
