@@ -27,6 +27,7 @@ from PIL import Image as PILImage
 from tests.api.conftest import token_for
 from tests.support import factories
 from tests.support.factories import Tenant
+from tests.support.workers import work_in_process
 from writer_app.models import db
 
 pytestmark = pytest.mark.redis
@@ -175,16 +176,7 @@ def test_the_generated_client_runs_a_whole_workflow(
     saved = {key: app.config.get(key) for key in [*openai_config, "API_RATE_LIMIT"]}
     app.config.update(openai_config, API_RATE_LIMIT="1000 per minute")
     try:
-        done = workflow(live_server, token, place, lambda: _work(redis_url))
+        done = workflow(live_server, token, place, lambda: work_in_process(redis_url, "ai"))
     finally:
         app.config.update(saved)
     assert done["content_id"] > 0
-
-
-def _work(redis_url: str) -> None:
-    """An RQ burst worker in this process (as tests/integration/test_jobs_redis.py): runs what is queued."""
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-
-    connection = Redis.from_url(redis_url)
-    SimpleWorker([Queue("ai", connection=connection)], connection=connection).work(burst=True)

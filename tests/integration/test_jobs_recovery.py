@@ -27,6 +27,7 @@ from tests.integration.jobs_support import fund, kill_worker
 from tests.support.factories import Tenant, make_task
 from tests.support.openai_server import FakeOpenAIServer
 from tests.support.redis_server import RedisServer, app_on_redis
+from tests.support.workers import work_in_process
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
 from writer_app.models import Content, Job, JobStatus, Role, Task, TaskStatus, db
@@ -174,13 +175,7 @@ def one_request_per_attempt(app: Flask, openai_config: dict[str, Any], redis_url
 
 
 def _work_until_empty(redis_url: str) -> None:
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-
-    connection = Redis.from_url(redis_url)
-    SimpleWorker([Queue("ai", connection=connection)], connection=connection).work(
-        burst=True, with_scheduler=True
-    )
+    work_in_process(redis_url, "ai", with_scheduler=True)
     db.session.expire_all()
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from tests.integration.jobs_support import fund, kill_worker
 from tests.support.factories import Tenant, make_task
 from tests.support.openai_server import FakeOpenAIServer
+from tests.support.workers import work_in_process
 from writer_app.jobs import ai as job_entry
 from writer_app.jobs.queue import enqueue
 from writer_app.models import Content, Image, ImageStatus, Job, JobStatus, Role, Task, TaskStatus, db
@@ -195,15 +196,6 @@ def rq_ai_app(app: Flask, openai_config: dict[str, Any], redis_url: str) -> Iter
         app.config.update(saved)
 
 
-def work_in_process(redis_url: str) -> None:
-    """An RQ worker in this process (the job runs in the test's app), until the queue is empty."""
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-
-    connection = Redis.from_url(redis_url)
-    SimpleWorker([Queue("ai", connection=connection)], connection=connection).work(burst=True)
-
-
 def test_rq_retries_a_transient_failure_then_succeeds(
     rq_ai_app: Flask, tenant: Tenant, redis_url: str, openai_server: FakeOpenAIServer
 ) -> None:
@@ -215,7 +207,7 @@ def test_rq_retries_a_transient_failure_then_succeeds(
     assert not enqueue(job, job_entry.generate_content).inline
     openai_server.push("error_500")
 
-    work_in_process(redis_url)
+    work_in_process(redis_url, "ai")
 
     db.session.expire_all()
     assert [r.behaviour for r in openai_server.requests] == ["error_500", "ok"]
@@ -240,7 +232,7 @@ def test_rq_gives_up_after_the_last_attempt_and_the_callback_records_it(
     enqueue(job, job_entry.generate_content)
     openai_server.push("error_500", "error_500")
 
-    work_in_process(redis_url)
+    work_in_process(redis_url, "ai")
 
     db.session.expire_all()
     failed = db.session.get(Task, task.id)
@@ -261,7 +253,7 @@ def test_an_unexpected_crash_is_recorded_by_the_failure_callback(
     app.config["AI_PROVIDER"] = "no-such-provider"  # get_provider raises inside the job
     try:
         enqueue(job, job_entry.generate_content, retry_intervals=[])
-        work_in_process(redis_url)
+        work_in_process(redis_url, "ai")
     finally:
         app.config["AI_PROVIDER"] = saved
 
@@ -304,12 +296,35 @@ def test_queued_jobs_that_redis_lost_are_sent_again(app: Flask, tenant: Tenant, 
     again = check_stale(app, timedelta(0))  # idempotent: now Redis has it
 
     assert done.resent == [lost.id] and done.failed == [] and again.ids == []
-    work_in_process(redis_url)
+    work_in_process(redis_url, "ai")
     db.session.expire_all()
     for job, task in ((lost, lost_task), (kept, kept_task)):
         assert db.session.get(Job, job.id).status == JobStatus.FINISHED
         assert db.session.get(Task, task.id).status == TaskStatus.COMPLETED
     assert credits.balance(tenant.account.id) == 80
+
+
+def test_a_worker_stops_listening_for_commands_within_seconds(app: Flask, redis_url: str) -> None:
+    """The thread listening for RQ's commands may have read the unsubscribe reply before the worker
+    stops it (a race it loses under load): the worker still stops within seconds, not RQ's 60."""
+    from redis import Redis
+    from rq import Queue
+
+    from writer_app.jobs.worker import WriterSimpleWorker
+
+    connection = Redis.from_url(redis_url)
+    worker = WriterSimpleWorker([Queue("publish", connection=connection)], connection=connection)
+    worker.subscribe()
+    worker.pubsub.unsubscribe()  # the listening thread reads the reply, then waits for a subscription
+    deadline = time.monotonic() + 10
+    while worker.pubsub.subscribed and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not worker.pubsub.subscribed
+
+    started = time.monotonic()
+    worker.unsubscribe()
+    assert time.monotonic() - started < 5
+    assert not worker.pubsub_thread.is_alive()
 
 
 @pytest.mark.parametrize("fork", [True, False], ids=["forking", "no-fork"])

@@ -8,6 +8,7 @@ from flask import Flask
 
 from tests.support.factories import make_content
 from tests.support.local_http import closed_port
+from tests.support.workers import work_in_process
 from writer_app.integrations import mail as smtp
 from writer_app.jobs.queue import enqueue_deferred
 from writer_app.models import ContentStatus, Invitation, Job, JobStatus, Notification, Role, db
@@ -191,9 +192,6 @@ def test_unusable_smtp_urls(url):
 def test_with_redis_rq_retries_the_mail_then_records_the_failure(
     app, tenant, redis_url, smtp_down, monkeypatch
 ):
-    from redis import Redis
-    from rq import Queue, SimpleWorker
-
     monkeypatch.setitem(app.config, "MAIL_RETRY_INTERVALS", [0])
     attempts: list[str] = []
     real_send = smtp.send
@@ -210,8 +208,7 @@ def test_with_redis_rq_retries_the_mail_then_records_the_failure(
     [job] = _mail_jobs()
     assert job.status == JobStatus.QUEUED and not job.ran_inline
 
-    connection = Redis.from_url(redis_url)
-    SimpleWorker([Queue("mail", connection=connection)], connection=connection).work(burst=True)
+    work_in_process(redis_url, "mail")
 
     db.session.expire_all()
     assert len(attempts) == 4  # two recipients, two attempts each

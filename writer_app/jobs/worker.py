@@ -150,12 +150,27 @@ class WriterScheduler(RQScheduler):
             self.stop()
 
 
+# How long the worker's command-listening thread waits for a message before looking again whether the
+# worker is stopping. RQ uses 60 s; the redis client (8.2) waits for the thread when the worker stops,
+# and a thread that read the unsubscribe reply first then waits out the whole of it: every stop of a
+# worker took up to a minute (a burst worker, a deploy's restart).
+LISTEN_SECONDS = 1
+
+
 class _StaleJobCheck(BaseWorker):
     """Runs the recovery check during RQ's maintenance (every `check_interval` seconds when idle,
-    after each job when busy), and Writer's scheduler."""
+    after each job when busy), and Writer's scheduler; stops within LISTEN_SECONDS."""
 
     writer_app: Flask | None = None
     stale_after: timedelta | None = None
+
+    def subscribe(self) -> None:
+        """RQ's own subscription to the worker's command channel, listened to in LISTEN_SECONDS rounds."""
+        self.pubsub = self.connection.pubsub()
+        self.pubsub.subscribe(**{self.pubsub_channel_name: self.handle_payload})
+        self.pubsub_thread = self.pubsub.run_in_thread(
+            sleep_time=LISTEN_SECONDS, daemon=True, exception_handler=self._pubsub_exception_handler
+        )
 
     def run_maintenance_tasks(self) -> None:
         try:
