@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, text
 
 from tests.support import factories
 from tests.support.queries import count_queries
@@ -183,3 +183,21 @@ def test_a_search_counted_with_its_page_knows_its_total_past_the_last_page(tenan
             assert [item.title for item in result.items] == titles
     nothing = task_list.list_tasks(scope, TaskFilters(search="balcony"), 1, 5)
     assert (nothing.items, nothing.total) == ([], 0)
+
+
+def test_searches_are_planned_for_their_term_on_postgresql(tasks):
+    """psycopg prepares a statement on its fifth run and PostgreSQL may then keep one generic plan for
+    every term; searches run unprepared instead (models/connections.py). Other statements stay prepared."""
+    scope = tasks.scope(Role.EDITOR)
+    for _ in range(7):
+        page = task_list.list_tasks(scope, TaskFilters(search="garden"), 1, 25)
+        assert [t.title for t in page.items] == ["Kitchen ideas", "Garden tools for spring"]
+        assert db.session.get(Task, page.items[0].id) is not None
+        db.session.expire_all()
+    if db.engine.dialect.name != "postgresql":
+        return
+    prepared = list(
+        db.session.execute(select(text("statement")).select_from(text("pg_prepared_statements"))).scalars()
+    )
+    assert prepared, "psycopg prepares statements run five times"
+    assert not [s for s in prepared if "search_text" in s], prepared
