@@ -1,4 +1,4 @@
-"""How Writer's database connections are set up when they open."""
+"""How Writer's database connections are set up when they open, and how they run statements."""
 
 from __future__ import annotations
 
@@ -71,9 +71,6 @@ class _Columns(Sequence[Column]):
     def __getitem__(self, index: slice) -> list[Column]: ...
     def __getitem__(self, index: int | slice) -> Column | list[Column]:
         return self._columns()[index]
-
-    def __eq__(self, other: object) -> bool:
-        return self._columns() == other
 
     def __repr__(self) -> str:
         return repr(self._columns())
