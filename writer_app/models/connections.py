@@ -76,6 +76,9 @@ class _Columns(Sequence[Column]):
         return repr(self._columns())
 
 
+_ROWS_STATUSES = frozenset({pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK})
+
+
 class DescribedOnDemand(psycopg.Cursor[Any]):
     """psycopg's cursor with `description` built when read (`_Columns`); None when psycopg's is."""
 
@@ -86,9 +89,6 @@ class DescribedOnDemand(psycopg.Cursor[Any]):
         if result and (result.nfields or result.status in _ROWS_STATUSES):
             return _Columns(_PinnedResult(self, result))
         return None
-
-
-_ROWS_STATUSES = frozenset({pq.ExecStatus.TUPLES_OK, pq.ExecStatus.SINGLE_TUPLE, pq.ExecStatus.TUPLES_CHUNK})
 
 
 @event.listens_for(Engine, "connect")
