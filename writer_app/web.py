@@ -201,6 +201,7 @@ def init_app(app: Flask) -> None:
             "membership",
             "memberships",
             "sites",
+            "site_menu",
             "csrf_token",
             "user_session",
             "session_ended",

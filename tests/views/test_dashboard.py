@@ -50,3 +50,22 @@ def test_dashboard_counts_only_this_accounts_work(client, tenant, other_tenant, 
     assert _count_link(page, "Review") == "/content/?status=review"
     assert "Ready for eyes" in client.get(_count_link(page, "Review")).get_data(as_text=True)
     assert "content generation" in page and "(1/3)" in page
+
+
+def test_the_switcher_lists_the_accounts_sites_and_sectors_and_marks_the_working_one(
+    client, tenant, other_tenant, login
+):
+    from tests.support.factories import make_sector, make_site
+
+    zoo = make_site(tenant.account, "Zoo")
+    apes = make_sector(zoo, "Apes")
+    login(tenant.editor)
+    client.post("/context", data={"context": f"{zoo.id}:{apes.id}"})
+
+    page = client.get("/").get_data(as_text=True)
+    switcher = page.split('id="context-select"')[1].split("</select>")[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">', switcher)
+    assert groups == sorted([tenant.site.name, "Zoo"])
+    assert f'<option value="{zoo.id}:{apes.id}" selected>Zoo · Apes</option>' in switcher
+    assert f'<option value="{tenant.site.id}:{tenant.sector.id}" >' in switcher
+    assert other_tenant.site.name not in switcher

@@ -20,6 +20,7 @@ from writer_app.forms.base import FlaskForm
 from writer_app.forms.single_submit import CreateForm
 from writer_app.models import ContentStructure, ContentType, Site, TaskStatus
 from writer_app.services.clusters import ClusterChoice
+from writer_app.services.sites import MenuSite
 from writer_app.services.tasks import SETTABLE_STATUSES
 
 
@@ -48,7 +49,7 @@ def site_choices(sites: Iterable[Site]) -> list[SelectChoice]:
     return select_choices([("", "Choose a site…")] + [(str(site.id), site.name) for site in sites])
 
 
-def sector_groups(sites: Iterable[Site]) -> dict[str, list[Option]]:
+def sector_groups(sites: Iterable[Site | MenuSite]) -> dict[str, list[Option]]:
     """Sectors grouped by site, each option naming its site (tasks.js narrows the list)."""
     return {
         site.name: [(str(sector.id), sector.name, {"data-site-id": str(site.id)}) for sector in site.sectors]

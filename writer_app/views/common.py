@@ -46,6 +46,14 @@ def account_sites() -> list[Site]:
     return g.sites
 
 
+def site_menu() -> list[sites.MenuSite]:
+    """The account's sites and sectors, ids and names (the layout's switcher, the lists' filters),
+    loaded once per request."""
+    if "site_menu" not in g:
+        g.site_menu = sites.site_menu(current_scope())
+    return g.site_menu
+
+
 def current_scope() -> Scope:
     """The scope of the logged-in user in their current account (403 without a membership)."""
     membership = current_membership()

@@ -30,7 +30,6 @@ from writer_app.services.review import decisions as review
 from writer_app.services.review import revisions
 from writer_app.text.html import sanitize_html
 from writer_app.views.common import (
-    account_sites,
     apply_domain_error,
     cached_page,
     csv_response,
@@ -39,6 +38,7 @@ from writer_app.views.common import (
     is_fragment_request,
     render,
     role_required,
+    site_menu,
 )
 
 bp = Blueprint("content", __name__, url_prefix="/content")
@@ -89,7 +89,7 @@ def index() -> Any:
         filters=filters,
         filter_error=error,
         state=state,
-        sites=account_sites(),
+        sites=site_menu(),
         cluster_choices=[
             (c.id, f"{c.name} ({c.sector_name})") for c in cluster_service.clusters_for_choices(scope)
         ],

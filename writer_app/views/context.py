@@ -10,7 +10,7 @@ from flask_login import current_user
 from writer_app.forms.settings import EmptyForm
 from writer_app.models import Role
 from writer_app.services.identity import accounts
-from writer_app.views.common import account_sites, current_membership, current_memberships
+from writer_app.views.common import current_membership, current_memberships, site_menu
 
 
 def inject_layout_context() -> dict[str, Any]:
@@ -27,7 +27,7 @@ def inject_layout_context() -> dict[str, Any]:
         scope=scope,
         membership=membership,
         memberships=current_memberships(),
-        layout_sites=account_sites(),
+        layout_sites=site_menu(),
         layout_form=EmptyForm(formdata=None),  # only renders its CSRF token; never reads the body
     )
     return context

@@ -39,6 +39,7 @@ from writer_app.views.common import (
     render,
     role_required,
     saving,
+    site_menu,
 )
 from writer_app.views.redirects import is_local_path
 from writer_app.views.single_submit import single_submit
@@ -81,7 +82,7 @@ def _list_context(args: MultiDict[str, str], notice: tuple[str, str] | None = No
     except ValidationError as exc:
         error, status = exc, (200 if is_fragment_request() else 400)
         page = None
-    sites = account_sites()
+    sites = site_menu()
     context = {
         "page": page,
         "filters": filters,
