@@ -101,3 +101,12 @@ def test_without_reachable_redis_totals_are_counted(tenant, app):
         assert _counts_issued(tenant.scope(Role.EDITOR)) == (2, 1)
     finally:
         app.config["REDIS_URL"] = ""
+
+
+def test_a_transaction_that_wrote_counts_its_own_rows(tenant_with_tasks):
+    scope = tenant_with_tasks.scope(Role.EDITOR)
+    assert _counts_issued(scope) == (3, 1)
+    factories.make_task(tenant_with_tasks.cluster, "Not committed yet")
+    assert _counts_issued(scope) == (4, 1)  # the cached 3 is no total for this transaction
+    db.session.rollback()
+    assert _counts_issued(scope) == (3, 0)

@@ -189,3 +189,33 @@ def test_email_choices_default_on_and_are_kept(tenant):
 def test_content_status_is_untouched_by_notifying(tenant):
     content = _submitted(tenant)
     assert content.status == ContentStatus.REVIEW
+
+
+def test_the_bell_count_comes_from_the_cache_until_a_notification_arrives_or_is_read(tenant, redis_url):
+    from tests.support.queries import count_queries
+
+    def counted(scope) -> tuple[int, int]:
+        with count_queries() as queries:
+            unread = inbox.unread_count(scope)
+        return unread, sum("count(" in s.lower() for s in queries.statements)
+
+    _submitted(tenant)
+    db.session.commit()
+    scope = tenant.scope(Role.REVIEWER)
+    assert counted(scope) == (1, 1)
+    assert counted(scope) == (1, 0)  # cached
+    assert counted(tenant.scope(Role.EDITOR)) == (0, 1)  # each user has their own count
+
+    # Submitted, not committed yet: this transaction's count, not the cached one.
+    review.submit_for_review(tenant.scope(Role.EDITOR), make_content(tenant.cluster, "Wind guide").id)
+    assert counted(scope) == (2, 1)
+    db.session.commit()
+    assert counted(scope) == (2, 1)
+    first = inbox.list_notifications(scope).items[-1]
+    inbox.mark_read(scope, first.id)
+    db.session.commit()
+    assert counted(scope) == (1, 1)
+    inbox.mark_all_read(scope)
+    db.session.commit()
+    assert counted(scope) == (0, 1)
+    assert counted(scope) == (0, 0)

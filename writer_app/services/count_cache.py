@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
+from writer_app.models import db
 from writer_app.services import data_version
 from writer_app.services.scope import Scope
 
@@ -37,6 +38,8 @@ class CountKey(NamedTuple):
 
 def cached_count(key: CountKey, count: Callable[[], int]) -> int:
     """`count()`, or its cached result for `key` in the account's current data version."""
+    if data_version.wrote(db.session):  # this transaction's own writes are in no cached total yet
+        return count()
     slot = data_version.lookup(key.account_id, key.what)
     if slot.value is not None:
         return int(slot.value)

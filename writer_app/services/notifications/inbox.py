@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload
 from writer_app.models import Notification, NotificationPreference, db
 from writer_app.models.base import utcnow
 from writer_app.services import plain_reads
+from writer_app.services.count_cache import CountKey, cached_count
 from writer_app.services.errors import NotFound
 from writer_app.services.notifications.kinds import EventKind
 from writer_app.services.pagination import Page, paginate
@@ -35,9 +36,15 @@ def _unread_count() -> Any:
 
 
 def unread_count(scope: Scope) -> int:
+    """The bell's count, on every page: from the count cache while the account's data is unchanged
+    (a new notification or one read is a write to the account, or to every account)."""
     if scope.user_id is None:
         return 0
-    return int(plain_reads.scalar(_unread_count(), scope_params(scope, user_id=scope.user_id)) or 0)
+    params = scope_params(scope, user_id=scope.user_id)
+    return cached_count(
+        CountKey(scope.account_id, f"inbox unread {scope.user_id}"),
+        lambda: int(plain_reads.scalar(_unread_count(), params) or 0),
+    )
 
 
 def list_notifications(scope: Scope, page: int = 1, unread_only: bool = False) -> Page[Notification]:
