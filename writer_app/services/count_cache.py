@@ -3,7 +3,8 @@
 Counting is the part of a list page that grows with the data: at 100,000 tasks a filtered
 `count(*)` reads thousands of rows while the page itself reads 50. A total is cached under the
 account's data version (services/data_version), so it is never older than the last committed
-write. Without Redis, totals are simply counted.
+write. Without Redis, an SQLite connection keeps them while the database is unchanged
+(services/sqlite_counts); PostgreSQL without Redis counts.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 from typing import Any, NamedTuple
 
 from writer_app.models import db
-from writer_app.services import data_version
+from writer_app.services import data_version, sqlite_counts
 from writer_app.services.scope import Scope
 
 TTL_SECONDS = 600
@@ -43,6 +44,8 @@ def cached_count(key: CountKey, count: Callable[[], int]) -> int:
     slot = data_version.lookup(key.account_id, key.what)
     if slot.value is not None:
         return int(slot.value)
+    if slot.redis_key is None:  # no Redis (or Redis down)
+        return sqlite_counts.cached(key, count)
     total = count()
     data_version.store(slot, total, TTL_SECONDS)
     return total
