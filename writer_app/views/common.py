@@ -40,7 +40,8 @@ def current_membership() -> Membership | None:
 
 
 def account_sites() -> list[Site]:
-    """The current account's sites with their sectors, loaded once per request (layout and view share it)."""
+    """The current account's sites with their sectors as objects, loaded once per request (views that read
+    more of them than `site_menu` holds)."""
     if "sites" not in g:
         g.sites = sites.list_sites(current_scope())
     return g.sites
