@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.factories import make_content, make_user
+from tests.support.queries import count_queries
 from writer_app.models import ContentStatus, Job, JobStatus, Notification, Role, db
 from writer_app.services import jobs
 from writer_app.services.errors import NotFound
@@ -192,8 +193,6 @@ def test_content_status_is_untouched_by_notifying(tenant):
 
 
 def test_the_bell_count_comes_from_the_cache_until_a_notification_arrives_or_is_read(tenant, redis_url):
-    from tests.support.queries import count_queries
-
     def counted(scope) -> tuple[int, int]:
         with count_queries() as queries:
             unread = inbox.unread_count(scope)

@@ -2,7 +2,7 @@
 
 import re
 
-from tests.support.factories import add_credits, make_content, make_task
+from tests.support.factories import add_credits, make_content, make_sector, make_site, make_task
 from writer_app.models import ContentStatus, Job, JobStatus, TaskStatus, db
 
 
@@ -55,8 +55,6 @@ def test_dashboard_counts_only_this_accounts_work(client, tenant, other_tenant, 
 def test_the_switcher_lists_the_accounts_sites_and_sectors_and_marks_the_working_one(
     client, tenant, other_tenant, login
 ):
-    from tests.support.factories import make_sector, make_site
-
     zoo = make_site(tenant.account, "Zoo")
     apes = make_sector(zoo, "Apes")
     login(tenant.editor)
