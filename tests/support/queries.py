@@ -18,6 +18,11 @@ class QueryCounter:
     def count(self) -> int:
         return len(self.statements)
 
+    @property
+    def counts(self) -> int:
+        """How many of the statements count rows (totals, badges)."""
+        return sum("count(" in s.lower() for s in self.statements)
+
     def __call__(self, _conn, _cursor, statement, _params, _context, _executemany) -> None:
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE")):
             self.statements.append(statement)
