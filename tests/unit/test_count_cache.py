@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from redis import Redis
 from sqlalchemy import update
 
 from tests.support import factories
@@ -110,3 +111,34 @@ def test_a_transaction_that_wrote_counts_its_own_rows(tenant_with_tasks):
     assert _counts_issued(scope) == (4, 1)  # the cached 3 is no total for this transaction
     db.session.rollback()
     assert _counts_issued(scope) == (3, 0)
+
+
+def _redis_commands(monkeypatch) -> list[str]:
+    """The names of the commands this process sends to Redis from now on."""
+    sent: list[str] = []
+    send = Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(str(args[0]))
+        return send(self, *args, **options)
+
+    monkeypatch.setattr(Redis, "execute_command", counting)
+    return sent
+
+
+def test_a_cached_total_costs_one_round_trip_to_redis(tenant_with_tasks, monkeypatch):
+    scope = tenant_with_tasks.scope(Role.EDITOR)
+    assert _counts_issued(scope) == (3, 1)
+    sent = _redis_commands(monkeypatch)
+    assert _counts_issued(scope) == (3, 0)
+    assert sent == ["EVALSHA"]  # the versions and the total under them, together
+
+
+def test_a_redis_that_forgot_the_lookup_script_is_sent_it_again(tenant_with_tasks, redis_url):
+    scope = tenant_with_tasks.scope(Role.EDITOR)
+    assert _counts_issued(scope) == (3, 1)
+    Redis.from_url(redis_url).script_flush()  # as after a restart of Redis
+    assert _counts_issued(scope) == (3, 0)
+    factories.make_task(tenant_with_tasks.cluster, "One more")
+    db.session.commit()
+    assert _counts_issued(scope) == (4, 1)

@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 
 from flask import Flask, current_app, has_app_context
 from redis import Redis
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 from sqlalchemy import TextClause, event
 from sqlalchemy.orm import ORMExecuteState, Session
@@ -29,14 +30,36 @@ ALL_ACCOUNTS = 0  # the version every key also depends on
 _WRITTEN = "data_version_written"  # session.info: account ids written in the open transaction
 
 
-def _redis() -> Redis | None:
+# A slot's key and value in one round trip: the versions, then the value under them. A page looks up
+# three values (its list total, the review badge, the bell), and each round trip to Redis costs the
+# worker a wait and redis-py 70 µs of CPU (bench/README.md, round 9). Keys are built in the script
+# from the versions it reads, so this needs Redis itself, not a cluster.
+_LOOKUP = """
+local key = ARGV[1] .. ':' .. (redis.call('GET', KEYS[1]) or '0') .. ':'
+    .. (redis.call('GET', KEYS[2]) or '0') .. ':' .. ARGV[2]
+return {key, redis.call('GET', key)}
+"""
+
+
+class _Client(NamedTuple):
+    redis: Redis
+    lookup: Script  # sent by its digest (EVALSHA), loaded again should Redis have forgotten it
+
+
+def _client() -> _Client | None:
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
-    clients: dict[str, Redis] = current_app.extensions.setdefault("data_version_redis", {})
+    clients: dict[str, _Client] = current_app.extensions.setdefault("data_version_redis", {})
     if url not in clients:  # one client (and connection pool) per process, not one per request
-        clients[url] = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        clients[url] = _Client(redis, redis.register_script(_LOOKUP))
     return clients[url]
+
+
+def _redis() -> Redis | None:
+    client = _client()
+    return client.redis if client else None
 
 
 def _prefix() -> str:
@@ -57,17 +80,17 @@ def lookup(account_id: int, what: str) -> Slot:
 
     Read the slot *before* computing a missing value and store into it afterwards: a write committed
     meanwhile bumps the version, and the value lands under the old one, where nobody looks any more."""
-    client = _redis()
+    client = _client()
     if client is None or not outage.should_try():
         return Slot(None, None)
     prefix = _prefix()
     digest = hashlib.blake2b(what.encode(), digest_size=16).hexdigest()
     try:
         if outage.down:  # commits during the outage bumped nothing: drop everything cached before it
-            client.incr(f"{prefix}:v:{ALL_ACCOUNTS}")
-        versions = client.mget(f"{prefix}:v:{ALL_ACCOUNTS}", f"{prefix}:v:{account_id}")
-        redis_key = f"{prefix}:{account_id}:{int(versions[0] or 0)}:{int(versions[1] or 0)}:{digest}"
-        slot = Slot(redis_key, client.get(redis_key))
+            client.redis.incr(f"{prefix}:v:{ALL_ACCOUNTS}")
+        versions = (f"{prefix}:v:{ALL_ACCOUNTS}", f"{prefix}:v:{account_id}")
+        key, value = client.lookup(keys=versions, args=(f"{prefix}:{account_id}", digest))
+        slot = Slot(key.decode(), value)
     except RedisError as error:
         outage.failed(error, "lists and totals are computed without the cache")
         return Slot(None, None)
