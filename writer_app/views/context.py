@@ -7,7 +7,6 @@ from typing import Any
 from flask import g, request
 from flask_login import current_user
 
-from writer_app.forms.settings import EmptyForm
 from writer_app.models import Role
 from writer_app.services.identity import accounts
 from writer_app.views.common import current_membership, current_memberships, site_menu
@@ -28,6 +27,5 @@ def inject_layout_context() -> dict[str, Any]:
         membership=membership,
         memberships=current_memberships(),
         layout_sites=site_menu(),
-        layout_form=EmptyForm(formdata=None),  # only renders its CSRF token; never reads the body
     )
     return context

@@ -99,7 +99,6 @@ def _list_context(args: MultiDict[str, str], notice: tuple[str, str] | None = No
         "structure_choices": STRUCTURE_CHOICES,
         "page_sizes": PAGE_SIZES,
         "can_edit": scope.can(Role.EDITOR),
-        "bulk_form": BulkForm(formdata=None),
         "notice": notice,
         # A planned (queued) task has nothing running to cancel: the pages offer Cancel while it runs.
         "cancellable": {TaskStatus.IN_PROGRESS.value},
