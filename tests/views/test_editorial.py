@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from tests.integration.test_publishing_fake import fake_wordpress  # noqa: F401 - the fixture
 from tests.integration.wp_helpers import publishable, reload
 from tests.support.factories import make_content, make_tenant
+from tests.support.queries import count_queries
 from writer_app.models import ContentStatus, Revision, Role, db
 from writer_app.models.base import utcnow
 from writer_app.services import secrets
@@ -36,6 +37,18 @@ def test_the_bell_counts_unread_and_the_inbox_lists_newest_first(client, login, 
     assert inbox_page.index("“Second”") < inbox_page.index("“First”")
     assert client.get("/inbox/count").get_data(as_text=True).count("inbox-count") == 1
     del first, second
+
+
+def test_the_polled_bell_reads_no_more_than_its_count(client, login, tenant):
+    # Every open tab asks for it every few seconds: the layout's site switcher is not part of it.
+    _submit(tenant)
+    login(tenant.reviewer)
+    client.get("/inbox/count")
+    with count_queries() as queries:
+        answer = client.get("/inbox/count").get_data(as_text=True)
+    assert 'data-testid="inbox-count">1<' in answer
+    assert not [s for s in queries.statements if "sites" in s]
+    assert len(queries.statements) == 2  # the login session, the unread count
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_its_content(client, login, tenant):

@@ -26,6 +26,6 @@ def inject_layout_context() -> dict[str, Any]:
         scope=scope,
         membership=membership,
         memberships=current_memberships(),
-        layout_sites=site_menu(),
+        layout_sites=site_menu,  # called by the header: a fragment (htmx, the polled bell) reads no sites
     )
     return context
