@@ -230,13 +230,15 @@ def init_app(app: Flask) -> None:
         headers["X-Request-ID"] = request_id
         started = g.get("request_started")
         duration_ms = (time.perf_counter() - started) * 1000 if started else 0.0
+        # The one line per request (gunicorn's own access log is off: gunicorn.conf.py).
         log.info(
-            "%s %s %s %.1fms id=%s",
+            "%s %s %s %.1fms id=%s from=%s",
             loggable(request.method),
             loggable(request.full_path.rstrip("?")),
             response.status_code,
             duration_ms,
             loggable(request_id),
+            loggable(request.remote_addr or "-"),
         )
         return response
 

@@ -1,4 +1,4 @@
-"""The web worker's collector settings (writer_app/gc_tuning.py), applied by gunicorn.conf.py."""
+"""The web worker's collector settings (writer_app/gc_tuning.py) and the rest of gunicorn.conf.py."""
 
 from __future__ import annotations
 
@@ -43,3 +43,10 @@ def test_gunicorn_settles_each_worker_after_loading_the_app(restore_gc, monkeypa
     assert warmed == [True]
     assert gc.get_freeze_count() > 0
     assert gc.get_threshold() == gc_tuning.THRESHOLDS
+
+
+def test_gunicorn_leaves_the_request_log_to_the_app_unless_asked(monkeypatch):
+    monkeypatch.delenv("GUNICORN_ACCESS_LOG", raising=False)
+    assert runpy.run_path(str(CONF))["accesslog"] is None  # web.py logs each request once
+    monkeypatch.setenv("GUNICORN_ACCESS_LOG", "-")
+    assert runpy.run_path(str(CONF))["accesslog"] == "-"

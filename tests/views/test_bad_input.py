@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 
 import pytest
 from flask import Flask
@@ -331,6 +332,13 @@ def request_log(caplog: pytest.LogCaptureFixture):
             yield caplog
     finally:
         logger.disabled = disabled
+
+
+def test_each_request_is_logged_once_with_its_id_duration_and_client(admin, request_log) -> None:
+    admin.get("/tasks/?search=solar", headers={"X-Request-ID": "abc123"})
+    lines = [r.getMessage() for r in request_log.records if r.name == "writer.request"]
+    assert len(lines) == 1
+    assert re.fullmatch(r"GET /tasks/\?search=solar 200 \d+\.\dms id=abc123 from=127\.0\.0\.1", lines[0])
 
 
 def test_the_request_log_escapes_the_decoded_path(admin, request_log) -> None:
