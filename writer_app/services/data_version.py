@@ -31,9 +31,9 @@ _WRITTEN = "data_version_written"  # session.info: account ids written in the op
 
 
 # A slot's key and value in one round trip: the versions, then the value under them. A page looks up
-# three values (its list total, the review badge, the bell), and each round trip to Redis costs the
-# worker a wait and redis-py 70 µs of CPU (bench/README.md, round 9). Keys are built in the script
-# from the versions it reads, so this needs Redis itself, not a cluster.
+# three values (its list total, the review badge, the bell), and each command costs the worker a wait
+# and redis-py about 250,000 instructions (bench/README.md, round 9). Keys are built in the script from
+# the versions it reads, so this needs Redis itself, not a cluster.
 _LOOKUP = """
 local key = ARGV[1] .. ':' .. (redis.call('GET', KEYS[1]) or '0') .. ':'
     .. (redis.call('GET', KEYS[2]) or '0') .. ':' .. ARGV[2]
