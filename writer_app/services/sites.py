@@ -21,7 +21,8 @@ def _sites_with_sectors() -> Any:
 
 
 def list_sites(scope: Scope) -> list[Site]:
-    """The account's sites with their sectors, in one query (every page's layout shows them)."""
+    """The account's sites with their sectors as objects, in one query (forms and settings that read
+    more than `site_menu` holds)."""
     return list(db.session.scalars(_sites_with_sectors(), scope_params(scope)).unique())
 
 

@@ -14,7 +14,7 @@ from writer_app.models.base import utcnow
 from writer_app.services.editorial import calendar
 from writer_app.services.errors import DomainError, NotFound
 from writer_app.services.publishing import actions as publishing
-from writer_app.views.common import account_sites, current_scope, render, role_required
+from writer_app.views.common import current_scope, render, role_required, site_menu
 
 bp = Blueprint("calendar", __name__)
 
@@ -59,7 +59,7 @@ def index() -> Any:
     return render(
         "calendar/index.html",
         view=view,
-        sites=account_sites(),
+        sites=site_menu(),
         site_id=site_id,
         can_reschedule=lambda content: calendar.can_reschedule(scope, content),
         schedule_form=ScheduleForm(formdata=None),

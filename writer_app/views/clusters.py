@@ -23,6 +23,7 @@ from writer_app.views.common import (
     render,
     role_required,
     saving,
+    site_menu,
 )
 from writer_app.views.single_submit import single_submit
 
@@ -51,7 +52,7 @@ def index() -> Any:
         sections = [
             (sector, list(rows)) for sector, rows in groupby(page.items, key=lambda row: row.cluster.sector)
         ]
-    sites = account_sites()
+    sites = site_menu()
     return render(
         "clusters/index.html",
         block="results",

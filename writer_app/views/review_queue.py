@@ -8,7 +8,7 @@ from flask import Blueprint, request
 
 from writer_app.models import Role
 from writer_app.services.editorial import review_queue as queue
-from writer_app.views.common import account_sites, current_scope, render, role_required
+from writer_app.views.common import current_scope, render, role_required, site_menu
 
 bp = Blueprint("review_queue", __name__)
 
@@ -31,6 +31,6 @@ def index() -> Any:
         "review_queue/index.html",
         block="queue",
         items=queue.review_queue(current_scope(), site_id),
-        sites=account_sites(),
+        sites=site_menu(),
         site_id=site_id,
     )
