@@ -123,6 +123,16 @@ def test_the_review_queue_lists_waiting_content_oldest_submission_first(client, 
     assert 'data-testid="review-count"' in page and ">2</span>" in page
 
 
+def test_the_review_queue_site_filter_answers_htmx_with_the_queue_alone(client, login, tenant):
+    # Changing the Site select sends this request (hx-get); the block must render on its own.
+    _submit(tenant, "Waiting piece")
+    login(tenant.reviewer)
+    answer = client.get(f"/review?site_id={tenant.site.id}", headers={"HX-Request": "true"})
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 200
+    assert "Waiting piece" in html and 'id="review-queue"' in html and "<h1>" not in html
+
+
 def test_the_review_queue_is_for_reviewers(client, login, tenant):
     _submit(tenant)
     login(tenant.editor)
