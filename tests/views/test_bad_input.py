@@ -84,6 +84,9 @@ def test_unicode_and_emoji_in_a_query_still_work(admin, tenant) -> None:
         f"/images/?page={HUGE}",
         f"/taxonomies/?site_id={HUGE}",
         f"/clusters/?site_id={HUGE}",
+        f"/review?site_id={HUGE}",
+        "/review?site_id=%C2%B2",  # a Unicode digit (str.isdigit() says yes, int() says no)
+        f"/calendar?site_id={HUGE}",
         f"/settings/audit/?user_id={HUGE}",
         f"/settings/audit/?page={HUGE}",
     ],

@@ -14,7 +14,7 @@ from writer_app.models.base import utcnow
 from writer_app.services.editorial import calendar
 from writer_app.services.errors import DomainError, NotFound
 from writer_app.services.publishing import actions as publishing
-from writer_app.views.common import current_scope, render, role_required, site_menu
+from writer_app.views.common import current_scope, render, role_required, site_filter, site_menu
 
 bp = Blueprint("calendar", __name__)
 
@@ -29,15 +29,6 @@ def _month() -> tuple[int, int]:
     return year, month
 
 
-def _site_id() -> int | None:
-    raw = request.values.get("site_id")
-    if raw == "all":
-        return None
-    if raw and raw.isdigit():
-        return int(raw)
-    return current_scope().site_id
-
-
 def _back() -> Any:
     year, month = _month()
     site_id = request.values.get("site_id") or None
@@ -49,7 +40,7 @@ def _back() -> Any:
 def index() -> Any:
     scope = current_scope()
     year, month = _month()
-    site_id = _site_id()
+    site_id = site_filter()
     try:
         view = calendar.month_view(scope, year, month, site_id)
     except DomainError as error:
@@ -97,7 +88,7 @@ def reschedule(content_id: int) -> Any:
 @role_required(Role.EDITOR)
 def check_overdue() -> Any:
     if EmptyForm().validate_on_submit():
-        report = calendar.check_overdue(current_scope(), _site_id())
+        report = calendar.check_overdue(current_scope(), site_filter())
         db.session.commit()
         flash(
             f"Checked overdue posts in WordPress: {report.missed} missed their schedule, "

@@ -18,6 +18,7 @@ from writer_app.services import sites
 from writer_app.services.csv_export import csv_lines
 from writer_app.services.errors import DomainError, NotFound
 from writer_app.services.identity import accounts
+from writer_app.services.inputs import whole_number
 from writer_app.services.scope import Scope
 from writer_app.views.redirects import referrer_path
 
@@ -53,6 +54,18 @@ def site_menu() -> list[sites.MenuSite]:
     if "site_menu" not in g:
         g.site_menu = sites.site_menu(current_scope())
     return g.site_menu
+
+
+def site_filter() -> int | None:
+    """`?site_id=` of the review queue and the calendar: "all" (None), a site id, or blank for the working
+    site. Anything else is a field error, like the other lists' filters (an id past the column range was
+    a database error)."""
+    raw = request.values.get("site_id", "")
+    if raw == "all":
+        return None
+    if raw == "":
+        return current_scope().site_id
+    return whole_number(raw, "site_id", minimum=1)
 
 
 def current_scope() -> Scope:

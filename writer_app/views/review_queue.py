@@ -4,29 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 from writer_app.models import Role
 from writer_app.services.editorial import review_queue as queue
-from writer_app.views.common import current_scope, render, role_required, site_menu
+from writer_app.views.common import current_scope, render, role_required, site_filter, site_menu
 
 bp = Blueprint("review_queue", __name__)
-
-
-def _site_id() -> int | None:
-    """?site_id= (or "all"); the working site by default, like the dashboard."""
-    raw = request.args.get("site_id")
-    if raw == "all":
-        return None
-    if raw and raw.isdigit():
-        return int(raw)
-    return current_scope().site_id
 
 
 @bp.get("/review")
 @role_required(Role.REVIEWER)
 def index() -> Any:
-    site_id = _site_id()
+    site_id = site_filter()
     return render(
         "review_queue/index.html",
         block="queue",
