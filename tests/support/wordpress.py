@@ -1,7 +1,8 @@
 """Fixtures for tests against the real local WordPress that scripts/wordpress-dev.sh installs.
 
 - `wordpress_server`: the script's PHP server (`url`, `running()`, `stop()`, `start()`) for fault
-  tests; started by the session when installed but not running, and stopped again at the end then.
+  tests; started by the session when installed but not running, and stopped again at its end unless
+  another session (the other suite of `make test`) still uses it.
 - `wordpress_credentials`: `WordPressCredentials` from `.wordpress/env`. Not installed → skip with the
   reason locally, fail under CI=true.
 - `wp_created`: records every post, media item and term that ANY `WordPressClient` creates during
@@ -25,6 +26,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -59,6 +61,7 @@ REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "scripts" / "wordpress-dev.sh"
 ENV_FILE = REPO / ".wordpress" / "env"
 TURN_LOCK = Path(tempfile.gettempdir()) / "writer-wordpress-tests.lock"
+USERS_LOCK = Path(tempfile.gettempdir()) / "writer-wordpress-users.lock"  # held shared by each session
 INSTALL_HINT = "run `sudo scripts/wordpress-dev.sh` to install and start it"
 
 
@@ -118,6 +121,13 @@ def one_wordpress_test_at_a_time(request: pytest.FixtureRequest) -> Iterator[Non
     if "wordpress_server" not in request.fixturenames:
         yield
         return
+    with _turn():
+        yield
+
+
+@contextmanager
+def _turn() -> Iterator[None]:
+    """The machine-wide WordPress turn (an exclusive file lock)."""
     with TURN_LOCK.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -133,16 +143,33 @@ def wordpress_server_fixture() -> Iterator[WordPressServer]:
     if not ENV_FILE.exists():
         missing_service(f"the local WordPress is not installed: {INSTALL_HINT}")
     server = WordPressServer(read_wordpress_env()["WP_URL"].rstrip("/"))
-    started_here = False
-    if not server.running():
+    # Every session using the server holds USERS_LOCK shared until it ends. The check runs in a turn:
+    # outside one, another suite's fault test may have stopped the server for a moment, and this
+    # session would start it as its own and stop it at its end under the other suite's feet.
+    with USERS_LOCK.open("a") as users:
+        fcntl.flock(users, fcntl.LOCK_SH)
+        with _turn():
+            started_here = not server.running()
+            if started_here:
+                try:
+                    server.start()
+                except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
+                    missing_service(f"the local WordPress does not start ({exc}); {INSTALL_HINT}")
+        yield server
+        fcntl.flock(users, fcntl.LOCK_UN)
+        if started_here:
+            _stop_unless_used(server)
+
+
+def _stop_unless_used(server: WordPressServer) -> None:
+    """Stop the server this session started, unless another session still uses it."""
+    with USERS_LOCK.open("a") as users:
         try:
-            server.start()
-        except (RuntimeError, subprocess.SubprocessError, OSError) as exc:
-            missing_service(f"the local WordPress does not start ({exc}); {INSTALL_HINT}")
-        started_here = True
-    yield server
-    if started_here:
-        server.stop()
+            fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return  # the other suite still runs; the server stays up for it (and the next run)
+        with _turn():
+            server.stop()
 
 
 @pytest.fixture(name="wordpress_credentials", scope="session")
